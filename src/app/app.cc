@@ -1,0 +1,84 @@
+#include "app/app.h"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "core/crypto.h"
+#include "db/migrations.h"
+#include "modules/auth/auth_handlers.h"
+#include "modules/docs/docs_handlers.h"
+#include "modules/rbac/rbac_handlers.h"
+#include "modules/templates/templates_handlers.h"
+#include "modules/tenants/tenants_handlers.h"
+#include "modules/users/users_handlers.h"
+#include "modules/utils/utils_handlers.h"
+
+namespace dataml::app {
+namespace {
+
+constexpr size_t kMinSecretLength = 32;
+
+}  // namespace
+
+Result<std::string> LoadJwtSecret(const std::string& data_dir) {
+  if (const char* env = std::getenv("DATAML_JWT_SECRET"); env != nullptr && *env != '\0') {
+    std::string secret(env);
+    if (secret.size() < kMinSecretLength) {
+      return Status::InvalidArgument("DATAML_JWT_SECRET must be at least 32 characters");
+    }
+    return secret;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  const std::string path = (std::filesystem::path(data_dir) / "jwt_secret").string();
+  // O_EXCL: when two servers start on one data dir, one writes and both read the same secret.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd >= 0) {
+    std::string secret = RandomToken(48);
+    bool written = ::write(fd, secret.data(), secret.size()) == static_cast<ssize_t>(secret.size());
+    ::close(fd);
+    if (!written) return Status::Internal("cannot write " + path);
+    spdlog::info("generated a JWT signing secret in {}", path);
+    return secret;
+  }
+  std::ifstream in(path);
+  std::string secret;
+  std::getline(in, secret);
+  if (secret.size() < kMinSecretLength) return Status::Internal("cannot read a valid secret from " + path);
+  return secret;
+}
+
+Result<std::unique_ptr<App>> BuildServices(const ServerConfig& config, const std::string& jwt_secret) {
+  auto app = std::make_unique<App>();
+  DATAML_ASSIGN_OR_RETURN(app->db, db::Database::Open(config.EffectiveDbUrl(),
+                                                      static_cast<size_t>(config.threads) + 2));
+  DATAML_RETURN_NOT_OK(db::Migrate(*app->db));
+  app->rbac = std::make_unique<rbac::RbacService>(*app->db);
+  app->tenants = std::make_unique<tenants::TenantsService>(*app->db, *app->rbac);
+  app->users = std::make_unique<users::UsersService>(*app->db, *app->tenants);
+  app->auth = std::make_unique<auth::AuthService>(
+      *app->db, *app->users, *app->rbac,
+      auth::AccessTokenCodec(jwt_secret, config.access_token_ttl_seconds),
+      auth::LoginPolicy::FromConfig(config));
+  app->templates = std::make_unique<templates::TemplatesService>(*app->db);
+  return app;
+}
+
+void RegisterRoutes(App& app, const ServerConfig& config) {
+  http::Router& r = app.router;
+  utils::RegisterUtilsRoutes(r, *app.db);
+  auth::RegisterAuthRoutes(r, *app.auth, *app.users);
+  users::RegisterUsersRoutes(r, *app.users, *app.tenants, *app.auth);
+  tenants::RegisterTenantsRoutes(r, *app.tenants);
+  rbac::RegisterRbacRoutes(r, *app.rbac, *app.tenants, *app.users);
+  templates::RegisterTemplatesRoutes(r, *app.templates, *app.tenants);
+  docs::RegisterDocsRoutes(r, config.swagger_dir.empty() ? DATAML_DEFAULT_SWAGGER_DIR : config.swagger_dir);
+}
+
+}  // namespace dataml::app

@@ -1,0 +1,57 @@
+#include "core/config.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace dataml {
+namespace {
+
+template <typename T>
+void ReadIntEnv(const char* name, T& target) {
+  const char* value = std::getenv(name);
+  if (value == nullptr || *value == '\0') return;
+  char* end = nullptr;
+  long long parsed = std::strtoll(value, &end, 10);
+  if (end != nullptr && *end == '\0') target = static_cast<T>(parsed);
+}
+
+}  // namespace
+
+void ServerConfig::ApplyEnvironment() {
+  ReadIntEnv("DATAML_ACCESS_TOKEN_TTL_SECONDS", access_token_ttl_seconds);
+  ReadIntEnv("DATAML_REFRESH_TOKEN_TTL_SECONDS", refresh_token_ttl_seconds);
+  ReadIntEnv("DATAML_LOGIN_MAX_FAILURES", login_max_failures);
+  ReadIntEnv("DATAML_LOGIN_LOCKOUT_SECONDS", login_lockout_seconds);
+  ReadIntEnv("DATAML_MAX_BODY_BYTES", max_body_bytes);
+  if (const char* dir = std::getenv("DATAML_SWAGGER_DIR"); dir != nullptr && *dir != '\0') {
+    swagger_dir = dir;
+  }
+}
+
+Status ServerConfig::Validate() const {
+  if (port < 0 || port > 65535) return Status::InvalidArgument("--port must be 0..65535");
+  if (threads < 1 || threads > 1024) return Status::InvalidArgument("--threads must be 1..1024");
+  if (data_dir.empty()) return Status::InvalidArgument("--data-dir must not be empty");
+  if (max_body_bytes < 1024) return Status::InvalidArgument("DATAML_MAX_BODY_BYTES is too small");
+  if (access_token_ttl_seconds < 1 || refresh_token_ttl_seconds < 1) {
+    return Status::InvalidArgument("token lifetimes must be positive");
+  }
+  if (login_max_failures < 1 || login_lockout_seconds < 1) {
+    return Status::InvalidArgument("login throttling settings must be positive");
+  }
+  std::string url = EffectiveDbUrl();
+  if (url.rfind("sqlite://", 0) != 0 && url.rfind("postgresql://", 0) != 0 &&
+      url.rfind("postgres://", 0) != 0) {
+    return Status::InvalidArgument("--db must be sqlite:///path or postgresql://...");
+  }
+  return Status::OK();
+}
+
+std::string ServerConfig::EffectiveDbUrl() const {
+  if (!db_url.empty()) return db_url;
+  // sqlite://<path>: an absolute path keeps the URL meaningful whatever the working directory.
+  return "sqlite://" + (std::filesystem::absolute(data_dir) / "dataml.db").lexically_normal().string();
+}
+
+}  // namespace dataml

@@ -1,0 +1,33 @@
+// Server configuration: command-line flags over environment variables over defaults.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/status.h"
+
+namespace dataml {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  int port = 8000;
+  std::string data_dir = "./var";
+  std::string db_url;  // empty: sqlite:///<data_dir>/dataml.db
+  int threads = 16;    // HTTP worker threads; also the DB pool size
+  size_t max_body_bytes = 1 << 20;  // JSON and form bodies
+  int64_t access_token_ttl_seconds = 30 * 60;
+  int64_t refresh_token_ttl_seconds = 14 * 24 * 3600;
+  int login_max_failures = 5;           // failed logins for one user name in the window ...
+  int64_t login_failure_window_seconds = 15 * 60;
+  int64_t login_lockout_seconds = 5 * 60;  // ... lock it for this long
+  std::string swagger_dir;  // swagger-ui-dist assets served under /docs
+  std::string log_level = "info";
+
+  static ServerConfig Defaults() { return {}; }
+  // Applies DATAML_* environment variables that have no flag.
+  void ApplyEnvironment();
+  Status Validate() const;
+  std::string EffectiveDbUrl() const;
+};
+
+}  // namespace dataml

@@ -1,0 +1,173 @@
+#include "db/migrations.h"
+
+#include <spdlog/spdlog.h>
+
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+
+namespace dataml::db {
+namespace {
+
+struct Migration {
+  int64_t version;
+  const char* name;
+  std::vector<const char*> statements;
+};
+
+// {{ID}} is the auto-increment primary key of each dialect.
+const std::vector<Migration>& AllMigrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1,
+       "identity, rbac, templates",
+       {
+           R"(CREATE TABLE tenants (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                created_at TEXT NOT NULL))",
+           "CREATE UNIQUE INDEX ux_tenants_name ON tenants (lower(name))",
+           R"(CREATE TABLE users (
+                id {{ID}},
+                tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                username TEXT NOT NULL,
+                email TEXT NOT NULL,
+                first_name TEXT,
+                last_name TEXT,
+                password_hash TEXT NOT NULL,
+                is_active INTEGER NOT NULL DEFAULT 1,
+                is_superuser INTEGER NOT NULL DEFAULT 0,
+                password_changed_at BIGINT NOT NULL,
+                created_at TEXT NOT NULL,
+                modified_at TEXT NOT NULL))",
+           "CREATE UNIQUE INDEX ux_users_username ON users (lower(username))",
+           "CREATE UNIQUE INDEX ux_users_email ON users (email)",
+           "CREATE INDEX ix_users_tenant ON users (tenant_id)",
+           R"(CREATE TABLE refresh_tokens (
+                id {{ID}},
+                user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                family_id TEXT NOT NULL,
+                token_hash TEXT NOT NULL UNIQUE,
+                expires_at BIGINT NOT NULL,
+                revoked INTEGER NOT NULL DEFAULT 0,
+                rotated INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL))",
+           "CREATE INDEX ix_refresh_tokens_family ON refresh_tokens (family_id)",
+           "CREATE INDEX ix_refresh_tokens_user ON refresh_tokens (user_id)",
+           R"(CREATE TABLE login_failures (
+                username TEXT PRIMARY KEY,
+                failures INTEGER NOT NULL,
+                first_failure_at BIGINT NOT NULL,
+                locked_until BIGINT NOT NULL))",
+           R"(CREATE TABLE permissions (
+                id {{ID}},
+                tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                name TEXT NOT NULL,
+                description TEXT NOT NULL,
+                is_builtin INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                UNIQUE (tenant_id, name)))",
+           R"(CREATE TABLE roles (
+                id {{ID}},
+                tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                name TEXT NOT NULL,
+                is_builtin INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL,
+                UNIQUE (tenant_id, name)))",
+           R"(CREATE TABLE role_permissions (
+                role_id BIGINT NOT NULL REFERENCES roles (id) ON DELETE CASCADE,
+                permission_id BIGINT NOT NULL REFERENCES permissions (id) ON DELETE CASCADE,
+                PRIMARY KEY (role_id, permission_id)))",
+           R"(CREATE TABLE user_roles (
+                user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                role_id BIGINT NOT NULL REFERENCES roles (id) ON DELETE CASCADE,
+                PRIMARY KEY (user_id, role_id)))",
+           R"(CREATE TABLE templates (
+                id {{ID}},
+                tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                template_name TEXT NOT NULL,
+                template_schema TEXT NOT NULL,
+                no_of_columns INTEGER NOT NULL,
+                created_by TEXT NOT NULL,
+                modified_by TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                modified_at TEXT NOT NULL))",
+           "CREATE UNIQUE INDEX ux_templates_name ON templates (tenant_id, lower(template_name))",
+           // Datasets arrive with the dataset module; the table exists now because templates
+           // must refuse deletion while a dataset uses them.
+           R"(CREATE TABLE datasets (
+                id {{ID}},
+                tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                dataset_name TEXT NOT NULL,
+                template_id BIGINT REFERENCES templates (id),
+                usage TEXT NOT NULL,
+                data_source TEXT NOT NULL,
+                iceberg_table_name TEXT,
+                is_valid INTEGER NOT NULL DEFAULT 0,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                modified_at TEXT NOT NULL,
+                UNIQUE (tenant_id, dataset_name)))",
+           "CREATE INDEX ix_datasets_template ON datasets (template_id)",
+       }},
+  };
+  return kMigrations;
+}
+
+std::string Render(const char* statement, Dialect dialect) {
+  std::string sql(statement);
+  const std::string id_placeholder = "{{ID}}";
+  const std::string id_type = dialect == Dialect::kSqlite ? "INTEGER PRIMARY KEY AUTOINCREMENT"
+                                                          : "BIGSERIAL PRIMARY KEY";
+  for (size_t pos = sql.find(id_placeholder); pos != std::string::npos;
+       pos = sql.find(id_placeholder, pos)) {
+    sql.replace(pos, id_placeholder.size(), id_type);
+  }
+  return sql;
+}
+
+Status EnsureVersionTable(soci::session& sql) {
+  sql << "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT "
+         "NULL, applied_at TEXT NOT NULL)";
+  return Status::OK();
+}
+
+int64_t CurrentVersion(soci::session& sql) {
+  long long version = 0;
+  soci::indicator ind = soci::i_ok;
+  sql << "SELECT MAX(version) FROM schema_migrations", soci::into(version, ind);
+  return ind == soci::i_null ? 0 : version;
+}
+
+}  // namespace
+
+Status Migrate(Database& db) {
+  DATAML_RETURN_NOT_OK(db.Run(EnsureVersionTable));
+  return db.RunInTransaction([&](soci::session& sql) -> Status {
+    if (db.dialect() == Dialect::kPostgres) {
+      // Several servers may start together on one database: one migrates, the others wait.
+      sql << "SELECT pg_advisory_xact_lock(727274)";
+    }
+    int64_t current = CurrentVersion(sql);
+    for (const Migration& m : AllMigrations()) {
+      if (m.version <= current) continue;
+      spdlog::info("applying migration {} ({})", m.version, m.name);
+      for (const char* statement : m.statements) sql << Render(statement, db.dialect());
+      std::string now = NowIso8601Utc();
+      std::string name = m.name;
+      long long version = m.version;
+      sql << "INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :a)",
+          soci::use(version), soci::use(name), soci::use(now);
+    }
+    return Status::OK();
+  });
+}
+
+Result<int64_t> SchemaVersion(Database& db) {
+  return db.Query<int64_t>([](soci::session& sql) -> Result<int64_t> {
+    DATAML_RETURN_NOT_OK(EnsureVersionTable(sql));
+    return CurrentVersion(sql);
+  });
+}
+
+}  // namespace dataml::db

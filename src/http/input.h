@@ -1,0 +1,73 @@
+// Reading and checking request input with FastAPI-compatible 422 reports. A reader collects
+// every problem it finds, so the client learns all of them at once.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/field_errors.h"
+#include "core/result.h"
+#include "http/request.h"
+
+namespace dataml::http {
+
+// The body as a JSON object: 422 json_invalid when it does not parse, model_attributes_type
+// when it is not an object.
+Result<nlohmann::json> ParseJsonObject(const Request& request);
+
+// Typed access to the fields of one JSON object; `loc` is where the object sits ({"body"}).
+class JsonFields {
+ public:
+  JsonFields(const nlohmann::json& object, std::vector<std::string> loc, FieldErrors& errors)
+      : object_(object), loc_(std::move(loc)), errors_(errors) {}
+
+  // Strings are trimmed of nothing; `max_length` counts bytes. A JSON null counts as absent.
+  std::optional<std::string> String(const std::string& name, bool required, size_t max_length = 1024);
+  std::optional<int64_t> Int(const std::string& name, bool required);
+  std::optional<bool> Bool(const std::string& name, bool required);
+  // Arrays of any element type; elements are checked by the caller.
+  const nlohmann::json* Array(const std::string& name, bool required, size_t max_items = 10000);
+  std::vector<std::string> Loc(const std::string& name) const;
+  FieldErrors& errors() { return errors_; }
+
+ private:
+  const nlohmann::json* Find(const std::string& name, bool required);
+
+  const nlohmann::json& object_;
+  std::vector<std::string> loc_;
+  FieldErrors& errors_;
+};
+
+// Typed access to query (or form) parameters, reported under loc "query" (or "body").
+class ParamFields {
+ public:
+  ParamFields(const std::multimap<std::string, std::string>& params, std::string where,
+              FieldErrors& errors)
+      : params_(params), where_(std::move(where)), errors_(errors) {}
+
+  std::optional<std::string> String(const std::string& name, bool required, size_t max_length = 1024);
+  std::optional<int64_t> Int(const std::string& name, bool required,
+                             std::optional<int64_t> min = std::nullopt,
+                             std::optional<int64_t> max = std::nullopt);
+
+ private:
+  const std::multimap<std::string, std::string>& params_;
+  std::string where_;
+  FieldErrors& errors_;
+};
+
+// skip/limit with FastAPI's usual defaults (0 and 100) and bounds (limit 1..1000).
+struct Page {
+  int64_t skip = 0;
+  int64_t limit = 100;
+};
+Page ReadPage(const Request& request, FieldErrors& errors);
+
+// A path parameter that must be a positive integer id; 422 int_parsing otherwise.
+Result<int64_t> PathId(const Request& request, const std::string& name);
+
+}  // namespace dataml::http

@@ -1,0 +1,54 @@
+// Route table. Each route declares who may call it; the router enforces that before the
+// handler runs, so no handler can forget its permission check.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "http/request.h"
+#include "http/response.h"
+
+namespace dataml::http {
+
+enum class Access {
+  kPublic,         // no token
+  kAuthenticated,  // any active user; the handler may check more (e.g. "self or manager")
+  kPermission,     // the named permission in the caller's tenant
+  kSuperuser,      // platform superuser only
+};
+
+struct RouteAccess {
+  Access kind = Access::kPublic;
+  std::string permission;
+
+  static RouteAccess Public() { return {Access::kPublic, ""}; }
+  static RouteAccess Authenticated() { return {Access::kAuthenticated, ""}; }
+  static RouteAccess Superuser() { return {Access::kSuperuser, ""}; }
+  static RouteAccess Permission(std::string name) { return {Access::kPermission, std::move(name)}; }
+};
+
+// A handler returns its response, or the Status that becomes the error response.
+using Handler = std::function<Result<Response>(Request&)>;
+
+struct Route {
+  std::string method;         // GET, POST, PUT, PATCH, DELETE
+  std::string path_template;  // "/api/v1/users/{user_id}"; also answers with a trailing slash
+  RouteAccess access;
+  Handler handler;
+};
+
+class Router {
+ public:
+  void Add(std::string method, std::string path_template, RouteAccess access, Handler handler);
+  const std::vector<Route>& routes() const { return routes_; }
+
+ private:
+  std::vector<Route> routes_;
+};
+
+// "/a/{id}/b" -> "^/a/([^/]+)/b/?$" and the parameter names in order.
+std::string PathTemplateToRegex(const std::string& path_template, std::vector<std::string>& names);
+
+}  // namespace dataml::http

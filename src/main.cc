@@ -1,0 +1,132 @@
+// dataml: `serve` runs the HTTP API; `admin` runs operator tasks against the same database.
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "app/app.h"
+#include "app/bootstrap.h"
+#include "core/crypto.h"
+#include "db/migrations.h"
+#include "http/server.h"
+
+namespace {
+
+using dataml::ServerConfig;
+using dataml::Status;
+
+int Fail(const Status& status) {
+  std::fprintf(stderr, "dataml: %s\n", status.message().c_str());
+  return 1;
+}
+
+int Serve(ServerConfig config) {
+  // Block the stop signals in every thread; one thread waits for them and stops the server.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto secret = dataml::app::LoadJwtSecret(config.data_dir);
+  if (!secret.ok()) return Fail(secret.status());
+  auto app = dataml::app::BuildServices(config, *secret);
+  if (!app.ok()) return Fail(app.status());
+  Status boot = dataml::app::Bootstrap(**app);
+  if (!boot.ok()) return Fail(boot);
+  dataml::app::RegisterRoutes(**app, config);
+
+  dataml::http::ServerOptions options{config.host, config.port, config.threads, config.max_body_bytes};
+  auto server = dataml::http::Server::Make(options, (*app)->router, *(*app)->auth);
+  if (!server.ok()) return Fail(server.status());
+  auto port = (*server)->Bind();
+  if (!port.ok()) return Fail(port.status());
+  std::printf("dataml listening on http://%s:%d (database: %s)\n", config.host.c_str(), *port,
+              (*app)->db->dialect_name());
+  std::fflush(stdout);
+
+  std::thread stopper([&server, signals] {
+    int received = 0;
+    sigwait(&signals, &received);
+    spdlog::info("signal {} received, shutting down", received);
+    (*server)->Stop();
+  });
+  Status served = (*server)->Listen();
+  // If the server stopped on its own, wake the signal thread so it can be joined.
+  if (stopper.joinable()) {
+    pthread_kill(stopper.native_handle(), SIGTERM);
+    stopper.join();
+  }
+  return served.ok() ? 0 : Fail(served);
+}
+
+int AdminResetPassword(const ServerConfig& config, const std::string& username,
+                       const std::string& password) {
+  auto secret = dataml::app::LoadJwtSecret(config.data_dir);
+  if (!secret.ok()) return Fail(secret.status());
+  auto app = dataml::app::BuildServices(config, *secret);
+  if (!app.ok()) return Fail(app.status());
+  auto user = (*app)->users->FindByUsername(username);
+  if (!user.ok()) return Fail(user.status());
+  if (!*user) return Fail(Status::NotFound("no user named " + username));
+  Status set = (*app)->users->SetPassword((**user).user.id, password, (**user).user.username);
+  if (!set.ok()) return Fail(set);
+  std::printf("password of '%s' changed\n", username.c_str());
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (!dataml::InitCrypto()) return Fail(Status::Internal("libsodium failed to initialise"));
+  ServerConfig config = ServerConfig::Defaults();
+  config.ApplyEnvironment();
+
+  CLI::App cli{"dataml: multi-tenant machine learning for tabular data"};
+  cli.require_subcommand(1);
+  auto add_common = [&config](CLI::App* cmd) {
+    cmd->add_option("--data-dir", config.data_dir, "Data directory (SQLite file, blobs, secrets)")
+        ->envname("DATAML_DATA_DIR");
+    cmd->add_option("--db", config.db_url, "sqlite:///path or postgresql://user:pass@host:port/db")
+        ->envname("DATAML_DB");
+    cmd->add_option("--log-level", config.log_level, "trace, debug, info, warn, error");
+  };
+
+  CLI::App* serve = cli.add_subcommand("serve", "Run the HTTP API server");
+  add_common(serve);
+  serve->add_option("--host", config.host, "Address to listen on")->envname("DATAML_HOST");
+  serve->add_option("--port", config.port, "Port to listen on (0: any free port)")->envname("DATAML_PORT");
+  serve->add_option("--threads", config.threads, "HTTP worker threads")->envname("DATAML_THREADS");
+
+  CLI::App* admin = cli.add_subcommand("admin", "Operator tasks");
+  admin->require_subcommand(1);
+  CLI::App* migrate = admin->add_subcommand("migrate", "Apply database migrations and exit");
+  add_common(migrate);
+  CLI::App* reset = admin->add_subcommand("reset-password", "Set a user's password");
+  add_common(reset);
+  std::string username, password;
+  reset->add_option("--username", username)->required();
+  reset->add_option("--password", password, "New password (or DATAML_NEW_PASSWORD)")
+      ->envname("DATAML_NEW_PASSWORD")->required();
+
+  CLI11_PARSE(cli, argc, argv);
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  Status valid = config.Validate();
+  if (!valid.ok()) return Fail(valid);
+
+  if (serve->parsed()) return Serve(config);
+  if (migrate->parsed()) {
+    auto db = dataml::db::Database::Open(config.EffectiveDbUrl(), 1);
+    if (!db.ok()) return Fail(db.status());
+    Status migrated = dataml::db::Migrate(**db);
+    if (!migrated.ok()) return Fail(migrated);
+    std::printf("database is at schema version %lld\n",
+                static_cast<long long>(*dataml::db::SchemaVersion(**db)));
+    return 0;
+  }
+  if (reset->parsed()) return AdminResetPassword(config, username, password);
+  return 0;
+}

@@ -1,0 +1,61 @@
+// Login, token refresh with rotation, logout, password reset, and the Authenticator the HTTP
+// layer uses on every protected route.
+#pragma once
+
+#include "core/config.h"
+#include "http/authenticator.h"
+#include "modules/auth/access_token.h"
+#include "modules/auth/auth_repository.h"
+#include "modules/rbac/rbac_service.h"
+#include "modules/users/users_service.h"
+
+namespace dataml::auth {
+
+struct TokenPair {
+  std::string access_token;
+  std::string refresh_token;
+  int64_t expires_in = 0;  // seconds until the access token expires
+};
+
+struct LoginPolicy {
+  int64_t refresh_token_ttl_seconds = 14 * 24 * 3600;
+  int64_t max_failures = 5;
+  int64_t failure_window_seconds = 15 * 60;
+  int64_t lockout_seconds = 5 * 60;
+  static LoginPolicy FromConfig(const ServerConfig& config);
+};
+
+struct ResetPasswordInput {
+  std::string user_name;
+  std::string new_password;
+  std::optional<std::string> current_password;  // required when resetting one's own
+};
+
+class AuthService : public http::Authenticator {
+ public:
+  AuthService(db::Database& db, users::UsersService& users, rbac::RbacService& rbac,
+              AccessTokenCodec codec, LoginPolicy policy)
+      : repo_(db), users_(users), rbac_(rbac), codec_(std::move(codec)), policy_(policy) {}
+
+  // The same Unauthenticated answer for an unknown user and a wrong password;
+  // TooManyRequests while the user name is locked after repeated failures.
+  Result<TokenPair> Login(const std::string& username, const std::string& password);
+  // Rotates: the presented token is spent. Presenting a spent token again revokes its family.
+  Result<TokenPair> Refresh(const std::string& refresh_token);
+  Status Logout(const std::string& refresh_token);
+  Status ResetPassword(const Principal& caller, const ResetPasswordInput& input);
+
+  Result<Principal> Authenticate(std::string_view bearer_token) override;
+  Status Authorize(const Principal& principal, std::string_view permission) override;
+
+ private:
+  Result<TokenPair> IssueTokens(const users::User& user, const std::string& family_id);
+
+  AuthRepository repo_;
+  users::UsersService& users_;
+  rbac::RbacService& rbac_;
+  AccessTokenCodec codec_;
+  LoginPolicy policy_;
+};
+
+}  // namespace dataml::auth
