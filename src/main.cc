@@ -99,7 +99,10 @@ int main(int argc, char** argv) {
   add_common(serve);
   serve->add_option("--host", config.host, "Address to listen on")->envname("DATAML_HOST");
   serve->add_option("--port", config.port, "Port to listen on (0: any free port)")->envname("DATAML_PORT");
-  serve->add_option("--threads", config.threads, "HTTP worker threads")->envname("DATAML_THREADS");
+  serve->add_option("--threads", config.threads, "HTTP worker threads (one per open connection)")
+      ->envname("DATAML_THREADS");
+  serve->add_option("--db-pool", config.db_pool_size, "Metadata database sessions")
+      ->envname("DATAML_DB_POOL");
 
   CLI::App* admin = cli.add_subcommand("admin", "Operator tasks");
   admin->require_subcommand(1);

@@ -13,7 +13,10 @@ struct ServerConfig {
   int port = 8000;
   std::string data_dir = "./var";
   std::string db_url;  // empty: sqlite:///<data_dir>/dataml.db
-  int threads = 16;    // HTTP worker threads; also the DB pool size
+  // HTTP worker threads. cpp-httplib holds a worker for the whole life of a keep-alive
+  // connection, so this bounds the concurrent clients served without queueing.
+  int threads = 64;
+  int db_pool_size = 16;  // metadata DB sessions shared by the workers
   size_t max_body_bytes = 1 << 20;  // JSON and form bodies
   int64_t access_token_ttl_seconds = 30 * 60;
   int64_t refresh_token_ttl_seconds = 14 * 24 * 3600;

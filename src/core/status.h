@@ -7,7 +7,7 @@
 
 namespace dataml {
 
-// Codes map one-to-one onto the HTTP statuses of the API document (see http/error_reply.cc).
+// Codes map one-to-one onto the HTTP statuses of the API document (see http/response.cc).
 enum class StatusCode {
   kOk,
   kInvalidArgument,     // 422: the request is well-formed but its values are not acceptable

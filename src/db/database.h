@@ -64,4 +64,7 @@ class Database {
   std::unique_ptr<soci::connection_pool> pool_;
 };
 
+// postgresql://user:pass@host:port/db?sslmode=require -> "user='user' password='pass' ...".
+Result<std::string> PostgresUriToKeywords(const std::string& uri);
+
 }  // namespace dataml::db

@@ -67,7 +67,8 @@ struct Page {
 };
 Page ReadPage(const Request& request, FieldErrors& errors);
 
-// A path parameter that must be a positive integer id; 422 int_parsing otherwise.
+// A path parameter that must be an integer id; 422 int_parsing otherwise (ids that do not
+// exist, zero and negatives included, then answer 404).
 Result<int64_t> PathId(const Request& request, const std::string& name);
 
 }  // namespace dataml::http

@@ -44,7 +44,8 @@ void RegisterAuthRoutes(http::Router& router, AuthService& auth, users::UsersSer
                auto tokens = auth.Login(*username, *password);
                if (!tokens.ok() && tokens.status().code() == StatusCode::kTooManyRequests) {
                  http::Response r = http::Response::Error(tokens.status());
-                 r.headers.emplace_back("Retry-After", "60");
+                 auto wait = auth.SecondsUntilUnlocked(*username);
+                 r.headers.emplace_back("Retry-After", std::to_string(wait.ok() ? std::max<int64_t>(1, *wait) : 60));
                  return r;
                }
                DATAML_ASSIGN_OR_RETURN(TokenPair pair, tokens);

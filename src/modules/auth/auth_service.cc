@@ -81,6 +81,11 @@ Result<TokenPair> AuthService::Refresh(const std::string& refresh_token) {
   return IssueTokens(*user, row->family_id);
 }
 
+Result<int64_t> AuthService::SecondsUntilUnlocked(const std::string& username) {
+  DATAML_ASSIGN_OR_RETURN(LoginFailures failures, repo_.GetLoginFailures(ToLowerAscii(username)));
+  return std::max<int64_t>(0, failures.locked_until - NowUnixSeconds());
+}
+
 Status AuthService::Logout(const std::string& refresh_token) {
   if (refresh_token.empty() || refresh_token.size() > 256) return Status::Unauthenticated(kBadRefreshToken);
   DATAML_ASSIGN_OR_RETURN(auto row, repo_.FindRefreshToken(Sha256Hex(refresh_token)));
@@ -89,8 +94,14 @@ Status AuthService::Logout(const std::string& refresh_token) {
 }
 
 Status AuthService::ResetPassword(const Principal& caller, const ResetPasswordInput& in) {
+  const bool self = ToLowerAscii(in.user_name) == ToLowerAscii(caller.username);
+  // Permission before lookup, so that a caller who may not reset others cannot probe which
+  // user names exist.
+  if (!self) DATAML_RETURN_NOT_OK(rbac_.Check(caller, rbac::perm::kManageUsers));
   DATAML_ASSIGN_OR_RETURN(auto target, users_.FindByUsername(in.user_name));
-  bool self = target && target->user.id == caller.user_id;
+  if (!target || (!caller.is_superuser && target->user.tenant_id != caller.tenant_id)) {
+    return Status::NotFound("User not found");
+  }
   if (self) {
     if (!in.current_password) {
       return Status::Invalid({{{"query", "current_password"},
@@ -99,14 +110,8 @@ Status AuthService::ResetPassword(const Principal& caller, const ResetPasswordIn
     if (!VerifyPassword(target->password_hash, *in.current_password)) {
       return Status::BadRequest("Current password is incorrect");
     }
-  } else {
-    if (!target || (!caller.is_superuser && target->user.tenant_id != caller.tenant_id)) {
-      return Status::NotFound("User not found");
-    }
-    DATAML_RETURN_NOT_OK(rbac_.Check(caller, rbac::perm::kManageUsers));
-    if (target->user.is_superuser && !caller.is_superuser) {
-      return Status::PermissionDenied("Only a superuser can reset a superuser's password");
-    }
+  } else if (target->user.is_superuser && !caller.is_superuser) {
+    return Status::PermissionDenied("Only a superuser can reset a superuser's password");
   }
   DATAML_RETURN_NOT_OK(users_.SetPassword(target->user.id, in.new_password, target->user.username));
   DATAML_RETURN_NOT_OK(repo_.RevokeAllForUser(target->user.id));

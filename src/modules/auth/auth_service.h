@@ -40,6 +40,8 @@ class AuthService : public http::Authenticator {
   // The same Unauthenticated answer for an unknown user and a wrong password;
   // TooManyRequests while the user name is locked after repeated failures.
   Result<TokenPair> Login(const std::string& username, const std::string& password);
+  // How long a locked user name still waits (0 when it is not locked).
+  Result<int64_t> SecondsUntilUnlocked(const std::string& username);
   // Rotates: the presented token is spent. Presenting a spent token again revokes its family.
   Result<TokenPair> Refresh(const std::string& refresh_token);
   Status Logout(const std::string& refresh_token);

@@ -89,9 +89,6 @@ Result<PermissionList> RbacService::ListPermissions(const std::string& tenant_id
 Result<Role> RbacService::Grant(const std::string& tenant_id, int64_t role_id, int64_t permission_id,
                                 const std::string& permission_name) {
   DATAML_ASSIGN_OR_RETURN(Role role, GetRole(tenant_id, role_id));
-  if (role.name == role::kAdmin && role.is_builtin) {
-    return Status::FailedPrecondition("The built-in admin role always holds every permission");
-  }
   std::optional<Permission> permission;
   if (permission_id > 0) {
     DATAML_ASSIGN_OR_RETURN(permission, repo_.FindPermission(tenant_id, permission_id));
@@ -106,7 +103,7 @@ Result<Role> RbacService::Grant(const std::string& tenant_id, int64_t role_id, i
 Result<Role> RbacService::Revoke(const std::string& tenant_id, int64_t role_id, int64_t permission_id) {
   DATAML_ASSIGN_OR_RETURN(Role role, GetRole(tenant_id, role_id));
   if (role.name == role::kAdmin && role.is_builtin) {
-    return Status::FailedPrecondition("The built-in admin role always holds every permission");
+    return Status::FailedPrecondition("The built-in admin role keeps all its permissions");
   }
   DATAML_ASSIGN_OR_RETURN(auto permission, repo_.FindPermission(tenant_id, permission_id));
   if (!permission) return Status::NotFound("Permission not found");

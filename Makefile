@@ -1,0 +1,29 @@
+# The README's two commands: `make run` (build and serve on embedded defaults) and `make test`.
+.PHONY: setup build run test unit-test api-test bench format clean
+
+BUILD_DIR ?= build
+TEST_BUILD_DIR ?= build-asan
+DATA_DIR ?= ./var
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@ninja -C $(BUILD_DIR)
+
+run: build
+	./$(BUILD_DIR)/dataml serve --data-dir $(DATA_DIR)
+
+# Every test: unit tests and the HTTP suite on SQLite and on PostgreSQL, all under ASan/UBSan.
+test: setup
+	@scripts/test.sh
+
+bench: build
+	@bench/auth_get/run.sh
+
+format:
+	@find src -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR) $(TEST_BUILD_DIR)

@@ -1,0 +1,101 @@
+#include "http/input.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "http/response.h"
+#include "http/router.h"
+
+namespace dataml::http {
+namespace {
+
+Request WithBody(std::string body) {
+  Request r;
+  r.body = std::move(body);
+  return r;
+}
+
+TEST(InputTest, MalformedJsonIsJsonInvalid) {
+  auto parsed = ParseJsonObject(WithBody("{oops"));
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(parsed.status().field_errors().at(0).type, "json_invalid");
+  EXPECT_EQ(ParseJsonObject(WithBody("[1]")).status().field_errors().at(0).type, "model_attributes_type");
+  EXPECT_TRUE(ParseJsonObject(WithBody(R"({"a":1})")).ok());
+}
+
+TEST(InputTest, JsonFieldsCollectEveryProblem) {
+  nlohmann::json body = {{"name", 5}, {"count", "12"}, {"flag", "yes"}, {"list", 3}, {"long", "abcdef"}};
+  FieldErrors errors;
+  JsonFields f(body, {"body"}, errors);
+  EXPECT_FALSE(f.String("name", true));
+  EXPECT_EQ(f.Int("count", true), 12);  // lax: numeric strings are integers
+  EXPECT_FALSE(f.Bool("flag", true));
+  EXPECT_EQ(f.Array("list", true), nullptr);
+  EXPECT_FALSE(f.String("long", true, 3));
+  EXPECT_FALSE(f.String("absent", true));
+  EXPECT_FALSE(f.String("optional", false));
+  Status status = errors.ToStatus();
+  ASSERT_EQ(status.field_errors().size(), 5u);
+  std::vector<std::string> types;
+  for (const auto& e : status.field_errors()) types.push_back(e.type);
+  EXPECT_EQ(types, (std::vector<std::string>{"string_type", "bool_type", "list_type", "string_too_long", "missing"}));
+  EXPECT_EQ(status.field_errors()[4].loc, (std::vector<std::string>{"body", "absent"}));
+}
+
+TEST(InputTest, PageBoundsAndIntParsing) {
+  Request r;
+  r.query = {{"skip", "5"}, {"limit", "1001"}};
+  FieldErrors errors;
+  Page page = ReadPage(r, errors);
+  EXPECT_EQ(page.skip, 5);
+  EXPECT_EQ(page.limit, 100);  // the default stands in for the rejected value
+  ASSERT_EQ(errors.ToStatus().field_errors().size(), 1u);
+  EXPECT_EQ(errors.ToStatus().field_errors()[0].type, "less_than_equal");
+
+  r.path_params = {{"id", "12x"}};
+  EXPECT_EQ(PathId(r, "id").status().field_errors().at(0).type, "int_parsing");
+  r.path_params = {{"id", "42"}};
+  EXPECT_EQ(*PathId(r, "id"), 42);
+}
+
+TEST(ResponseTest, ErrorsUseFastApiShapes) {
+  Response plain = Response::Error(Status::NotFound("Template not found"));
+  EXPECT_EQ(plain.status, 404);
+  EXPECT_EQ(nlohmann::json::parse(plain.body), (nlohmann::json{{"detail", "Template not found"}}));
+
+  Response invalid = Response::Error(Status::Invalid({{{"body", "template_schema", "2", "data_type"}, "bad", "enum"}}));
+  EXPECT_EQ(invalid.status, 422);
+  auto detail = nlohmann::json::parse(invalid.body)["detail"];
+  EXPECT_EQ(detail[0]["loc"], (nlohmann::json{"body", "template_schema", 2, "data_type"}));
+
+  Response unauth = Response::Error(Status::Unauthenticated("no"));
+  EXPECT_EQ(unauth.status, 401);
+  ASSERT_EQ(unauth.headers.size(), 1u);
+  EXPECT_EQ(unauth.headers[0], (std::pair<std::string, std::string>{"WWW-Authenticate", "Bearer"}));
+  EXPECT_EQ(HttpStatusFor(StatusCode::kAlreadyExists), 409);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kFailedPrecondition), 409);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kPayloadTooLarge), 413);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kTooManyRequests), 429);
+}
+
+TEST(RouterTest, PathTemplatesAcceptATrailingSlash) {
+  std::vector<std::string> names;
+  std::regex re(PathTemplateToRegex("/api/v1/rbac/roles/{role_id}/permissions/{permission_id}", names));
+  EXPECT_EQ(names, (std::vector<std::string>{"role_id", "permission_id"}));
+  std::smatch m;
+  std::string path = "/api/v1/rbac/roles/7/permissions/9/";
+  ASSERT_TRUE(std::regex_match(path, m, re));
+  EXPECT_EQ(m[1].str(), "7");
+  EXPECT_EQ(m[2].str(), "9");
+  EXPECT_FALSE(std::regex_match(std::string("/api/v1/rbac/roles/7/permissions/9/x"), re));
+  std::vector<std::string> none;
+  std::regex literal(PathTemplateToRegex("/api/v1/template/", none));
+  EXPECT_TRUE(std::regex_match(std::string("/api/v1/template"), literal));
+  EXPECT_TRUE(std::regex_match(std::string("/api/v1/template/"), literal));
+  EXPECT_FALSE(std::regex_match(std::string("/api/v1/template/list"), literal));
+}
+
+}  // namespace
+}  // namespace dataml::http
