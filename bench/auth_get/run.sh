@@ -6,7 +6,7 @@
 # Usage: bench/auth_get/run.sh [--workers N] [--threads N] [--connections N] [--wrk-threads N]
 #                              [--duration SECS] [--warmup SECS]
 #   --workers N      uvicorn worker processes for the peer (default 2 = cores; use 1 for one)
-#   --threads N      dataml --threads (HTTP worker pool; default 16, dataml's own default)
+#   --threads N      dataml --threads (HTTP worker pool; default 64, dataml's own default)
 #   --connections N  wrk connections (default 50)
 #   --wrk-threads N  wrk threads (default 2)
 #   --duration SECS  measured wrk run per server (default 10)
@@ -21,7 +21,7 @@ VENV="$ROOT/.venv"
 REQS="$ROOT/bench/requirements.txt"
 
 WORKERS=2
-DATAML_THREADS=16
+DATAML_THREADS=64
 CONNS=50
 WRK_THREADS=2
 DURATION=10

@@ -36,9 +36,10 @@ def make_server(postgres):
     when its stderr must hold no sanitizer report."""
     started = []
 
-    def start(env=None, admin_password=ADMIN_PASSWORD):
-        db_url = postgres.create_database() if postgres else None
-        server = DatamlServer(db_url=db_url, env=env, admin_password=admin_password).start()
+    def start(env=None, admin_password=ADMIN_PASSWORD, data_dir=None, db_url=None):
+        if db_url is None and postgres:
+            db_url = postgres.create_database()
+        server = DatamlServer(db_url=db_url, env=env, admin_password=admin_password, data_dir=data_dir).start()
         started.append(server)
         return server
 

@@ -25,8 +25,9 @@ def binary():
 
 
 class DatamlServer:
-    def __init__(self, db_url=None, env=None, admin_password=ADMIN_PASSWORD):
-        self.data_dir = tempfile.mkdtemp(prefix="dataml-test-")
+    def __init__(self, db_url=None, env=None, admin_password=ADMIN_PASSWORD, data_dir=None):
+        self.keep_data = data_dir is not None
+        self.data_dir = data_dir or tempfile.mkdtemp(prefix="dataml-test-")
         self.db_url = db_url
         self.env = dict(os.environ)
         self.env.update({
@@ -84,7 +85,8 @@ class DatamlServer:
                 self.proc.kill()
                 self.proc.wait()
         time.sleep(0.1)  # let the pump threads drain the pipes
-        shutil.rmtree(self.data_dir, ignore_errors=True)
+        if not self.keep_data:
+            shutil.rmtree(self.data_dir, ignore_errors=True)
         return self.proc.returncode
 
     def sanitizer_reports(self):
