@@ -101,7 +101,7 @@ int main(int argc, char** argv) {
   serve->add_option("--port", config.port, "Port to listen on (0: any free port)")->envname("DATAML_PORT");
   serve->add_option("--threads", config.threads, "HTTP worker threads (one per open connection)")
       ->envname("DATAML_THREADS");
-  serve->add_option("--db-pool", config.db_pool_size, "Metadata database sessions")
+  serve->add_option("--db-pool", config.db_pool_size, "Metadata database sessions (0: one per thread)")
       ->envname("DATAML_DB_POOL");
 
   CLI::App* admin = cli.add_subcommand("admin", "Operator tasks");

@@ -57,7 +57,7 @@ Result<std::string> LoadJwtSecret(const std::string& data_dir) {
 Result<std::unique_ptr<App>> BuildServices(const ServerConfig& config, const std::string& jwt_secret) {
   auto app = std::make_unique<App>();
   DATAML_ASSIGN_OR_RETURN(app->db, db::Database::Open(config.EffectiveDbUrl(),
-                                                      static_cast<size_t>(config.db_pool_size)));
+                                                      static_cast<size_t>(config.EffectiveDbPoolSize())));
   DATAML_RETURN_NOT_OK(db::Migrate(*app->db));
   app->rbac = std::make_unique<rbac::RbacService>(*app->db);
   app->tenants = std::make_unique<tenants::TenantsService>(*app->db, *app->rbac);

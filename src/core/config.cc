@@ -32,7 +32,7 @@ void ServerConfig::ApplyEnvironment() {
 Status ServerConfig::Validate() const {
   if (port < 0 || port > 65535) return Status::InvalidArgument("--port must be 0..65535");
   if (threads < 1 || threads > 1024) return Status::InvalidArgument("--threads must be 1..1024");
-  if (db_pool_size < 1 || db_pool_size > 1024) return Status::InvalidArgument("--db-pool must be 1..1024");
+  if (db_pool_size < 0 || db_pool_size > 1024) return Status::InvalidArgument("--db-pool must be 0..1024");
   if (data_dir.empty()) return Status::InvalidArgument("--data-dir must not be empty");
   if (max_body_bytes < 1024) return Status::InvalidArgument("DATAML_MAX_BODY_BYTES is too small");
   if (access_token_ttl_seconds < 1 || refresh_token_ttl_seconds < 1) {
