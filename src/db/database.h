@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/result.h"
@@ -29,23 +30,21 @@ class Database {
   // Same, inside a transaction that commits when `fn` returns OK and rolls back otherwise.
   Status RunInTransaction(const std::function<Status(soci::session&)>& fn);
 
-  // Convenience for functions producing a value.
+  // Convenience for functions producing a value: Run and RunInTransaction respectively.
   template <typename T>
   Result<T> Query(const std::function<Result<T>(soci::session&)>& fn) {
-    std::optional<T> out;
-    Status status = Run([&](soci::session& sql) -> Status {
-      Result<T> r = fn(sql);
-      if (!r.ok()) return r.status();
-      out.emplace(std::move(r).ValueOrDie());
-      return Status::OK();
-    });
-    if (!status.ok()) return status;
-    return std::move(*out);
+    return Capture<T>(fn, [this](const auto& body) { return Run(body); });
   }
   template <typename T>
   Result<T> Transact(const std::function<Result<T>(soci::session&)>& fn) {
+    return Capture<T>(fn, [this](const auto& body) { return RunInTransaction(body); });
+  }
+
+ private:
+  template <typename T, typename Runner>
+  static Result<T> Capture(const std::function<Result<T>(soci::session&)>& fn, Runner run) {
     std::optional<T> out;
-    Status status = RunInTransaction([&](soci::session& sql) -> Status {
+    Status status = run([&](soci::session& sql) -> Status {
       Result<T> r = fn(sql);
       if (!r.ok()) return r.status();
       out.emplace(std::move(r).ValueOrDie());
@@ -55,7 +54,6 @@ class Database {
     return std::move(*out);
   }
 
- private:
   Database(Dialect dialect, size_t pool_size);
   Status Connect(const std::string& connect_string);
 

@@ -139,11 +139,13 @@ std::optional<int64_t> ParamFields::Int(const std::string& name, bool required,
   return value;
 }
 
-Page ReadPage(const Request& request, FieldErrors& errors) {
+Result<Page> ReadPage(const Request& request) {
+  FieldErrors errors;
   ParamFields query(request.query, "query", errors);
   Page page;
   page.skip = query.Int("skip", false, 0, std::numeric_limits<int32_t>::max()).value_or(0);
   page.limit = query.Int("limit", false, 1, 1000).value_or(100);
+  DATAML_RETURN_NOT_OK(errors.ToStatus());
   return page;
 }
 

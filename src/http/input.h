@@ -65,7 +65,7 @@ struct Page {
   int64_t skip = 0;
   int64_t limit = 100;
 };
-Page ReadPage(const Request& request, FieldErrors& errors);
+Result<Page> ReadPage(const Request& request);
 
 // A path parameter that must be an integer id; 422 int_parsing otherwise (ids that do not
 // exist, zero and negatives included, then answer 404).

@@ -47,12 +47,13 @@ TEST(InputTest, JsonFieldsCollectEveryProblem) {
 TEST(InputTest, PageBoundsAndIntParsing) {
   Request r;
   r.query = {{"skip", "5"}, {"limit", "1001"}};
-  FieldErrors errors;
-  Page page = ReadPage(r, errors);
-  EXPECT_EQ(page.skip, 5);
-  EXPECT_EQ(page.limit, 100);  // the default stands in for the rejected value
-  ASSERT_EQ(errors.ToStatus().field_errors().size(), 1u);
-  EXPECT_EQ(errors.ToStatus().field_errors()[0].type, "less_than_equal");
+  auto rejected = ReadPage(r);
+  ASSERT_FALSE(rejected.ok());
+  ASSERT_EQ(rejected.status().field_errors().size(), 1u);
+  EXPECT_EQ(rejected.status().field_errors()[0].type, "less_than_equal");
+  r.query = {{"skip", "5"}};
+  EXPECT_EQ(ReadPage(r)->skip, 5);
+  EXPECT_EQ(ReadPage(r)->limit, 100);
 
   r.path_params = {{"id", "12x"}};
   EXPECT_EQ(PathId(r, "id").status().field_errors().at(0).type, "int_parsing");

@@ -48,9 +48,7 @@ void RegisterRbacRoutes(http::Router& router, RbacService& rbac, tenants::Tenant
 
   router.Add("GET", "/api/v1/rbac/roles", RouteAccess::Permission(perm::kViewRoles),
              [&](http::Request& req) -> Result<http::Response> {
-               FieldErrors errors;
-               http::Page page = http::ReadPage(req, errors);
-               DATAML_RETURN_NOT_OK(errors.ToStatus());
+               DATAML_ASSIGN_OR_RETURN(http::Page page, http::ReadPage(req));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
                DATAML_ASSIGN_OR_RETURN(RoleList list, rbac.ListRoles(tenant_id, page.skip, page.limit));
                return http::Response::Json(200, {{"data", RolesJson(list.roles)}, {"count", list.count}});
@@ -110,9 +108,7 @@ void RegisterRbacRoutes(http::Router& router, RbacService& rbac, tenants::Tenant
 
   router.Add("GET", "/api/v1/rbac/permissions", RouteAccess::Permission(perm::kViewRoles),
              [&](http::Request& req) -> Result<http::Response> {
-               FieldErrors errors;
-               http::Page page = http::ReadPage(req, errors);
-               DATAML_RETURN_NOT_OK(errors.ToStatus());
+               DATAML_ASSIGN_OR_RETURN(http::Page page, http::ReadPage(req));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
                DATAML_ASSIGN_OR_RETURN(PermissionList list, rbac.ListPermissions(tenant_id, page.skip, page.limit));
                nlohmann::json data = nlohmann::json::array();

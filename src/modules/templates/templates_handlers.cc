@@ -52,9 +52,7 @@ void RegisterTemplatesRoutes(http::Router& router, TemplatesService& templates,
 
   router.Add("GET", "/api/v1/template/list", RouteAccess::Permission(rbac::perm::kViewTemplates),
              [&](http::Request& req) -> Result<http::Response> {
-               FieldErrors errors;
-               http::Page page = http::ReadPage(req, errors);
-               DATAML_RETURN_NOT_OK(errors.ToStatus());
+               DATAML_ASSIGN_OR_RETURN(http::Page page, http::ReadPage(req));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
                DATAML_ASSIGN_OR_RETURN(TemplateList list, templates.List(tenant_id, page.skip, page.limit));
                nlohmann::json data = nlohmann::json::array();

@@ -19,9 +19,7 @@ void RegisterTenantsRoutes(http::Router& router, TenantsService& tenants) {
 
   router.Add("GET", "/api/v1/tenants", RouteAccess::Superuser(),
              [&tenants](http::Request& req) -> Result<http::Response> {
-               FieldErrors errors;
-               http::Page page = http::ReadPage(req, errors);
-               DATAML_RETURN_NOT_OK(errors.ToStatus());
+               DATAML_ASSIGN_OR_RETURN(http::Page page, http::ReadPage(req));
                DATAML_ASSIGN_OR_RETURN(auto list, tenants.List(page.skip, page.limit));
                DATAML_ASSIGN_OR_RETURN(int64_t count, tenants.Count());
                nlohmann::json data = nlohmann::json::array();

@@ -65,9 +65,7 @@ void RegisterUsersRoutes(http::Router& router, UsersService& users, tenants::Ten
 
   router.Add("GET", "/api/v1/users/read-users", RouteAccess::Permission(rbac::perm::kViewUsers),
              [&users, &tenants](http::Request& req) -> Result<http::Response> {
-               FieldErrors errors;
-               http::Page page = http::ReadPage(req, errors);
-               DATAML_RETURN_NOT_OK(errors.ToStatus());
+               DATAML_ASSIGN_OR_RETURN(http::Page page, http::ReadPage(req));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
                DATAML_ASSIGN_OR_RETURN(UserList list, users.List(tenant_id, page.skip, page.limit));
                nlohmann::json data = nlohmann::json::array();
