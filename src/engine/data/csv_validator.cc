@@ -1,0 +1,227 @@
+#include "engine/data/csv_validator.h"
+
+#include <arrow/api.h>
+#include <arrow/csv/api.h>
+#include <arrow/io/api.h>
+#include "engine/data/utf8.h"
+#include <parquet/arrow/writer.h>
+#include <parquet/properties.h>
+
+#include <fstream>
+#include <unordered_map>
+
+#include "core/text.h"
+#include "engine/data/typed_column_builder.h"
+
+namespace dataml::engine {
+namespace {
+
+constexpr size_t kSniffBytes = 64 * 1024;
+
+Status FromArrow(const arrow::Status& s, const std::string& what) {
+  if (s.ok()) return Status::OK();
+  if (s.IsInvalid()) return Status::InvalidArgument(what + ": " + s.message());
+  return Status::Internal(what + ": " + s.ToString());
+}
+
+Result<std::string> ReadHead(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Internal("cannot open " + path);
+  std::string head(kSniffBytes, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  return head;
+}
+
+// Every file column is read as raw bytes under a positional name: we check types and UTF-8
+// ourselves, cell by cell, so that one bad cell rejects one record and not the whole file.
+std::string PositionalName(size_t i) { return "c" + std::to_string(i); }
+
+struct RaggedRows {
+  std::vector<int64_t> records;  // record numbers (header = 1), ascending
+  ErrorCollector* errors = nullptr;
+  size_t expected_fields = 0;
+};
+
+Result<std::shared_ptr<arrow::csv::StreamingReader>> OpenReader(const std::string& path,
+                                                                 const CsvDialect& dialect,
+                                                                 const std::vector<size_t>& columns,
+                                                                 int32_t block_size,
+                                                                 RaggedRows* ragged) {
+  auto file = arrow::io::ReadableFile::Open(path);
+  if (!file.ok()) return Status::Internal("cannot open " + path + ": " + file.status().ToString());
+  auto read = arrow::csv::ReadOptions::Defaults();
+  read.use_threads = false;  // serial parsing keeps record numbers exact
+  read.block_size = block_size;
+  read.skip_rows = 1;        // the header, already read by SniffCsvDialect
+  for (size_t i = 0; i < dialect.header.size(); ++i) read.column_names.push_back(PositionalName(i));
+  auto parse = arrow::csv::ParseOptions::Defaults();
+  parse.delimiter = dialect.delimiter;
+  parse.newlines_in_values = true;
+  parse.ignore_empty_lines = true;
+  parse.invalid_row_handler = [ragged](const arrow::csv::InvalidRow& row) {
+    // Arrow numbers records from 1 including the skipped header.
+    ragged->records.push_back(row.number);
+    ragged->errors->Add("", "ragged_row", std::to_string(row.expected_columns) + " fields",
+                        row.number, row.text);
+    return arrow::csv::InvalidRowResult::Skip;
+  };
+  auto convert = arrow::csv::ConvertOptions::Defaults();
+  convert.check_utf8 = false;
+  convert.strings_can_be_null = false;
+  convert.quoted_strings_can_be_null = false;
+  for (size_t i : columns) {
+    convert.column_types[PositionalName(i)] = arrow::binary();
+    convert.include_columns.push_back(PositionalName(i));
+  }
+  auto reader = arrow::csv::StreamingReader::Make(arrow::io::default_io_context(), *file, read,
+                                                  parse, convert);
+  if (!reader.ok()) {
+    // An empty data section is not an error: the header alone makes an empty table.
+    return Status(StatusCode::kInvalidArgument, "cannot read the CSV data: " + reader.status().message());
+  }
+  return *reader;
+}
+
+// Maps each schema column to its position in the file header (case-insensitive, trimmed).
+std::vector<std::optional<size_t>> MatchColumns(const TableSchema& schema, const CsvDialect& dialect,
+                                                ValidationReport& report) {
+  std::unordered_map<std::string, size_t> position;
+  for (size_t i = 0; i < dialect.header.size(); ++i) position.emplace(ToLowerAscii(dialect.header[i]), i);
+  std::vector<std::optional<size_t>> matched;
+  std::vector<bool> used(dialect.header.size(), false);
+  for (const ColumnSpec& column : schema) {
+    auto it = position.find(ToLowerAscii(Trim(column.name)));
+    if (it == position.end()) {
+      report.missing_columns.push_back(column.name);
+      matched.push_back(std::nullopt);
+    } else {
+      used[it->second] = true;
+      matched.push_back(it->second);
+    }
+  }
+  for (size_t i = 0; i < dialect.header.size(); ++i) {
+    if (!used[i]) report.extra_columns.push_back(dialect.header[i]);
+  }
+  return matched;
+}
+
+}  // namespace
+
+Result<ValidationResult> ValidateCsvToParquet(const std::string& csv_path,
+                                              const std::optional<TableSchema>& given_schema,
+                                              const std::string& parquet_path,
+                                              const ValidationOptions& options) {
+  ValidationResult result;
+  DATAML_ASSIGN_OR_RETURN(std::string head, ReadHead(csv_path));
+  DATAML_ASSIGN_OR_RETURN(result.dialect, SniffCsvDialect(head));
+  if (given_schema) {
+    result.schema = *given_schema;
+  } else {
+    DATAML_ASSIGN_OR_RETURN(result.schema, InferCsvSchema(csv_path, options.inference_sample_rows));
+  }
+  ValidationReport& report = result.report;
+  report.total_fields = static_cast<int64_t>(result.dialect.header.size());
+  std::vector<std::optional<size_t>> positions = MatchColumns(result.schema, result.dialect, report);
+  if (!report.missing_columns.empty()) return result;  // unusable: nothing is read or written
+
+  std::vector<size_t> file_columns;
+  for (const auto& p : positions) file_columns.push_back(*p);
+  std::vector<size_t> sorted = file_columns;
+  std::sort(sorted.begin(), sorted.end());
+
+  ErrorCollector errors(options.max_samples_per_error);
+  RaggedRows ragged;
+  ragged.errors = &errors;
+  ragged.expected_fields = result.dialect.header.size();
+  DATAML_ASSIGN_OR_RETURN(auto reader, OpenReader(csv_path, result.dialect, sorted, options.block_size, &ragged));
+
+  std::vector<std::unique_ptr<TypedColumnBuilder>> builders;
+  arrow::FieldVector fields;
+  for (const ColumnSpec& column : result.schema) {
+    DATAML_ASSIGN_OR_RETURN(auto builder, TypedColumnBuilder::Make(column));
+    fields.push_back(arrow::field(column.name, builder->arrow_type(), /*nullable=*/true));
+    builders.push_back(std::move(builder));
+  }
+  auto arrow_schema = arrow::schema(fields);
+  auto sink = arrow::io::FileOutputStream::Open(parquet_path);
+  if (!sink.ok()) return Status::Internal("cannot create " + parquet_path + ": " + sink.status().ToString());
+  auto properties = parquet::WriterProperties::Builder().compression(parquet::Compression::SNAPPY)->build();
+  auto writer = parquet::arrow::FileWriter::Open(*arrow_schema, arrow::default_memory_pool(), *sink, properties);
+  if (!writer.ok()) return FromArrow(writer.status(), "cannot write Parquet");
+
+  int64_t next_record = 2;  // record numbers of good-shaped rows, skipping ragged ones
+  size_t ragged_seen = 0;
+  std::vector<int64_t> record_numbers;
+  std::vector<uint8_t> keep;
+  for (;;) {
+    std::shared_ptr<arrow::RecordBatch> batch;
+    arrow::Status read = reader->ReadNext(&batch);
+    if (!read.ok()) return FromArrow(read, "malformed CSV");
+    if (!batch) break;
+    const int64_t rows = batch->num_rows();
+    record_numbers.resize(static_cast<size_t>(rows));
+    for (int64_t r = 0; r < rows; ++r) {
+      while (ragged_seen < ragged.records.size() && ragged.records[ragged_seen] == next_record) {
+        ++ragged_seen;
+        ++next_record;
+      }
+      record_numbers[static_cast<size_t>(r)] = next_record++;
+    }
+    keep.assign(static_cast<size_t>(rows), 1);
+    std::vector<const arrow::BinaryArray*> inputs;
+    for (size_t c = 0; c < builders.size(); ++c) {
+      auto array = batch->GetColumnByName(PositionalName(file_columns[c]));
+      inputs.push_back(static_cast<const arrow::BinaryArray*>(array.get()));
+      builders[c]->Check(*inputs.back(), record_numbers, keep, errors);
+    }
+    arrow::ArrayVector columns;
+    for (size_t c = 0; c < builders.size(); ++c) {
+      DATAML_ASSIGN_OR_RETURN(auto column, builders[c]->Build(*inputs[c], keep));
+      columns.push_back(std::move(column));
+    }
+    int64_t kept = std::count(keep.begin(), keep.end(), 1);
+    report.total_records += rows;
+    report.valid_records += kept;
+    if (kept > 0) {
+      auto out = arrow::RecordBatch::Make(arrow_schema, kept, columns);
+      DATAML_RETURN_NOT_OK(FromArrow((*writer)->WriteRecordBatch(*out), "cannot write Parquet"));
+    }
+  }
+  // Ragged records after the last good one were counted by the handler only.
+  report.total_records += static_cast<int64_t>(ragged.records.size());
+  DATAML_RETURN_NOT_OK(FromArrow((*writer)->Close(), "cannot finish Parquet"));
+  DATAML_RETURN_NOT_OK(FromArrow((*sink)->Close(), "cannot close Parquet"));
+  report.errors = errors.Take();
+  return result;
+}
+
+Result<TableSchema> InferCsvSchema(const std::string& csv_path, int64_t sample_rows) {
+  DATAML_ASSIGN_OR_RETURN(std::string head, ReadHead(csv_path));
+  DATAML_ASSIGN_OR_RETURN(CsvDialect dialect, SniffCsvDialect(head));
+  std::vector<size_t> all(dialect.header.size());
+  for (size_t i = 0; i < all.size(); ++i) all[i] = i;
+  ErrorCollector ignored(0);
+  RaggedRows ragged;
+  ragged.errors = &ignored;
+  DATAML_ASSIGN_OR_RETURN(auto reader, OpenReader(csv_path, dialect, all, 1 << 20, &ragged));
+  std::vector<TypeInference> inference(all.size());
+  int64_t seen = 0;
+  while (seen < sample_rows) {
+    std::shared_ptr<arrow::RecordBatch> batch;
+    arrow::Status read = reader->ReadNext(&batch);
+    if (!read.ok()) return FromArrow(read, "malformed CSV");
+    if (!batch) break;
+    int64_t take = std::min(batch->num_rows(), sample_rows - seen);
+    for (size_t c = 0; c < all.size(); ++c) {
+      auto array = std::static_pointer_cast<arrow::BinaryArray>(batch->column(static_cast<int>(c)));
+      for (int64_t r = 0; r < take; ++r) inference[c].Observe(array->GetView(r));
+    }
+    seen += take;
+  }
+  TableSchema schema;
+  for (size_t c = 0; c < all.size(); ++c) schema.push_back({dialect.header[c], inference[c].Result(), std::nullopt});
+  return schema;
+}
+
+}  // namespace dataml::engine

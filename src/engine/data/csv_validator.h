@@ -1,0 +1,42 @@
+// Validates a CSV file against a typed schema, streaming: memory stays bounded by one block
+// whatever the file size. Good records are written as typed Parquet; bad ones are counted and
+// sampled in the report, never written.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "engine/data/column_spec.h"
+#include "engine/data/csv_dialect.h"
+#include "engine/data/validation_report.h"
+
+namespace dataml::engine {
+
+struct ValidationOptions {
+  size_t max_samples_per_error = 5;
+  int32_t block_size = 4 << 20;       // bytes of CSV parsed at a time
+  int64_t inference_sample_rows = 10000;
+
+  static ValidationOptions Defaults() { return {}; }
+};
+
+struct ValidationResult {
+  CsvDialect dialect;
+  TableSchema schema;  // the schema the records were checked against (inferred when none given)
+  ValidationReport report;
+};
+
+// `schema` empty (nullopt): infer it from the file's first records. When template columns are
+// missing from the header, nothing is written and the report says which. InvalidArgument for
+// files that cannot be read as CSV at all (empty, bad header); Internal for I/O failures.
+Result<ValidationResult> ValidateCsvToParquet(const std::string& csv_path,
+                                              const std::optional<TableSchema>& schema,
+                                              const std::string& parquet_path,
+                                              const ValidationOptions& options = ValidationOptions::Defaults());
+
+// The schema of the file's first `sample_rows` records: per column the narrowest of Boolean,
+// Integer, Float, Date, DateTime that every non-empty cell parses as, else String.
+Result<TableSchema> InferCsvSchema(const std::string& csv_path, int64_t sample_rows);
+
+}  // namespace dataml::engine
