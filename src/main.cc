@@ -12,6 +12,8 @@
 #include "core/crypto.h"
 #include "db/migrations.h"
 #include "http/server.h"
+#include "jobs/local_backend.h"
+#include "jobs/worker.h"
 
 namespace {
 
@@ -23,7 +25,7 @@ int Fail(const Status& status) {
   return 1;
 }
 
-int Serve(ServerConfig config) {
+int Serve(ServerConfig config, const dataml::jobs::DispatcherOptions& job_options) {
   // Block the stop signals in every thread; one thread waits for them and stops the server.
   sigset_t signals;
   sigemptyset(&signals);
@@ -39,11 +41,21 @@ int Serve(ServerConfig config) {
   if (!boot.ok()) return Fail(boot);
   dataml::app::RegisterRoutes(**app, config);
 
-  dataml::http::ServerOptions options{config.host, config.port, config.threads, config.max_body_bytes};
+  dataml::http::ServerOptions options{config.host, config.port, config.threads, config.max_body_bytes,
+                                      config.max_upload_bytes};
   auto server = dataml::http::Server::Make(options, (*app)->router, *(*app)->auth);
   if (!server.ok()) return Fail(server.status());
   auto port = (*server)->Bind();
   if (!port.ok()) return Fail(port.status());
+  // Workers call back over HTTP, so jobs start only once the port is known.
+  dataml::jobs::LocalBackendOptions backend_options;
+  backend_options.server_url = dataml::jobs::LoopbackUrl(config.host, *port);
+  backend_options.data_dir = config.data_dir;
+  auto backend = dataml::jobs::LocalBackend::Make(backend_options);
+  if (!backend.ok()) return Fail(backend.status());
+  (*app)->dispatcher = std::make_unique<dataml::jobs::Dispatcher>(*(*app)->jobs, std::move(*backend), job_options);
+  Status dispatching = (*app)->dispatcher->Start();
+  if (!dispatching.ok()) return Fail(dispatching);
   std::printf("dataml listening on http://%s:%d (database: %s)\n", config.host.c_str(), *port,
               (*app)->db->dialect_name());
   std::fflush(stdout);
@@ -60,6 +72,7 @@ int Serve(ServerConfig config) {
     pthread_kill(stopper.native_handle(), SIGTERM);
     stopper.join();
   }
+  (*app)->dispatcher->Stop();  // terminates running workers: nobody would take their results
   return served.ok() ? 0 : Fail(served);
 }
 
@@ -104,6 +117,18 @@ int main(int argc, char** argv) {
   serve->add_option("--db-pool", config.db_pool_size, "Metadata database sessions (0: one per thread)")
       ->envname("DATAML_DB_POOL");
 
+  dataml::jobs::DispatcherOptions job_options = dataml::jobs::DispatcherOptions::Defaults();
+  serve->add_option("--max-jobs", job_options.max_concurrent_jobs, "Jobs this server runs at once")
+      ->envname("DATAML_MAX_JOBS");
+
+  CLI::App* worker = cli.add_subcommand("worker", "Run one job (started by the server's job dispatcher)");
+  int64_t job_id = 0;
+  std::string server_url;
+  worker->add_option("--job", job_id, "Job id")->required();
+  worker->add_option("--server", server_url, "URL of the server that owns the job")->required();
+  worker->add_option("--data-dir", config.data_dir, "Data directory (blobs)");
+  worker->add_option("--log-level", config.log_level, "trace, debug, info, warn, error");
+
   CLI::App* admin = cli.add_subcommand("admin", "Operator tasks");
   admin->require_subcommand(1);
   CLI::App* migrate = admin->add_subcommand("migrate", "Apply database migrations and exit");
@@ -120,7 +145,8 @@ int main(int argc, char** argv) {
   Status valid = config.Validate();
   if (!valid.ok()) return Fail(valid);
 
-  if (serve->parsed()) return Serve(config);
+  if (serve->parsed()) return Serve(config, job_options);
+  if (worker->parsed()) return dataml::jobs::WorkerMain(job_id, server_url, config.data_dir);
   if (migrate->parsed()) {
     auto db = dataml::db::Database::Open(config.EffectiveDbUrl(), 1);
     if (!db.ok()) return Fail(db.status());

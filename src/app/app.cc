@@ -11,11 +11,15 @@
 
 #include "core/crypto.h"
 #include "db/migrations.h"
+#include "jobs/job_handlers.h"
 #include "modules/auth/auth_handlers.h"
+#include "modules/datasets/datasets_handlers.h"
 #include "modules/docs/docs_handlers.h"
+#include "modules/files/files_handlers.h"
 #include "modules/rbac/rbac_handlers.h"
 #include "modules/templates/templates_handlers.h"
 #include "modules/tenants/tenants_handlers.h"
+#include "modules/tenants/tenant_scope.h"
 #include "modules/users/users_handlers.h"
 #include "modules/utils/utils_handlers.h"
 
@@ -67,6 +71,10 @@ Result<std::unique_ptr<App>> BuildServices(const ServerConfig& config, const std
       auth::AccessTokenCodec(jwt_secret, config.access_token_ttl_seconds),
       auth::LoginPolicy::FromConfig(config));
   app->templates = std::make_unique<templates::TemplatesService>(*app->db);
+  app->store = std::make_unique<storage::BlobStore>(config.data_dir);
+  // Job tokens are keyed by the JWT secret, which every server of a deployment shares.
+  app->jobs = std::make_unique<jobs::JobsService>(*app->db, jwt_secret);
+  app->datasets = std::make_unique<datasets::DatasetsService>(*app->db, *app->store, *app->templates, *app->jobs);
   return app;
 }
 
@@ -78,6 +86,11 @@ void RegisterRoutes(App& app, const ServerConfig& config) {
   tenants::RegisterTenantsRoutes(r, *app.tenants);
   rbac::RegisterRbacRoutes(r, *app.rbac, *app.tenants, *app.users);
   templates::RegisterTemplatesRoutes(r, *app.templates, *app.tenants);
+  datasets::RegisterDatasetsRoutes(r, *app.datasets, *app.tenants);
+  files::RegisterFilesRoutes(r, *app.datasets, *app.tenants);
+  jobs::RegisterJobsRoutes(r, *app.jobs, [&app](const http::Request& req) {
+    return tenants::TenantOfRequest(*app.tenants, req);
+  });
   docs::RegisterDocsRoutes(r, config.swagger_dir.empty() ? DATAML_DEFAULT_SWAGGER_DIR : config.swagger_dir);
 }
 

@@ -7,11 +7,15 @@
 #include "core/config.h"
 #include "db/database.h"
 #include "http/router.h"
+#include "jobs/dispatcher.h"
+#include "jobs/jobs_service.h"
+#include "modules/datasets/datasets_service.h"
 #include "modules/auth/auth_service.h"
 #include "modules/rbac/rbac_service.h"
 #include "modules/templates/templates_service.h"
 #include "modules/tenants/tenants_service.h"
 #include "modules/users/users_service.h"
+#include "storage/blob_store.h"
 
 namespace dataml::app {
 
@@ -22,6 +26,10 @@ struct App {
   std::unique_ptr<users::UsersService> users;
   std::unique_ptr<auth::AuthService> auth;
   std::unique_ptr<templates::TemplatesService> templates;
+  std::unique_ptr<storage::BlobStore> store;
+  std::unique_ptr<jobs::JobsService> jobs;
+  std::unique_ptr<jobs::Dispatcher> dispatcher;  // started by `serve` once its port is bound
+  std::unique_ptr<datasets::DatasetsService> datasets;
   http::Router router;
 };
 

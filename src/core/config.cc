@@ -24,6 +24,7 @@ void ServerConfig::ApplyEnvironment() {
   ReadIntEnv("DATAML_LOGIN_MAX_FAILURES", login_max_failures);
   ReadIntEnv("DATAML_LOGIN_LOCKOUT_SECONDS", login_lockout_seconds);
   ReadIntEnv("DATAML_MAX_BODY_BYTES", max_body_bytes);
+  ReadIntEnv("DATAML_MAX_UPLOAD_BYTES", max_upload_bytes);
   if (const char* dir = std::getenv("DATAML_SWAGGER_DIR"); dir != nullptr && *dir != '\0') {
     swagger_dir = dir;
   }

@@ -22,6 +22,7 @@ struct ServerConfig {
   int db_pool_size = 0;
   int EffectiveDbPoolSize() const { return db_pool_size > 0 ? db_pool_size : threads; }
   size_t max_body_bytes = 1 << 20;  // JSON and form bodies
+  size_t max_upload_bytes = size_t{10} << 30;  // one multipart upload (all its files)
   int64_t access_token_ttl_seconds = 30 * 60;
   int64_t refresh_token_ttl_seconds = 14 * 24 * 3600;
   int login_max_failures = 5;           // failed logins for one user name in the window ...

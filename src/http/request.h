@@ -2,6 +2,7 @@
 // small to compile and testable without a socket.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -11,6 +12,15 @@
 #include "core/principal.h"
 
 namespace dataml::http {
+
+// One part of a multipart/form-data body, announced before its bytes.
+struct MultipartPart {
+  std::string name;      // form field name, e.g. "files"
+  std::string filename;  // as the client sent it: display only, never a path to open
+  std::string content_type;
+};
+using PartStart = std::function<bool(const MultipartPart&)>;                 // false aborts
+using PartData = std::function<bool(const char* data, size_t length)>;      // false aborts
 
 struct Request {
   std::string method;
@@ -22,6 +32,9 @@ struct Request {
   std::string body;
   std::string remote_addr;
   std::optional<Principal> principal;  // set on every route that requires authentication
+  // Set on streaming routes instead of `body`: reads a multipart body part by part. False when
+  // the body is not multipart, is malformed, or a callback aborted.
+  std::function<bool(const PartStart&, const PartData&)> read_multipart;
 
   std::optional<std::string> Query(const std::string& name) const;
   std::optional<std::string> Form(const std::string& name) const;

@@ -8,6 +8,10 @@ void Router::Add(std::string method, std::string path_template, RouteAccess acce
                      std::move(handler)});
 }
 
+void Router::AddUpload(std::string path_template, RouteAccess access, Handler handler) {
+  routes_.push_back({"POST", std::move(path_template), std::move(access), std::move(handler), true});
+}
+
 std::string PathTemplateToRegex(const std::string& path_template, std::vector<std::string>& names) {
   std::string regex;
   std::string path = path_template;

@@ -37,11 +37,14 @@ struct Route {
   std::string path_template;  // "/api/v1/users/{user_id}"; also answers with a trailing slash
   RouteAccess access;
   Handler handler;
+  bool streaming_body = false;  // the handler reads the body itself (uploads), up to the upload limit
 };
 
 class Router {
  public:
   void Add(std::string method, std::string path_template, RouteAccess access, Handler handler);
+  // A POST whose multipart body the handler streams through Request::read_multipart.
+  void AddUpload(std::string path_template, RouteAccess access, Handler handler);
   const std::vector<Route>& routes() const { return routes_; }
 
  private:

@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <regex>
 
 namespace dataml::http {
@@ -17,7 +19,29 @@ std::string LowerAscii(std::string s) {
 void Send(httplib::Response& out, const Response& in) {
   out.status = in.status;
   for (const auto& [name, value] : in.headers) out.set_header(name, value);
-  out.set_content(in.body, in.content_type);
+  if (in.file_path.empty()) {
+    out.set_content(in.body, in.content_type);
+    return;
+  }
+  // Stream the file in chunks: memory stays flat whatever its size.
+  auto file = std::make_shared<std::ifstream>(in.file_path, std::ios::binary);
+  std::error_code ec;
+  auto size = std::filesystem::file_size(in.file_path, ec);
+  if (!*file || ec) {
+    out.status = 404;
+    out.set_content(R"({"detail":"File not found"})", "application/json");
+    return;
+  }
+  out.set_content_provider(
+      static_cast<size_t>(size), in.content_type,
+      [file](size_t offset, size_t length, httplib::DataSink& sink) {
+        std::vector<char> buffer(std::min<size_t>(length, 1 << 20));
+        file->seekg(static_cast<std::streamoff>(offset));
+        file->read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+        std::streamsize got = file->gcount();
+        if (got <= 0) return false;
+        return sink.write(buffer.data(), static_cast<size_t>(got));
+      });
 }
 
 // "Bearer <token>" (scheme case-insensitive, as RFC 6750 allows) -> token.
@@ -62,6 +86,7 @@ struct Server::Impl {
   ServerOptions options;
   httplib::Server server;
   std::vector<CompiledRoute> compiled;
+  std::vector<std::regex> streaming;  // upload routes, which may exceed max_body_bytes
   int bound_port = -1;
 };
 
@@ -77,7 +102,9 @@ Result<std::unique_ptr<Server>> Server::Make(ServerOptions options, const Router
   svr.set_tcp_nodelay(true);
   const int threads = options.threads;
   svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-  svr.set_payload_max_length(options.max_body_bytes);
+  // httplib has one limit for every body; uploads need the larger one, so the smaller limit of
+  // ordinary bodies is enforced from Content-Length before the body is read (pre-routing below).
+  svr.set_payload_max_length(std::max(options.max_body_bytes, options.max_upload_bytes));
   svr.set_keep_alive_max_count(1000);
   svr.set_read_timeout(30, 0);
   svr.set_write_timeout(30, 0);
@@ -86,26 +113,55 @@ Result<std::unique_ptr<Server>> Server::Make(ServerOptions options, const Router
     std::vector<std::string> names;
     std::string regex = PathTemplateToRegex(route.path_template, names);
     impl->compiled.push_back({route.method, std::regex(regex)});
-    auto handler = [&authenticator, route, names](const httplib::Request& req,
-                                                  httplib::Response& res) {
+    auto dispatch = [&authenticator, route, names](const httplib::Request& req, httplib::Response& res,
+                                                   const httplib::ContentReader* reader) {
       Request request = ToRequest(req, names);
       if (route.access.kind != Access::kPublic) {
         auto token = BearerToken(req);
-        if (!token) return Send(res, Response::Error(Status::Unauthenticated("Not authenticated")));
-        Result<Principal> principal = authenticator.Authenticate(*token);
-        if (!principal.ok()) return Send(res, Response::Error(principal.status()));
-        if (route.access.kind == Access::kSuperuser && !principal->is_superuser) {
-          return Send(res, Response::Error(
-                               Status::PermissionDenied("This action requires a platform superuser")));
+        Status refused = Status::OK();
+        Result<Principal> principal = Status::Unauthenticated("Not authenticated");
+        if (token) principal = authenticator.Authenticate(*token);
+        if (!principal.ok()) {
+          refused = principal.status();
+        } else if (route.access.kind == Access::kSuperuser && !principal->is_superuser) {
+          refused = Status::PermissionDenied("This action requires a platform superuser");
+        } else if (route.access.kind == Access::kPermission) {
+          refused = authenticator.Authorize(*principal, route.access.permission);
         }
-        if (route.access.kind == Access::kPermission) {
-          Status allowed = authenticator.Authorize(*principal, route.access.permission);
-          if (!allowed.ok()) return Send(res, Response::Error(allowed));
+        if (!refused.ok()) {
+          Send(res, Response::Error(refused));
+          if (reader != nullptr) res.set_header("Connection", "close");
+          return;
         }
         request.principal = std::move(principal).ValueOrDie();
       }
+      bool body_read = reader == nullptr;
+      if (reader != nullptr) {
+        // Only reached after authentication: an anonymous upload is refused unread.
+        request.read_multipart = [reader, &req, &body_read](const PartStart& start, const PartData& data) {
+          body_read = true;
+          if (!req.is_multipart_form_data()) return false;
+          return (*reader)(
+              [&start](const httplib::MultipartFormData& part) {
+                return start({part.name, part.filename, part.content_type});
+              },
+              [&data](const char* bytes, size_t length) { return data(bytes, length); });
+        };
+      }
       Result<Response> response = route.handler(request);
       Send(res, response.ok() ? *response : Response::Error(response.status()));
+      // A body left unread (a refused upload) would be parsed as the next request on this
+      // keep-alive connection: close it instead of reading gigabytes for nothing.
+      if (!body_read) res.set_header("Connection", "close");
+    };
+    if (route.streaming_body) {
+      impl->streaming.push_back(std::regex(regex));
+      svr.Post(regex, [dispatch](const httplib::Request& req, httplib::Response& res,
+                                 const httplib::ContentReader& reader) { dispatch(req, res, &reader); });
+      continue;
+    }
+    auto handler = [dispatch](const httplib::Request& req, httplib::Response& res) {
+      dispatch(req, res, nullptr);
     };
     if (route.method == "GET") svr.Get(regex, handler);
     else if (route.method == "POST") svr.Post(regex, handler);
@@ -118,14 +174,30 @@ Result<std::unique_ptr<Server>> Server::Make(ServerOptions options, const Router
   // RFC 9112 6.3: a request with neither Content-Length nor Transfer-Encoding has an empty
   // body. httplib 0.11 answers such a POST (e.g. `curl -X POST` with no data, as in the API
   // document's samples) with 400, so we state the length it implies before it reads the body.
-  svr.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+  Impl* raw = impl.get();
+  svr.set_pre_routing_handler([raw](const httplib::Request& req, httplib::Response& res) {
     if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
       const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");
+    }
+    size_t length = 0;
+    try {
+      length = std::stoull(req.get_header_value("Content-Length"));
+    } catch (const std::exception&) {
+      length = 0;  // httplib itself answers 400 for a malformed length
+    }
+    bool upload = req.method == "POST" &&
+                  std::any_of(raw->streaming.begin(), raw->streaming.end(),
+                              [&](const std::regex& r) { return std::regex_match(req.path, r); });
+    size_t limit = upload ? raw->options.max_upload_bytes : raw->options.max_body_bytes;
+    if (length > limit) {
+      Send(res, Response::Json(413, {{"detail", "Request body is larger than the limit of " +
+                                                    std::to_string(limit) + " bytes"}}));
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
 
-  Impl* raw = impl.get();
   svr.set_error_handler([raw](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     if (res.status == 404) {
@@ -138,9 +210,7 @@ Result<std::unique_ptr<Server>> Server::Make(ServerOptions options, const Router
       return Send(res, Response::Json(404, {{"detail", "Not Found"}}));
     }
     if (res.status == 413) {
-      return Send(res, Response::Json(413, {{"detail", "Request body is larger than the limit of " +
-                                                            std::to_string(raw->options.max_body_bytes) +
-                                                            " bytes"}}));
+      return Send(res, Response::Json(413, {{"detail", "Request body is larger than the limit"}}));
     }
     Send(res, Response::Json(res.status, {{"detail", res.status >= 500 ? "Internal Server Error" : "Bad Request"}}));
   });

@@ -14,7 +14,8 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8000;  // 0 picks a free port; Serve() reports the one bound
   int threads = 16;
-  size_t max_body_bytes = 1 << 20;
+  size_t max_body_bytes = 1 << 20;     // every body but uploads
+  size_t max_upload_bytes = size_t{10} << 30;  // streamed multipart uploads
 };
 
 class Server {

@@ -1,0 +1,112 @@
+#include "engine/data/parquet_rows.h"
+
+#include <arrow/api.h>
+#include <arrow/io/api.h>
+#include <parquet/arrow/reader.h>
+
+#include <cstdio>
+
+namespace dataml::engine {
+namespace {
+
+// Howard Hinnant's civil_from_days.
+void CivilFromDays(int64_t z, int& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<int>(yoe) + static_cast<int>(era) * 400 + (m <= 2 ? 1 : 0);
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+nlohmann::ordered_json CellToJson(const arrow::Array& array, int64_t i) {
+  if (array.IsNull(i)) return nullptr;
+  switch (array.type_id()) {
+    case arrow::Type::INT64: return static_cast<const arrow::Int64Array&>(array).Value(i);
+    case arrow::Type::INT32: return static_cast<const arrow::Int32Array&>(array).Value(i);
+    case arrow::Type::DOUBLE: return static_cast<const arrow::DoubleArray&>(array).Value(i);
+    case arrow::Type::BOOL: return static_cast<const arrow::BooleanArray&>(array).Value(i);
+    case arrow::Type::STRING: return static_cast<const arrow::StringArray&>(array).GetString(i);
+    case arrow::Type::DATE32: return FormatDate(static_cast<const arrow::Date32Array&>(array).Value(i));
+    case arrow::Type::TIMESTAMP:
+      return FormatTimestampMicros(static_cast<const arrow::TimestampArray&>(array).Value(i));
+    default: {
+      auto scalar = array.GetScalar(i);
+      return scalar.ok() ? nlohmann::ordered_json((*scalar)->ToString()) : nlohmann::ordered_json(nullptr);
+    }
+  }
+}
+
+}  // namespace
+
+std::string FormatDate(int32_t days) {
+  int y;
+  unsigned m, d;
+  CivilFromDays(days, y, m, d);
+  char buf[16];
+  std::snprintf(buf, sizeof(buf), "%04d-%02u-%02u", y, m, d);
+  return buf;
+}
+
+std::string FormatTimestampMicros(int64_t micros) {
+  int64_t seconds = FloorDiv(micros, 1000000);
+  int64_t fraction = micros - seconds * 1000000;
+  int64_t days = FloorDiv(seconds, 86400);
+  int64_t rem = seconds - days * 86400;
+  std::string out = FormatDate(static_cast<int32_t>(days));
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "T%02d:%02d:%02d", static_cast<int>(rem / 3600),
+                static_cast<int>(rem % 3600 / 60), static_cast<int>(rem % 60));
+  out += buf;
+  if (fraction != 0) {
+    std::snprintf(buf, sizeof(buf), ".%06lld", static_cast<long long>(fraction));
+    out += buf;
+  }
+  return out + "Z";
+}
+
+Result<RowPage> ReadParquetRows(const std::vector<std::string>& paths, int64_t skip, int64_t limit) {
+  RowPage page;
+  int64_t offset = 0;  // rows before the current file
+  for (const std::string& path : paths) {
+    auto file = arrow::io::ReadableFile::Open(path);
+    if (!file.ok()) return Status::Internal("cannot open " + path);
+    auto opened = parquet::arrow::OpenFile(*file, arrow::default_memory_pool());
+    if (!opened.ok()) return Status::Internal("cannot read " + path + ": " + opened.status().ToString());
+    std::unique_ptr<parquet::arrow::FileReader> reader = std::move(*opened);
+    auto metadata = reader->parquet_reader()->metadata();
+    int64_t file_rows = metadata->num_rows();
+    page.total_rows += file_rows;
+    int64_t row_group_start = offset;
+    for (int g = 0; g < metadata->num_row_groups(); ++g) {
+      int64_t group_rows = metadata->RowGroup(g)->num_rows();
+      int64_t first = std::max(skip, row_group_start);
+      int64_t last = std::min(skip + limit, row_group_start + group_rows);
+      if (first < last && static_cast<int64_t>(page.rows.size()) < limit) {
+        std::shared_ptr<arrow::Table> table;
+        auto st = reader->ReadRowGroup(g, &table);
+        if (!st.ok()) return Status::Internal("cannot read " + path + ": " + st.ToString());
+        auto combined = table->CombineChunksToBatch();
+        if (!combined.ok()) return Status::Internal(combined.status().ToString());
+        const auto& batch = *combined;
+        for (int64_t r = first - row_group_start; r < last - row_group_start; ++r) {
+          nlohmann::ordered_json row = nlohmann::ordered_json::object();
+          for (int c = 0; c < batch->num_columns(); ++c) {
+            row[batch->schema()->field(c)->name()] = CellToJson(*batch->column(c), r);
+          }
+          page.rows.push_back(std::move(row));
+        }
+      }
+      row_group_start += group_rows;
+    }
+    offset += file_rows;
+  }
+  return page;
+}
+
+}  // namespace dataml::engine

@@ -1,0 +1,27 @@
+// Reading validated Parquet back as JSON rows, for previews.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+
+namespace dataml::engine {
+
+struct RowPage {
+  // [{column: value}] in column order, typed JSON values.
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  int64_t total_rows = 0;                          // across all files
+};
+
+// Rows [skip, skip + limit) of the files read one after the other. Dates are "YYYY-MM-DD",
+// timestamps ISO-8601 UTC, nulls null. Only the row groups that hold the page are decoded.
+Result<RowPage> ReadParquetRows(const std::vector<std::string>& paths, int64_t skip, int64_t limit);
+
+// "2024-01-31" and "2024-01-31T10:00:00Z" (fractional seconds only when not zero).
+std::string FormatDate(int32_t days_since_epoch);
+std::string FormatTimestampMicros(int64_t micros_since_epoch);
+
+}  // namespace dataml::engine

@@ -1,0 +1,172 @@
+#include "jobs/dispatcher.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/crypto.h"
+
+namespace dataml::jobs {
+namespace {
+
+constexpr int kMaxConcurrentJobs = 256;
+constexpr size_t kOwnerSuffixBytes = 6;
+constexpr const char* kLostAtStart = "worker lost (server restarted)";
+constexpr const char* kLostLease = "worker lost (its server stopped renewing the job's lease)";
+constexpr const char* kServerStopped = "server stopped";
+
+// Unique per process, and readable in the table: host, pid, random suffix.
+std::string MakeOwner() {
+  char host[256] = {};
+  if (gethostname(host, sizeof(host) - 1) != 0) host[0] = '\0';
+  return std::string(host) + ":" + std::to_string(getpid()) + ":" + RandomToken(kOwnerSuffixBytes);
+}
+
+}  // namespace
+
+Status DispatcherOptions::Validate() const {
+  if (max_concurrent_jobs < 1 || max_concurrent_jobs > kMaxConcurrentJobs) {
+    return Status::InvalidArgument("--max-jobs must be 1.." + std::to_string(kMaxConcurrentJobs));
+  }
+  if (poll_interval.count() <= 0) return Status::InvalidArgument("the job poll interval must be positive");
+  if (lease_renew_seconds < 1 || lease_seconds <= lease_renew_seconds) {
+    return Status::InvalidArgument("a job lease must outlast its renewal interval");
+  }
+  return Status::OK();
+}
+
+Dispatcher::Dispatcher(JobsService& jobs, std::unique_ptr<Backend> backend, DispatcherOptions options)
+    : jobs_(jobs), backend_(std::move(backend)), options_(std::move(options)), owner_(MakeOwner()) {}
+
+Dispatcher::~Dispatcher() { Stop(); }
+
+int64_t Dispatcher::Now() const { return options_.clock ? options_.clock() : NowUnixSeconds(); }
+
+Status Dispatcher::Start() {
+  DATAML_RETURN_NOT_OK(options_.Validate());
+  if (thread_.joinable()) return Status::FailedPrecondition("the dispatcher is already running");
+  // Leases of live servers are renewed well before they run out, so an expired one means its
+  // server died (this one, if it restarted) and the worker died with it.
+  DATAML_ASSIGN_OR_RETURN(int64_t lost, jobs_.repository().FailExpired(backend_->name(), Now(), kLostAtStart,
+                                                                       NowIso8601Utc()));
+  if (lost > 0) spdlog::warn("{} job(s) left running by a previous server marked failed", lost);
+  last_lease_round_ = Now();
+  jobs_.SetSubmitListener([this] { Wake(); });
+  thread_ = std::thread([this] { Loop(); });
+  spdlog::info("job dispatcher {} started: at most {} concurrent {} job(s)", owner_,
+               options_.max_concurrent_jobs, backend_->name());
+  return Status::OK();
+}
+
+void Dispatcher::Stop() {
+  jobs_.SetSubmitListener({});
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  for (int64_t job_id : backend_->TerminateAll()) FailIfRunning(job_id, kServerStopped);
+  running_.clear();
+}
+
+void Dispatcher::Wake() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    woken_ = true;
+  }
+  wake_.notify_one();
+}
+
+void Dispatcher::Loop() {
+  while (true) {
+    RunOnce();
+    std::unique_lock<std::mutex> lock(mutex_);
+    wake_.wait_for(lock, options_.poll_interval, [this] { return stopping_ || woken_; });
+    if (stopping_) return;
+    woken_ = false;
+  }
+}
+
+void Dispatcher::RunOnce() {
+  // Nothing here throws by design; a library surprise must not take the server down with it.
+  try {
+    ReapExited();
+    KeepLeases(Now());
+    LaunchQueued();
+  } catch (const std::exception& e) {
+    spdlog::error("job dispatcher round failed: {}", e.what());
+  }
+}
+
+void Dispatcher::ReapExited() {
+  for (const WorkerExit& exit : backend_->Reap()) {
+    running_.erase(exit.job_id);
+    // A worker that reported has already finished its job; only a silent exit fails it.
+    FailIfRunning(exit.job_id, exit.reason);
+  }
+}
+
+void Dispatcher::KeepLeases(int64_t now) {
+  if (now - last_lease_round_ < options_.lease_renew_seconds) return;
+  last_lease_round_ = now;
+  Lease lease{owner_, now + options_.lease_seconds};
+  for (int64_t job_id : running_) {
+    Status renewed = jobs_.repository().RenewLease(job_id, lease);
+    if (!renewed.ok()) spdlog::error("cannot renew the lease of job {}: {}", job_id, renewed.message());
+  }
+  auto lost = jobs_.repository().FailExpired(backend_->name(), now, kLostLease, NowIso8601Utc());
+  if (!lost.ok()) spdlog::error("cannot sweep expired job leases: {}", lost.status().message());
+  else if (*lost > 0) spdlog::warn("{} job(s) whose lease ran out marked failed", *lost);
+}
+
+void Dispatcher::LaunchQueued() {
+  const size_t limit = static_cast<size_t>(options_.max_concurrent_jobs);
+  while (running_.size() < limit) {
+    auto queued = jobs_.repository().Queued(backend_->name(), static_cast<int64_t>(limit - running_.size()));
+    if (!queued.ok()) {
+      spdlog::error("cannot list queued jobs: {}", queued.status().message());
+      return;
+    }
+    if (queued->empty()) return;
+    // Each id is either claimed here or was claimed by another server: neither is queued
+    // any more, so this loop ends.
+    for (int64_t job_id : *queued) {
+      if (running_.size() >= limit) return;
+      Lease lease{owner_, Now() + options_.lease_seconds};
+      auto claimed = jobs_.repository().Claim(job_id, lease, NowIso8601Utc());
+      if (!claimed.ok()) {
+        spdlog::error("cannot claim job {}: {}", job_id, claimed.status().message());
+        return;
+      }
+      if (*claimed) Launch(job_id);
+    }
+  }
+}
+
+void Dispatcher::Launch(int64_t job_id) {
+  auto job = jobs_.GetForWorker(job_id);
+  if (!job.ok()) {
+    // The row stays ours until its lease runs out; the sweep then fails it.
+    spdlog::error("cannot read claimed job {}: {}", job_id, job.status().message());
+    return;
+  }
+  auto ref = backend_->Launch(*job, jobs_.tokens().Issue(job_id));
+  if (!ref.ok()) {
+    spdlog::error("cannot start job {}: {}", job_id, ref.status().message());
+    FailIfRunning(job_id, ref.status().message());
+    return;
+  }
+  running_.insert(job_id);
+  Status recorded = jobs_.repository().SetBackendRef(job_id, *ref);
+  if (!recorded.ok()) spdlog::error("cannot record the worker of job {}: {}", job_id, recorded.message());
+  spdlog::info("job {} ({}) started on {} as {}", job_id, job->kind, backend_->name(), *ref);
+}
+
+void Dispatcher::FailIfRunning(int64_t job_id, const std::string& error) {
+  auto failed = jobs_.repository().Finish(job_id, {status::kFailed, std::nullopt, error, NowIso8601Utc()});
+  if (!failed.ok()) spdlog::error("cannot mark job {} failed: {}", job_id, failed.status().message());
+  else if (*failed) spdlog::warn("job {} failed: {}", job_id, error);
+}
+
+}  // namespace dataml::jobs

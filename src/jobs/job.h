@@ -1,0 +1,43 @@
+// A job: one unit of background work (statistics, training, SHAP, batch prediction, ...) run by
+// `dataml worker --job <id>` on a backend, reporting back through the job callback.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace dataml::jobs {
+
+namespace status {
+inline constexpr const char* kQueued = "queued";
+inline constexpr const char* kRunning = "running";
+inline constexpr const char* kCompleted = "completed";
+inline constexpr const char* kFailed = "failed";
+inline constexpr const char* kCancelled = "cancelled";
+}  // namespace status
+
+struct Job {
+  int64_t id = 0;
+  std::string tenant_id;
+  std::string kind;     // "statistics", later "train", "shap", "batch_prediction", "forecast"
+  std::string subject;  // what it works on, e.g. "dataset:12"; used to find and guard jobs
+  nlohmann::json payload;
+  std::string status;
+  std::string backend;  // "local" (later "ray")
+  std::optional<std::string> backend_ref;  // e.g. the local process id
+  std::optional<nlohmann::json> result;
+  std::optional<std::string> error;
+  int64_t attempts = 0;
+  std::string created_by;
+  std::string created_at;
+  std::optional<std::string> started_at;
+  std::optional<std::string> finished_at;
+
+  bool active() const { return status == status::kQueued || status == status::kRunning; }
+};
+
+nlohmann::json ToJson(const Job& job);  // without the payload
+
+}  // namespace dataml::jobs

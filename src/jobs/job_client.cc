@@ -1,0 +1,97 @@
+#include "jobs/job_client.h"
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <thread>
+
+namespace dataml::jobs {
+namespace {
+
+constexpr int kAttempts = 3;  // transport failures only: an HTTP answer is final
+constexpr std::chrono::seconds kRetryDelay{1};
+constexpr time_t kConnectTimeoutSeconds = 10;
+constexpr time_t kReadTimeoutSeconds = 120;
+
+// A JSON answer's "detail", else the raw body.
+std::string Detail(const std::string& body) {
+  try {
+    auto json = nlohmann::json::parse(body);
+    if (json.is_object() && json.contains("detail")) {
+      return json["detail"].is_string() ? json["detail"].get<std::string>() : json["detail"].dump();
+    }
+  } catch (const nlohmann::json::exception&) {
+  }
+  return body;
+}
+
+Status FromHttpStatus(int status, const std::string& body) {
+  std::string message = "server answered " + std::to_string(status) + ": " + Detail(body);
+  switch (status) {
+    case 401: return Status::Unauthenticated(message);
+    case 404: return Status::NotFound(message);
+    case 409: return Status::FailedPrecondition(message);
+    case 413: return Status::PayloadTooLarge(message);
+    case 422: return Status::InvalidArgument(message);
+    default: return Status::Unavailable(message);
+  }
+}
+
+// Dumps without throwing on invalid UTF-8 (a file name in a message, say): bad bytes become U+FFFD.
+std::string SafeDump(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::string JobClient::Path(const char* leaf) const {
+  return "/api/v1/jobs/" + std::to_string(job_id_) + "/" + leaf;
+}
+
+Result<std::string> JobClient::Call(const std::string& method, const std::string& path,
+                                    const std::string& body) const {
+  httplib::Client client(server_url_);
+  if (!client.is_valid()) return Status::InvalidArgument("invalid server URL " + server_url_);
+  client.set_connection_timeout(kConnectTimeoutSeconds, 0);
+  client.set_read_timeout(kReadTimeoutSeconds, 0);
+  client.set_write_timeout(kReadTimeoutSeconds, 0);
+  httplib::Headers headers = {{kJobTokenHeader, token_}};
+  std::string failure;
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    auto response = method == "GET" ? client.Get(path.c_str(), headers)
+                                    : client.Post(path.c_str(), headers, body, "application/json");
+    if (response) {
+      if (response->status == 200) return response->body;
+      return FromHttpStatus(response->status, response->body);
+    }
+    failure = httplib::to_string(response.error());
+    spdlog::warn("{} {}{} failed ({}), attempt {} of {}", method, server_url_, path, failure, attempt, kAttempts);
+    if (attempt < kAttempts) std::this_thread::sleep_for(kRetryDelay);
+  }
+  return Status::Unavailable("cannot reach the server at " + server_url_ + ": " + failure);
+}
+
+Result<JobSpec> JobClient::FetchSpec() const {
+  DATAML_ASSIGN_OR_RETURN(std::string body, Call("GET", Path("spec"), ""));
+  try {
+    auto json = nlohmann::json::parse(body);
+    JobSpec spec;
+    spec.id = json.at("id").get<int64_t>();
+    spec.kind = json.at("kind").get<std::string>();
+    spec.payload = json.at("payload");
+    return spec;
+  } catch (const nlohmann::json::exception& e) {
+    return Status::Internal(std::string("malformed job spec from the server: ") + e.what());
+  }
+}
+
+Status JobClient::ReportResult(const nlohmann::json& result) const {
+  return Call("POST", Path("result"), SafeDump({{"result", result}})).status();
+}
+
+Status JobClient::ReportError(const std::string& message) const {
+  return Call("POST", Path("result"), SafeDump({{"error", message}})).status();
+}
+
+}  // namespace dataml::jobs

@@ -1,0 +1,42 @@
+// The worker's side of the job protocol: fetch the job's spec, post its outcome. Every call
+// carries the job token in the X-Job-Token header.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+
+#include "core/result.h"
+
+namespace dataml::jobs {
+
+inline constexpr const char* kJobTokenHeader = "X-Job-Token";
+
+struct JobSpec {
+  int64_t id = 0;
+  std::string kind;
+  nlohmann::json payload;
+};
+
+class JobClient {
+ public:
+  // server_url: e.g. http://127.0.0.1:8000
+  JobClient(std::string server_url, int64_t job_id, std::string token)
+      : server_url_(std::move(server_url)), job_id_(job_id), token_(std::move(token)) {}
+
+  Result<JobSpec> FetchSpec() const;
+  // PayloadTooLarge when the server refuses a result this big.
+  Status ReportResult(const nlohmann::json& result) const;
+  Status ReportError(const std::string& message) const;
+
+ private:
+  Result<std::string> Call(const std::string& method, const std::string& path, const std::string& body) const;
+  std::string Path(const char* leaf) const;
+
+  std::string server_url_;
+  int64_t job_id_;
+  std::string token_;
+};
+
+}  // namespace dataml::jobs

@@ -1,0 +1,170 @@
+#include "jobs/jobs_repository.h"
+
+#include "db/row_reader.h"
+
+namespace dataml::jobs {
+namespace {
+
+constexpr const char* kColumns =
+    "id, tenant_id, kind, subject, payload, status, backend, backend_ref, result, error, attempts, "
+    "created_by, created_at, started_at, finished_at";
+
+Job FromRow(const soci::row& row) {
+  Job job;
+  job.id = db::GetInt(row, "id");
+  job.tenant_id = db::GetString(row, "tenant_id");
+  job.kind = db::GetString(row, "kind");
+  job.subject = db::GetString(row, "subject");
+  job.payload = nlohmann::json::parse(db::GetString(row, "payload"));
+  job.status = db::GetString(row, "status");
+  job.backend = db::GetString(row, "backend");
+  job.backend_ref = db::GetOptionalString(row, "backend_ref");
+  if (auto result = db::GetOptionalString(row, "result")) job.result = nlohmann::json::parse(*result);
+  job.error = db::GetOptionalString(row, "error");
+  job.attempts = db::GetInt(row, "attempts");
+  job.created_by = db::GetString(row, "created_by");
+  job.created_at = db::GetString(row, "created_at");
+  job.started_at = db::GetOptionalString(row, "started_at");
+  job.finished_at = db::GetOptionalString(row, "finished_at");
+  return job;
+}
+
+std::optional<Job> FirstJob(soci::rowset<soci::row>& rows) {
+  for (const soci::row& row : rows) return FromRow(row);
+  return std::nullopt;
+}
+
+// Runs a prepared statement; returns how many rows it changed.
+long long Execute(soci::statement& statement) {
+  statement.execute(true);
+  return statement.get_affected_rows();
+}
+
+}  // namespace
+
+Result<Job> JobsRepository::Insert(const Job& in) {
+  return db_.Query<Job>([&](soci::session& sql) -> Result<Job> {
+    Job job = in;
+    std::string payload = job.payload.dump();
+    long long id = 0;
+    sql << "INSERT INTO jobs (tenant_id, kind, subject, payload, status, backend, attempts, "
+           "created_by, created_at) VALUES (:t, :k, :s, :p, :st, :b, 0, :by, :at) RETURNING id",
+        soci::use(job.tenant_id), soci::use(job.kind), soci::use(job.subject), soci::use(payload),
+        soci::use(job.status), soci::use(job.backend), soci::use(job.created_by),
+        soci::use(job.created_at), soci::into(id);
+    job.id = id;
+    return job;
+  });
+}
+
+Result<std::optional<Job>> JobsRepository::Find(const std::string& tenant_id, int64_t id) {
+  return db_.Query<std::optional<Job>>([&](soci::session& sql) -> Result<std::optional<Job>> {
+    long long key = id;
+    soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kColumns
+                                                << " FROM jobs WHERE tenant_id = :t AND id = :id",
+                                    soci::use(tenant_id), soci::use(key));
+    return FirstJob(rows);
+  });
+}
+
+Result<std::optional<Job>> JobsRepository::FindInAnyTenant(int64_t id) {
+  return db_.Query<std::optional<Job>>([&](soci::session& sql) -> Result<std::optional<Job>> {
+    long long key = id;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " << kColumns << " FROM jobs WHERE id = :id", soci::use(key));
+    return FirstJob(rows);
+  });
+}
+
+Result<std::optional<Job>> JobsRepository::Latest(const std::string& tenant_id, const std::string& kind,
+                                                  const std::string& subject) {
+  return db_.Query<std::optional<Job>>([&](soci::session& sql) -> Result<std::optional<Job>> {
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " << kColumns
+                     << " FROM jobs WHERE tenant_id = :t AND kind = :k AND subject = :s "
+                        "ORDER BY id DESC LIMIT 1",
+         soci::use(tenant_id), soci::use(kind), soci::use(subject));
+    return FirstJob(rows);
+  });
+}
+
+Result<int64_t> JobsRepository::CountActive(const std::string& tenant_id, const std::string& subject) {
+  return db_.Query<int64_t>([&](soci::session& sql) -> Result<int64_t> {
+    long long n = 0;
+    sql << "SELECT COUNT(*) FROM jobs WHERE tenant_id = :t AND subject = :s AND status IN "
+           "('queued', 'running')",
+        soci::use(tenant_id), soci::use(subject), soci::into(n);
+    return n;
+  });
+}
+
+Result<std::vector<int64_t>> JobsRepository::Queued(const std::string& backend, int64_t limit) {
+  return db_.Query<std::vector<int64_t>>([&](soci::session& sql) -> Result<std::vector<int64_t>> {
+    long long l = limit;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT id FROM jobs WHERE status = 'queued' AND backend = :b ORDER BY id LIMIT :l",
+         soci::use(backend), soci::use(l));
+    std::vector<int64_t> ids;
+    for (const soci::row& row : rows) ids.push_back(db::GetInt(row, "id"));
+    return ids;
+  });
+}
+
+Result<bool> JobsRepository::Claim(int64_t id, const Lease& lease, const std::string& started_at) {
+  return db_.Query<bool>([&](soci::session& sql) -> Result<bool> {
+    long long key = id, expires = lease.expires_at;
+    soci::statement st =
+        (sql.prepare << "UPDATE jobs SET status = 'running', lease_owner = :o, lease_expires_at = :e, "
+                        "started_at = :s, attempts = attempts + 1 WHERE id = :id AND status = 'queued'",
+         soci::use(lease.owner), soci::use(expires), soci::use(started_at), soci::use(key));
+    return Execute(st) == 1;
+  });
+}
+
+Status JobsRepository::SetBackendRef(int64_t id, const std::string& backend_ref) {
+  return db_.Run([&](soci::session& sql) -> Status {
+    long long key = id;
+    sql << "UPDATE jobs SET backend_ref = :r WHERE id = :id", soci::use(backend_ref), soci::use(key);
+    return Status::OK();
+  });
+}
+
+Status JobsRepository::RenewLease(int64_t id, const Lease& lease) {
+  return db_.Run([&](soci::session& sql) -> Status {
+    long long key = id, expires = lease.expires_at;
+    sql << "UPDATE jobs SET lease_expires_at = :e WHERE id = :id AND status = 'running' AND lease_owner = :o",
+        soci::use(expires), soci::use(key), soci::use(lease.owner);
+    return Status::OK();
+  });
+}
+
+Result<bool> JobsRepository::Finish(int64_t id, const Outcome& outcome) {
+  return db_.Query<bool>([&](soci::session& sql) -> Result<bool> {
+    long long key = id;
+    std::string result = outcome.result ? outcome.result->dump() : "";
+    std::string error = outcome.error.value_or("");
+    soci::indicator result_ind = outcome.result ? soci::i_ok : soci::i_null;
+    soci::indicator error_ind = outcome.error ? soci::i_ok : soci::i_null;
+    soci::statement st =
+        (sql.prepare << "UPDATE jobs SET status = :st, result = :r, error = :e, finished_at = :f, "
+                        "lease_owner = NULL, lease_expires_at = NULL WHERE id = :id AND status = 'running'",
+         soci::use(outcome.status), soci::use(result, result_ind), soci::use(error, error_ind),
+         soci::use(outcome.finished_at), soci::use(key));
+    return Execute(st) == 1;
+  });
+}
+
+Result<int64_t> JobsRepository::FailExpired(const std::string& backend, int64_t now, const std::string& error,
+                                            const std::string& finished_at) {
+  return db_.Query<int64_t>([&](soci::session& sql) -> Result<int64_t> {
+    long long at = now;
+    soci::statement st =
+        (sql.prepare << "UPDATE jobs SET status = 'failed', error = :e, finished_at = :f, lease_owner = NULL, "
+                        "lease_expires_at = NULL WHERE status = 'running' AND backend = :b AND "
+                        "(lease_expires_at IS NULL OR lease_expires_at < :now)",
+         soci::use(error), soci::use(finished_at), soci::use(backend), soci::use(at));
+    return static_cast<int64_t>(Execute(st));
+  });
+}
+
+}  // namespace dataml::jobs

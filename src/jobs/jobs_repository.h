@@ -1,0 +1,61 @@
+// SQL for the jobs table. Every state change of a running job is conditional on its current
+// status, so concurrent dispatchers, callbacks and sweeps cannot overwrite each other.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "db/database.h"
+#include "jobs/job.h"
+
+namespace dataml::jobs {
+
+// Who runs a job and until when, unless renewed.
+struct Lease {
+  std::string owner;
+  int64_t expires_at = 0;  // Unix seconds
+};
+
+// A final state for a running job.
+struct Outcome {
+  std::string status;  // completed or failed
+  std::optional<nlohmann::json> result;
+  std::optional<std::string> error;
+  std::string finished_at;
+};
+
+class JobsRepository {
+ public:
+  explicit JobsRepository(db::Database& db) : db_(db) {}
+
+  // Returns the job with its new id.
+  Result<Job> Insert(const Job& job);
+  Result<std::optional<Job>> Find(const std::string& tenant_id, int64_t id);
+  // For callers that proved access to the job itself (a worker's job token), not a tenant.
+  Result<std::optional<Job>> FindInAnyTenant(int64_t id);
+  Result<std::optional<Job>> Latest(const std::string& tenant_id, const std::string& kind,
+                                    const std::string& subject);
+  Result<int64_t> CountActive(const std::string& tenant_id, const std::string& subject);
+
+  // Ids of queued jobs of `backend`, oldest first.
+  Result<std::vector<int64_t>> Queued(const std::string& backend, int64_t limit);
+  // Moves a queued job to running under `lease`; false when it was no longer queued (another
+  // dispatcher claimed it first).
+  Result<bool> Claim(int64_t id, const Lease& lease, const std::string& started_at);
+  Status SetBackendRef(int64_t id, const std::string& backend_ref);
+  // Extends the lease of a running job that `lease.owner` holds.
+  Status RenewLease(int64_t id, const Lease& lease);
+  // Applies `outcome` to a running job; false when it was not running.
+  Result<bool> Finish(int64_t id, const Outcome& outcome);
+  // Fails running jobs of `backend` whose lease expired before `now`; returns how many.
+  Result<int64_t> FailExpired(const std::string& backend, int64_t now, const std::string& error,
+                              const std::string& finished_at);
+
+ private:
+  db::Database& db_;
+};
+
+}  // namespace dataml::jobs

@@ -1,0 +1,135 @@
+#include "jobs/jobs_repository.h"
+
+#include <gtest/gtest.h>
+
+#include "modules/rbac/rbac_service.h"
+#include "modules/tenants/tenants_service.h"
+#include "test_support.h"
+
+namespace dataml::jobs {
+namespace {
+
+class JobsRepositoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto tenant = tenants_.Create("acme");
+    ASSERT_TRUE(tenant.ok()) << tenant.status().message();
+    tenant_id_ = tenant->id;
+  }
+
+  int64_t Insert(const std::string& status = "queued", const std::string& backend = "local") {
+    Job job;
+    job.tenant_id = tenant_id_;
+    job.kind = "statistics";
+    job.subject = "dataset:1";
+    job.payload = {{"k", 1}};
+    job.status = status;
+    job.backend = backend;
+    job.created_by = "alice";
+    job.created_at = "2025-01-01T00:00:00Z";
+    auto inserted = repo_.Insert(job);
+    EXPECT_TRUE(inserted.ok()) << inserted.status().message();
+    return inserted.ok() ? inserted->id : 0;
+  }
+
+  Job Read(int64_t id) {
+    auto job = repo_.FindInAnyTenant(id);
+    EXPECT_TRUE(job.ok() && *job);
+    return job.ok() && *job ? **job : Job{};
+  }
+
+  dataml::testing::TempDatabase temp_;
+  rbac::RbacService rbac_{temp_.db()};
+  tenants::TenantsService tenants_{temp_.db(), rbac_};
+  JobsRepository repo_{temp_.db()};
+  std::string tenant_id_;
+};
+
+TEST_F(JobsRepositoryTest, OnlyOneOfTwoClaimsOfAQueuedJobWins) {
+  int64_t id = Insert();
+  auto first = repo_.Claim(id, {"server-a", 100}, "2025-01-01T00:00:01Z");
+  auto second = repo_.Claim(id, {"server-b", 100}, "2025-01-01T00:00:02Z");
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_TRUE(*first);
+  EXPECT_FALSE(*second);
+  Job job = Read(id);
+  EXPECT_EQ(job.status, "running");
+  EXPECT_EQ(job.attempts, 1);
+  EXPECT_EQ(job.started_at, "2025-01-01T00:00:01Z");
+
+  auto queued = repo_.Queued("local", 10);
+  ASSERT_TRUE(queued.ok());
+  EXPECT_TRUE(queued->empty());
+}
+
+TEST_F(JobsRepositoryTest, QueuedListsOldestFirstForOneBackend) {
+  int64_t a = Insert(), b = Insert(), ray = Insert("queued", "ray"), c = Insert();
+  ASSERT_TRUE(repo_.Claim(b, {"me", 100}, "t").ok());
+  auto queued = repo_.Queued("local", 10);
+  ASSERT_TRUE(queued.ok());
+  EXPECT_EQ(*queued, (std::vector<int64_t>{a, c}));
+  EXPECT_NE(ray, 0);
+  auto one = repo_.Queued("local", 1);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(*one, (std::vector<int64_t>{a}));
+}
+
+TEST_F(JobsRepositoryTest, FinishAppliesOnlyToARunningJob) {
+  int64_t id = Insert();
+  auto early = repo_.Finish(id, {"completed", nlohmann::json{{"n", 1}}, std::nullopt, "t1"});
+  ASSERT_TRUE(early.ok());
+  EXPECT_FALSE(*early) << "a queued job cannot be finished";
+
+  ASSERT_TRUE(*repo_.Claim(id, {"me", 100}, "t0"));
+  auto done = repo_.Finish(id, {"completed", nlohmann::json{{"n", 1}}, std::nullopt, "t1"});
+  ASSERT_TRUE(done.ok());
+  EXPECT_TRUE(*done);
+  auto again = repo_.Finish(id, {"failed", std::nullopt, "late", "t2"});
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again) << "the first outcome stands";
+
+  Job job = Read(id);
+  EXPECT_EQ(job.status, "completed");
+  EXPECT_EQ(job.result, (nlohmann::json{{"n", 1}}));
+  EXPECT_FALSE(job.error);
+  EXPECT_EQ(job.finished_at, "t1");
+}
+
+TEST_F(JobsRepositoryTest, ExpiredLeasesOfOneBackendAreFailedAndLiveOnesKept) {
+  int64_t stale = Insert(), live = Insert(), renewed = Insert(), ray = Insert("queued", "ray"), queued = Insert();
+  ASSERT_TRUE(*repo_.Claim(stale, {"dead", 90}, "t"));
+  ASSERT_TRUE(*repo_.Claim(live, {"alive", 200}, "t"));
+  ASSERT_TRUE(*repo_.Claim(renewed, {"me", 90}, "t"));
+  ASSERT_TRUE(*repo_.Claim(ray, {"dead", 90}, "t"));
+  ASSERT_TRUE(repo_.RenewLease(renewed, {"me", 160}).ok());
+  ASSERT_TRUE(repo_.RenewLease(live, {"not-the-owner", 10}).ok()) << "only the owner renews";
+
+  auto failed = repo_.FailExpired("local", 100, "worker lost (server restarted)", "t9");
+  ASSERT_TRUE(failed.ok());
+  EXPECT_EQ(*failed, 1);
+  EXPECT_EQ(Read(stale).status, "failed");
+  EXPECT_EQ(Read(stale).error, "worker lost (server restarted)");
+  EXPECT_EQ(Read(stale).finished_at, "t9");
+  EXPECT_EQ(Read(live).status, "running");
+  EXPECT_EQ(Read(renewed).status, "running");
+  EXPECT_EQ(Read(ray).status, "running") << "another backend's jobs are its own business";
+  EXPECT_EQ(Read(queued).status, "queued");
+}
+
+TEST_F(JobsRepositoryTest, FindIsTenantScopedAndLatestAndActiveFollowTheSubject) {
+  int64_t first = Insert(), second = Insert();
+  auto other = tenants_.Create("globex");
+  ASSERT_TRUE(other.ok());
+  auto hidden = repo_.Find(other->id, first);
+  ASSERT_TRUE(hidden.ok());
+  EXPECT_FALSE(*hidden);
+  auto latest = repo_.Latest(tenant_id_, "statistics", "dataset:1");
+  ASSERT_TRUE(latest.ok() && *latest);
+  EXPECT_EQ((*latest)->id, second);
+  EXPECT_EQ(*repo_.CountActive(tenant_id_, "dataset:1"), 2);
+  EXPECT_EQ(*repo_.CountActive(tenant_id_, "dataset:2"), 0);
+  EXPECT_EQ(*repo_.CountActive(other->id, "dataset:1"), 0);
+}
+
+}  // namespace
+}  // namespace dataml::jobs

@@ -1,0 +1,83 @@
+#include "jobs/jobs_service.h"
+
+#include "core/clock.h"
+#include "core/crypto.h"
+
+namespace dataml::jobs {
+namespace {
+
+constexpr size_t kRandomSecretBytes = 48;
+constexpr const char* kLocalBackend = "local";
+
+}  // namespace
+
+JobsService::JobsService(db::Database& db) : JobsService(db, RandomToken(kRandomSecretBytes)) {}
+
+JobsService::JobsService(db::Database& db, std::string token_secret)
+    : db_(db), repo_(db_), tokens_(std::move(token_secret)) {}
+
+JobsService::~JobsService() = default;
+
+Result<Job> JobsService::Submit(const std::string& tenant_id, const std::string& kind,
+                                const std::string& subject, const nlohmann::json& payload,
+                                const std::string& created_by) {
+  Job job;
+  job.tenant_id = tenant_id;
+  job.kind = kind;
+  job.subject = subject;
+  job.payload = payload;
+  job.status = status::kQueued;
+  job.backend = kLocalBackend;
+  job.created_by = created_by;
+  job.created_at = NowIso8601Utc();
+  DATAML_ASSIGN_OR_RETURN(Job inserted, repo_.Insert(job));
+  // Called under the lock so that unsetting the listener waits for a call in progress.
+  std::lock_guard<std::mutex> lock(listener_mutex_);
+  if (listener_) listener_();
+  return inserted;
+}
+
+Result<Job> JobsService::Get(const std::string& tenant_id, int64_t job_id) {
+  DATAML_ASSIGN_OR_RETURN(auto job, repo_.Find(tenant_id, job_id));
+  if (!job) return Status::NotFound("Job not found");
+  return *job;
+}
+
+Result<std::optional<Job>> JobsService::Latest(const std::string& tenant_id, const std::string& kind,
+                                               const std::string& subject) {
+  return repo_.Latest(tenant_id, kind, subject);
+}
+
+Result<bool> JobsService::HasActive(const std::string& tenant_id, const std::string& subject) {
+  DATAML_ASSIGN_OR_RETURN(int64_t active, repo_.CountActive(tenant_id, subject));
+  return active > 0;
+}
+
+Result<Job> JobsService::GetForWorker(int64_t job_id) {
+  DATAML_ASSIGN_OR_RETURN(auto job, repo_.FindInAnyTenant(job_id));
+  if (!job) return Status::NotFound("Job not found");
+  return *job;
+}
+
+Status JobsService::Complete(int64_t job_id, const nlohmann::json& result) {
+  return Finish(job_id, {status::kCompleted, result, std::nullopt, NowIso8601Utc()});
+}
+
+Status JobsService::Fail(int64_t job_id, const std::string& error) {
+  return Finish(job_id, {status::kFailed, std::nullopt, error, NowIso8601Utc()});
+}
+
+Status JobsService::Finish(int64_t job_id, const Outcome& outcome) {
+  DATAML_ASSIGN_OR_RETURN(bool finished, repo_.Finish(job_id, outcome));
+  if (finished) return Status::OK();
+  DATAML_ASSIGN_OR_RETURN(Job job, GetForWorker(job_id));
+  return Status::FailedPrecondition("Job " + std::to_string(job_id) + " is not running (status: " +
+                                    job.status + ")");
+}
+
+void JobsService::SetSubmitListener(std::function<void()> listener) {
+  std::lock_guard<std::mutex> lock(listener_mutex_);
+  listener_ = std::move(listener);
+}
+
+}  // namespace dataml::jobs

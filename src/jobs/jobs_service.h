@@ -1,0 +1,59 @@
+// Jobs: rows in the metadata database that a dispatcher claims and hands to a backend. Modules
+// submit jobs and read their state through this service.
+#pragma once
+
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "db/database.h"
+#include "jobs/job.h"
+#include "jobs/job_token.h"
+#include "jobs/jobs_repository.h"
+
+namespace dataml::jobs {
+
+class JobsService {
+ public:
+  explicit JobsService(db::Database& db);  // job tokens keyed by a random per-process secret
+  // `token_secret` keys the job tokens; servers sharing a database must share it.
+  JobsService(db::Database& db, std::string token_secret);
+  ~JobsService();
+
+  // Queues a job for the dispatcher; returns at once.
+  Result<Job> Submit(const std::string& tenant_id, const std::string& kind, const std::string& subject,
+                     const nlohmann::json& payload, const std::string& created_by);
+  // NotFound for another tenant's job.
+  Result<Job> Get(const std::string& tenant_id, int64_t job_id);
+  // The newest job of `kind` on `subject`, if any.
+  Result<std::optional<Job>> Latest(const std::string& tenant_id, const std::string& kind,
+                                    const std::string& subject);
+  // Whether a queued or running job works on `subject` (deletes are refused meanwhile).
+  Result<bool> HasActive(const std::string& tenant_id, const std::string& subject);
+
+  // For the worker callbacks, whose caller proved the job token: NotFound only when no job has
+  // this id.
+  Result<Job> GetForWorker(int64_t job_id);
+  // Record a running job's outcome; FailedPrecondition once it is no longer running.
+  Status Complete(int64_t job_id, const nlohmann::json& result);
+  Status Fail(int64_t job_id, const std::string& error);
+
+  // Called after every successful Submit (the dispatcher's wake-up); an empty one unsets it.
+  void SetSubmitListener(std::function<void()> listener);
+
+  const JobTokens& tokens() const { return tokens_; }
+  JobsRepository& repository() { return repo_; }
+
+ private:
+  Status Finish(int64_t job_id, const Outcome& outcome);
+
+  db::Database& db_;
+  JobsRepository repo_;
+  JobTokens tokens_;
+  std::mutex listener_mutex_;
+  std::function<void()> listener_;
+};
+
+}  // namespace dataml::jobs

@@ -1,0 +1,86 @@
+#include "jobs/worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <exception>
+#include <filesystem>
+
+#include "jobs/job_client.h"
+#include "jobs/statistics_job.h"
+
+namespace dataml::jobs {
+namespace {
+
+// Errors are shown to tenants: they name storage keys, not where the server keeps them.
+std::string WithoutDataDir(std::string message, const std::filesystem::path& root) {
+  const std::string prefix = (root / "").string();
+  for (size_t pos = message.find(prefix); pos != std::string::npos; pos = message.find(prefix, pos)) {
+    message.erase(pos, prefix.size());
+  }
+  return message;
+}
+
+Result<nlohmann::json> RunKind(const JobSpec& spec, const JobKinds& kinds, const WorkerContext& context) {
+  const JobKind* run = kinds.Find(spec.kind);
+  if (run == nullptr) return Status::InvalidArgument("unknown job kind '" + spec.kind + "'");
+  try {
+    return (*run)(spec.payload, context);
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("job failed: ") + e.what());
+  }
+}
+
+}  // namespace
+
+const JobKind* JobKinds::Find(const std::string& kind) const {
+  auto it = kinds_.find(kind);
+  return it == kinds_.end() ? nullptr : &it->second;
+}
+
+JobKinds DefaultJobKinds() {
+  JobKinds kinds;
+  kinds.Register("statistics", RunStatisticsJob);
+  return kinds;
+}
+
+int RunWorker(const WorkerOptions& options, const JobKinds& kinds) {
+  JobClient client(options.server_url, options.job_id, options.token);
+  auto spec = client.FetchSpec();
+  if (!spec.ok()) {
+    spdlog::error("job {}: cannot fetch its spec: {}", options.job_id, spec.status().message());
+    return 1;
+  }
+  std::error_code ec;
+  WorkerContext context{storage::BlobStore(std::filesystem::absolute(options.data_dir, ec).lexically_normal())};
+  spdlog::info("job {}: running kind '{}'", spec->id, spec->kind);
+  Result<nlohmann::json> result = RunKind(*spec, kinds, context);
+  Status reported;
+  if (result.ok()) {
+    reported = client.ReportResult(*result);
+    if (reported.code() == StatusCode::kPayloadTooLarge) {
+      reported = client.ReportError("the job's result is larger than the server accepts");
+    }
+  } else {
+    std::string error = WithoutDataDir(result.status().message(), context.store.root());
+    spdlog::error("job {}: {}", spec->id, error);
+    reported = client.ReportError(error);
+  }
+  if (!reported.ok()) {
+    spdlog::error("job {}: cannot report its outcome: {}", spec->id, reported.message());
+    return 1;
+  }
+  spdlog::info("job {}: {} reported", spec->id, result.ok() ? "result" : "error");
+  return 0;
+}
+
+int WorkerMain(int64_t job_id, const std::string& server_url, const std::string& data_dir) {
+  const char* token = std::getenv("DATAML_JOB_TOKEN");
+  if (token == nullptr || *token == '\0') {
+    spdlog::error("DATAML_JOB_TOKEN is not set: workers are started by the server's job dispatcher");
+    return 1;
+  }
+  return RunWorker({job_id, server_url, data_dir, token}, DefaultJobKinds());
+}
+
+}  // namespace dataml::jobs

@@ -1,0 +1,50 @@
+// `dataml worker --job <id>`: runs one job away from the server. It fetches the job's spec with
+// the job token, runs the job's kind and posts the outcome; it never opens the metadata DB.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+
+#include "core/result.h"
+#include "storage/blob_store.h"
+
+namespace dataml::jobs {
+
+// What a kind may use besides its payload.
+struct WorkerContext {
+  storage::BlobStore store;
+};
+
+// Runs a job's payload; the JSON becomes the job's result, a Status its error.
+using JobKind = std::function<Result<nlohmann::json>(const nlohmann::json& payload, const WorkerContext& context)>;
+
+class JobKinds {
+ public:
+  void Register(std::string kind, JobKind run) { kinds_[std::move(kind)] = std::move(run); }
+  // nullptr for a kind nobody registered.
+  const JobKind* Find(const std::string& kind) const;
+
+ private:
+  std::map<std::string, JobKind> kinds_;
+};
+
+// Every kind this build can run ("statistics", ...).
+JobKinds DefaultJobKinds();
+
+struct WorkerOptions {
+  int64_t job_id = 0;
+  std::string server_url;
+  std::string data_dir;
+  std::string token;
+};
+
+// Runs the job; 0 once its outcome (success or failure) was reported, 1 if it could not be.
+int RunWorker(const WorkerOptions& options, const JobKinds& kinds);
+// RunWorker with the token from DATAML_JOB_TOKEN and the default kinds.
+int WorkerMain(int64_t job_id, const std::string& server_url, const std::string& data_dir);
+
+}  // namespace dataml::jobs

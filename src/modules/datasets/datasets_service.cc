@@ -1,0 +1,253 @@
+#include "modules/datasets/datasets_service.h"
+
+#include <fstream>
+#include <regex>
+
+#include "core/clock.h"
+#include "core/field_errors.h"
+#include "core/text.h"
+
+namespace dataml::datasets {
+namespace {
+
+constexpr size_t kMaxLineBytes = 64 * 1024;
+
+engine::TableSchema SchemaOf(const templates::Template& t) {
+  engine::TableSchema schema;
+  for (const auto& c : t.columns) schema.push_back({c.column_name, c.data_type, c.default_value});
+  return schema;
+}
+
+}  // namespace
+
+std::string DatasetSubject(int64_t dataset_id) { return "dataset:" + std::to_string(dataset_id); }
+
+std::filesystem::path DatasetsService::AbsolutePath(const std::string& key) const {
+  auto path = store_.PathFor(key);
+  return path.ok() ? *path : std::filesystem::path();
+}
+
+Status DatasetsService::CheckUpload(const std::string& tenant_id, const UploadInput& in) {
+  FieldErrors errors;
+  std::string name = Trim(in.dataset_name);
+  if (name.empty() || name.size() > 255 || HasControlCharacters(name)) {
+    errors.Add({"query", "dataset_name"}, "Dataset name must be 1 to 255 characters without control characters",
+               "value_error");
+  }
+  if (in.usage != "t" && in.usage != "p") {
+    errors.Add({"query", "usage"}, "Usage must be 't' (training) or 'p' (prediction)", "enum");
+  }
+  static const std::regex kIdentifier("^[A-Za-z_][A-Za-z0-9_]{0,127}$");
+  if (in.iceberg_table_name && !std::regex_match(*in.iceberg_table_name, kIdentifier)) {
+    errors.Add({"query", "iceberg_table_name"},
+               "Table name must start with a letter or '_' and hold letters, digits or '_' (at most 128)",
+               "value_error");
+  }
+  DATAML_RETURN_NOT_OK(errors.ToStatus());
+  if (in.template_id) DATAML_RETURN_NOT_OK(templates_.Get(tenant_id, *in.template_id).status());
+  DATAML_ASSIGN_OR_RETURN(bool taken, repo_.NameTaken(tenant_id, name));
+  if (taken) return Status::AlreadyExists("A dataset named '" + name + "' already exists");
+  return Status::OK();
+}
+
+Result<UploadResult> DatasetsService::Upload(const std::string& tenant_id, const Principal& caller,
+                                             const UploadInput& input, const MultipartSource& body) {
+  DATAML_RETURN_NOT_OK(CheckUpload(tenant_id, input));
+  std::optional<engine::TableSchema> schema;
+  Dataset dataset;
+  if (input.template_id) {
+    DATAML_ASSIGN_OR_RETURN(templates::Template t, templates_.Get(tenant_id, *input.template_id));
+    schema = SchemaOf(t);
+    dataset.template_id = t.id;
+    dataset.template_name = t.template_name;
+  }
+  DATAML_ASSIGN_OR_RETURN(auto staging, UploadStaging::Make(store_, tenant_id));
+  DATAML_RETURN_NOT_OK(staging->Receive(body, kMaxFilesPerUpload));
+  DATAML_RETURN_NOT_OK(staging->Validate(schema));
+  dataset.tenant_id = tenant_id;
+  dataset.dataset_name = Trim(input.dataset_name);
+  dataset.usage = input.usage;
+  dataset.iceberg_table_name = input.iceberg_table_name;
+  dataset.schema = *schema;
+  dataset.created_by = caller.username;
+  dataset.created_at = dataset.modified_at = NowIso8601Utc();
+  return Store(tenant_id, caller, std::move(dataset), true, *staging);
+}
+
+Result<UploadResult> DatasetsService::AddFiles(const std::string& tenant_id, const Principal& caller,
+                                               int64_t dataset_id, const MultipartSource& body) {
+  DATAML_ASSIGN_OR_RETURN(Dataset dataset, Get(tenant_id, dataset_id));
+  std::optional<engine::TableSchema> schema = dataset.schema;
+  DATAML_ASSIGN_OR_RETURN(auto staging, UploadStaging::Make(store_, tenant_id));
+  DATAML_RETURN_NOT_OK(staging->Receive(body, kMaxFilesPerUpload));
+  DATAML_RETURN_NOT_OK(staging->Validate(schema));
+  return Store(tenant_id, caller, std::move(dataset), false, *staging);
+}
+
+Result<UploadResult> DatasetsService::Store(const std::string& tenant_id, const Principal& caller,
+                                            Dataset dataset, bool new_dataset, UploadStaging& staging) {
+  UploadResult out;
+  std::string now = NowIso8601Utc();
+  Status stored = db_.RunInTransaction([&](soci::session& sql) -> Status {
+    if (new_dataset) dataset.id = repo_.InsertDataset(sql, dataset);
+    for (StagedFile& staged : staging.files()) {
+      DatasetFile f;
+      f.dataset_id = dataset.id;
+      f.tenant_id = tenant_id;
+      f.file_name = staged.file_name;
+      f.raw_bytes = staged.raw_bytes;
+      const engine::ValidationReport& report = staged.validation.report;
+      f.total_fields = report.total_fields;
+      f.total_records = report.total_records;
+      f.valid_records = report.valid_records;
+      f.error_report = report.ToJson();
+      f.created_by = caller.username;
+      f.created_at = f.modified_at = now;
+      f.id = repo_.InsertFile(sql, f);
+      f.raw_key = FileKey(tenant_id, dataset.id, f.id, "raw.csv");
+      if (staged.has_parquet()) f.parquet_key = FileKey(tenant_id, dataset.id, f.id, "validated.parquet");
+      repo_.SetFileKeys(sql, f.id, f.raw_key, f.parquet_key);
+      // Blobs move into place inside the transaction: if a move fails the rows roll back.
+      DATAML_RETURN_NOT_OK(store_.Commit(staged.raw_path, f.raw_key));
+      if (f.parquet_key) DATAML_RETURN_NOT_OK(store_.Commit(staged.parquet_path, *f.parquet_key));
+      out.files.push_back(std::move(f));
+    }
+    repo_.RefreshDataset(sql, dataset.id);
+    return Status::OK();
+  });
+  if (!stored.ok()) {
+    // Nothing the database points to may remain: remove what was moved for this request.
+    if (new_dataset && dataset.id > 0) (void)store_.RemoveTree(DatasetKey(tenant_id, dataset.id));
+    for (const DatasetFile& f : out.files) {
+      if (!new_dataset) (void)store_.RemoveTree(DatasetKey(tenant_id, dataset.id) + "/files/" + std::to_string(f.id));
+    }
+    if (stored.code() == StatusCode::kAlreadyExists) {
+      return Status::AlreadyExists("A dataset named '" + dataset.dataset_name + "' already exists");
+    }
+    return stored;
+  }
+  DATAML_ASSIGN_OR_RETURN(out.dataset, Get(tenant_id, dataset.id));
+  return out;
+}
+
+Result<Dataset> DatasetsService::Get(const std::string& tenant_id, int64_t id) {
+  DATAML_ASSIGN_OR_RETURN(auto found, repo_.Find(tenant_id, id));
+  if (!found) return Status::NotFound("Dataset not found");
+  return *found;
+}
+
+Result<DatasetList> DatasetsService::List(const std::string& tenant_id, bool only_valid, int64_t skip,
+                                          int64_t limit) {
+  DatasetList out;
+  DATAML_ASSIGN_OR_RETURN(out.datasets, repo_.List(tenant_id, only_valid, skip, limit));
+  DATAML_ASSIGN_OR_RETURN(out.total, repo_.Count(tenant_id, only_valid));
+  return out;
+}
+
+Result<engine::RowPage> DatasetsService::View(const std::string& tenant_id, int64_t id, int64_t skip,
+                                              int64_t limit) {
+  DATAML_RETURN_NOT_OK(Get(tenant_id, id).status());
+  DATAML_ASSIGN_OR_RETURN(auto files, repo_.Files(tenant_id, id));
+  std::vector<std::string> paths;
+  for (const auto& f : files) {
+    if (f.parquet_key) paths.push_back(AbsolutePath(*f.parquet_key).string());
+  }
+  return engine::ReadParquetRows(paths, skip, limit);
+}
+
+Status DatasetsService::Delete(const std::string& tenant_id, int64_t id) {
+  DATAML_RETURN_NOT_OK(Get(tenant_id, id).status());
+  DATAML_ASSIGN_OR_RETURN(bool busy, jobs_.HasActive(tenant_id, DatasetSubject(id)));
+  if (busy) return Status::FailedPrecondition("A job is running on this dataset; try again when it ends");
+  DATAML_RETURN_NOT_OK(db_.RunInTransaction([&](soci::session& sql) {
+    repo_.DeleteDataset(sql, id);
+    return Status::OK();
+  }));
+  return store_.RemoveTree(DatasetKey(tenant_id, id));
+}
+
+Result<std::vector<DatasetFile>> DatasetsService::Files(const std::string& tenant_id, int64_t dataset_id) {
+  DATAML_RETURN_NOT_OK(Get(tenant_id, dataset_id).status());
+  return repo_.Files(tenant_id, dataset_id);
+}
+
+Result<DatasetFile> DatasetsService::GetFile(const std::string& tenant_id, int64_t file_id) {
+  DATAML_ASSIGN_OR_RETURN(auto found, repo_.FindFile(tenant_id, file_id));
+  if (!found) return Status::NotFound("File not found");
+  return *found;
+}
+
+Status DatasetsService::DeleteFile(const std::string& tenant_id, int64_t file_id) {
+  DATAML_ASSIGN_OR_RETURN(DatasetFile file, GetFile(tenant_id, file_id));
+  DATAML_ASSIGN_OR_RETURN(bool busy, jobs_.HasActive(tenant_id, DatasetSubject(file.dataset_id)));
+  if (busy) return Status::FailedPrecondition("A job is running on this file's dataset; try again when it ends");
+  DATAML_RETURN_NOT_OK(db_.RunInTransaction([&](soci::session& sql) {
+    repo_.DeleteFile(sql, file.id);
+    repo_.RefreshDataset(sql, file.dataset_id);
+    return Status::OK();
+  }));
+  return store_.RemoveTree(DatasetKey(tenant_id, file.dataset_id) + "/files/" + std::to_string(file.id));
+}
+
+Result<std::vector<std::string>> DatasetsService::FileHead(const std::string& tenant_id, int64_t file_id,
+                                                           size_t lines) {
+  DATAML_ASSIGN_OR_RETURN(DatasetFile file, GetFile(tenant_id, file_id));
+  std::ifstream in(AbsolutePath(file.raw_key), std::ios::binary);
+  if (!in) return Status::Internal("the stored file is missing");
+  std::vector<std::string> out;
+  std::string line;
+  while (out.size() < lines) {
+    line.clear();
+    char c;
+    bool any = false;
+    while (in.get(c) && c != '\n') {
+      any = true;
+      if (line.size() < kMaxLineBytes) line.push_back(c);
+    }
+    if (!any && !in) break;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (out.empty() && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
+    out.push_back(line);
+    if (!in) break;
+  }
+  return out;
+}
+
+Result<std::pair<std::filesystem::path, DatasetFile>> DatasetsService::FileForDownload(
+    const std::string& tenant_id, std::optional<int64_t> file_id, std::optional<std::string> file_path) {
+  if (file_id) {
+    DATAML_ASSIGN_OR_RETURN(DatasetFile file, GetFile(tenant_id, *file_id));
+    return std::make_pair(AbsolutePath(file.raw_key), file);
+  }
+  // A user-supplied path is never opened as given: it must resolve (symlinks included) inside
+  // this tenant's storage and name a file the database knows.
+  DATAML_ASSIGN_OR_RETURN(auto resolved, store_.ResolveInside(file_path.value_or(""), "tenants/" + tenant_id));
+  std::string key = std::filesystem::relative(resolved, store_.root()).string();
+  DATAML_ASSIGN_OR_RETURN(auto file, repo_.FindFileByKey(tenant_id, key));
+  if (!file) return Status::NotFound("File not found");
+  return std::make_pair(resolved, *file);
+}
+
+Result<jobs::Job> DatasetsService::GenerateStatistics(const std::string& tenant_id, const Principal& caller,
+                                                      int64_t dataset_id) {
+  DATAML_ASSIGN_OR_RETURN(Dataset dataset, Get(tenant_id, dataset_id));
+  if (!dataset.is_valid()) {
+    return Status::FailedPrecondition("The dataset has no valid records to describe");
+  }
+  DATAML_ASSIGN_OR_RETURN(auto files, repo_.Files(tenant_id, dataset_id));
+  nlohmann::json keys = nlohmann::json::array();
+  for (const auto& f : files) {
+    if (f.parquet_key && f.valid_records > 0) keys.push_back(*f.parquet_key);
+  }
+  nlohmann::json payload = {{"dataset_id", dataset_id}, {"parquet_keys", keys}, {"schema", SchemaToJson(dataset.schema)}};
+  return jobs_.Submit(tenant_id, "statistics", DatasetSubject(dataset_id), payload, caller.username);
+}
+
+Result<jobs::Job> DatasetsService::Statistics(const std::string& tenant_id, int64_t dataset_id) {
+  DATAML_RETURN_NOT_OK(Get(tenant_id, dataset_id).status());
+  DATAML_ASSIGN_OR_RETURN(auto job, jobs_.Latest(tenant_id, "statistics", DatasetSubject(dataset_id)));
+  if (!job) return Status::NotFound("No statistics were generated for this dataset; POST generate_statistics first");
+  return *job;
+}
+
+}  // namespace dataml::datasets

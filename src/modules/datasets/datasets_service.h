@@ -1,0 +1,83 @@
+// Datasets of a tenant: upload (stream, validate, store as Parquet), files added later, reads,
+// previews, deletion, and the statistics job.
+#pragma once
+
+#include <memory>
+
+#include "core/principal.h"
+#include "engine/data/parquet_rows.h"
+#include "jobs/jobs_service.h"
+#include "modules/datasets/datasets_repository.h"
+#include "modules/datasets/upload_staging.h"
+#include "modules/templates/templates_service.h"
+#include "storage/blob_store.h"
+
+namespace dataml::datasets {
+
+struct UploadInput {
+  std::string dataset_name;
+  std::string usage;  // "t" or "p"
+  std::optional<int64_t> template_id;
+  std::optional<std::string> iceberg_table_name;
+};
+
+struct UploadResult {
+  Dataset dataset;
+  std::vector<DatasetFile> files;  // the files of this request
+};
+
+struct DatasetList {
+  std::vector<Dataset> datasets;
+  int64_t total = 0;
+};
+
+inline constexpr size_t kMaxFilesPerUpload = 100;
+
+class DatasetsService {
+ public:
+  DatasetsService(db::Database& db, storage::BlobStore& store, templates::TemplatesService& templates,
+                  jobs::JobsService& jobs)
+      : db_(db), repo_(db), store_(store), templates_(templates), jobs_(jobs) {}
+
+  // Checks the parameters before reading the body, so a refused upload is never read.
+  Status CheckUpload(const std::string& tenant_id, const UploadInput& input);
+  Result<UploadResult> Upload(const std::string& tenant_id, const Principal& caller,
+                              const UploadInput& input, const MultipartSource& body);
+  Result<UploadResult> AddFiles(const std::string& tenant_id, const Principal& caller,
+                                int64_t dataset_id, const MultipartSource& body);
+
+  Result<Dataset> Get(const std::string& tenant_id, int64_t id);
+  Result<DatasetList> List(const std::string& tenant_id, bool only_valid, int64_t skip, int64_t limit);
+  Result<engine::RowPage> View(const std::string& tenant_id, int64_t id, int64_t skip, int64_t limit);
+  // 409 while a job works on the dataset.
+  Status Delete(const std::string& tenant_id, int64_t id);
+
+  Result<std::vector<DatasetFile>> Files(const std::string& tenant_id, int64_t dataset_id);
+  Result<DatasetFile> GetFile(const std::string& tenant_id, int64_t file_id);
+  Status DeleteFile(const std::string& tenant_id, int64_t file_id);
+  // The first `lines` lines of the raw upload.
+  Result<std::vector<std::string>> FileHead(const std::string& tenant_id, int64_t file_id, size_t lines);
+  // The raw file for download, by id or by a path that must resolve inside the tenant's storage.
+  Result<std::pair<std::filesystem::path, DatasetFile>> FileForDownload(const std::string& tenant_id,
+                                                                        std::optional<int64_t> file_id,
+                                                                        std::optional<std::string> file_path);
+  std::filesystem::path AbsolutePath(const std::string& key) const;
+
+  Result<jobs::Job> GenerateStatistics(const std::string& tenant_id, const Principal& caller, int64_t dataset_id);
+  // The newest statistics job of the dataset; NotFound when none was ever started.
+  Result<jobs::Job> Statistics(const std::string& tenant_id, int64_t dataset_id);
+
+ private:
+  Result<UploadResult> Store(const std::string& tenant_id, const Principal& caller, Dataset dataset,
+                             bool new_dataset, UploadStaging& staging);
+
+  db::Database& db_;
+  DatasetsRepository repo_;
+  storage::BlobStore& store_;
+  templates::TemplatesService& templates_;
+  jobs::JobsService& jobs_;
+};
+
+std::string DatasetSubject(int64_t dataset_id);
+
+}  // namespace dataml::datasets

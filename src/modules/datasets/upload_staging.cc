@@ -1,0 +1,98 @@
+#include "modules/datasets/upload_staging.h"
+
+#include <fstream>
+
+#include "core/crypto.h"
+
+namespace dataml::datasets {
+
+std::string DisplayFileName(const std::string& client_name) {
+  size_t slash = client_name.find_last_of("/\\");
+  std::string base = slash == std::string::npos ? client_name : client_name.substr(slash + 1);
+  std::string out;
+  for (unsigned char c : base) {
+    if (c >= 0x20 && c != 0x7f) out.push_back(static_cast<char>(c));
+  }
+  if (out.size() > 255) out.resize(255);
+  if (out.empty() || out == "." || out == "..") out = "upload.csv";
+  return out;
+}
+
+Result<std::unique_ptr<UploadStaging>> UploadStaging::Make(const storage::BlobStore& store,
+                                                           const std::string& tenant_id) {
+  DATAML_ASSIGN_OR_RETURN(auto dir, store.PathFor("tenants/" + tenant_id + "/staging/" + RandomToken(12)));
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::Internal("cannot create staging directory: " + ec.message());
+  return std::unique_ptr<UploadStaging>(new UploadStaging(dir));
+}
+
+UploadStaging::~UploadStaging() {
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+Status UploadStaging::Receive(const MultipartSource& read, size_t max_files) {
+  if (!read) return Status::Invalid({{{"body", "files"}, "Expected a multipart/form-data body", "missing"}});
+  std::unique_ptr<std::ofstream> out;
+  bool too_many = false, write_failed = false;
+  auto close_current = [&] {
+    if (out) {
+      out->close();
+      if (!*out) write_failed = true;
+      out.reset();
+    }
+  };
+  bool complete = read(
+      [&](const http::MultipartPart& part) {
+        close_current();
+        if (part.name != "files" || part.filename.empty()) return true;  // other fields: ignored
+        if (files_.size() >= max_files) {
+          too_many = true;
+          return false;
+        }
+        StagedFile staged;
+        staged.file_name = DisplayFileName(part.filename);
+        staged.raw_path = dir_ / (std::to_string(files_.size()) + ".csv");
+        staged.parquet_path = dir_ / (std::to_string(files_.size()) + ".parquet");
+        out = std::make_unique<std::ofstream>(staged.raw_path, std::ios::binary);
+        files_.push_back(std::move(staged));
+        return static_cast<bool>(*out);
+      },
+      [&](const char* data, size_t length) {
+        if (!out) return true;
+        out->write(data, static_cast<std::streamsize>(length));
+        files_.back().raw_bytes += static_cast<int64_t>(length);
+        return static_cast<bool>(*out);
+      });
+  close_current();
+  if (too_many) {
+    return Status::Invalid({{{"body", "files"}, "At most " + std::to_string(max_files) + " files per upload", "too_long"}});
+  }
+  if (write_failed) return Status::Internal("cannot store the uploaded file");
+  if (!complete) {
+    if (files_.empty()) {
+      return Status::Invalid({{{"body", "files"}, "Expected a multipart/form-data body with files", "missing"}});
+    }
+    return Status::BadRequest("The multipart body is malformed or was cut short");
+  }
+  if (files_.empty()) return Status::Invalid({{{"body", "files"}, "Field required", "missing"}});
+  return Status::OK();
+}
+
+Status UploadStaging::Validate(std::optional<engine::TableSchema>& schema) {
+  for (StagedFile& file : files_) {
+    auto result = engine::ValidateCsvToParquet(file.raw_path.string(), schema, file.parquet_path.string());
+    if (!result.ok()) {
+      if (result.status().code() == StatusCode::kInvalidArgument) {
+        return Status::Invalid({{{"body", "files"}, file.file_name + ": " + result.status().message(), "value_error"}});
+      }
+      return result.status();
+    }
+    file.validation = std::move(result).ValueOrDie();
+    if (!schema) schema = file.validation.schema;
+  }
+  return Status::OK();
+}
+
+}  // namespace dataml::datasets

@@ -1,0 +1,54 @@
+// The files of one upload on their way in: streamed from the multipart body to temporary files,
+// then validated. Whatever is not committed into the dataset is removed with the staging.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "engine/data/csv_validator.h"
+#include "http/request.h"
+#include "storage/blob_store.h"
+
+namespace dataml::datasets {
+
+// Reads a multipart body part by part (http::Request::read_multipart).
+using MultipartSource = std::function<bool(const http::PartStart&, const http::PartData&)>;
+
+struct StagedFile {
+  std::string file_name;  // display name: the client's file name without any path
+  std::filesystem::path raw_path;
+  std::filesystem::path parquet_path;
+  int64_t raw_bytes = 0;
+  engine::ValidationResult validation;
+  bool has_parquet() const { return validation.report.missing_columns.empty(); }
+};
+
+class UploadStaging {
+ public:
+  static Result<std::unique_ptr<UploadStaging>> Make(const storage::BlobStore& store,
+                                                     const std::string& tenant_id);
+  ~UploadStaging();
+
+  // Streams every part named "files" that carries a file name to its own temporary file.
+  // 422 when the body is not multipart or holds no file; 400 when it is cut short.
+  Status Receive(const MultipartSource& read, size_t max_files);
+  // Validates each file against `schema`; with none, the first file's inferred schema becomes
+  // `schema` and the others are checked against it. 422 naming the file when one cannot be
+  // read as CSV at all.
+  Status Validate(std::optional<engine::TableSchema>& schema);
+  std::vector<StagedFile>& files() { return files_; }
+
+ private:
+  explicit UploadStaging(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  std::filesystem::path dir_;
+  std::vector<StagedFile> files_;
+};
+
+// "C:\\data\\x.csv" or "../../x.csv" -> "x.csv"; control characters dropped; never empty.
+std::string DisplayFileName(const std::string& client_name);
+
+}  // namespace dataml::datasets
