@@ -406,7 +406,11 @@ def main():
             "just before the work (server idle after start-up; peer after its imports)",
             f"time/dataml > 1: dataml is that many times faster; RSS+/dataml > 1: the tool used "
             f"that many times more memory; best of {a.repeat} run(s) for time",
-            "dataml parses on one thread; 'duckdb (threads=all)' uses every core",
+            "CPU s / seconds = cores used on average; 'duckdb (threads=all)' may use every "
+            "core, 'duckdb (threads=1)' is DuckDB's single-core figure",
+            f"dataml binary: {a.bin} ({os.path.getsize(a.bin):,} bytes, modified "
+            f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(os.path.getmtime(a.bin)))})"
+            if os.path.exists(a.bin) else "dataml binary: not found",
             "other load: average cores busy with other processes while the tool ran "
             "(/proc/stat busy time minus the tool's and the client's own CPU)",
         ]

@@ -28,15 +28,20 @@ Status DispatcherOptions::Validate() const {
   if (max_concurrent_jobs < 1 || max_concurrent_jobs > kMaxConcurrentJobs) {
     return Status::InvalidArgument("--max-jobs must be 1.." + std::to_string(kMaxConcurrentJobs));
   }
-  if (poll_interval.count() <= 0) return Status::InvalidArgument("the job poll interval must be positive");
+  if (poll_interval.count() <= 0)
+    return Status::InvalidArgument("the job poll interval must be positive");
   if (lease_renew_seconds < 1 || lease_seconds <= lease_renew_seconds) {
     return Status::InvalidArgument("a job lease must outlast its renewal interval");
   }
   return Status::OK();
 }
 
-Dispatcher::Dispatcher(JobsService& jobs, std::unique_ptr<Backend> backend, DispatcherOptions options)
-    : jobs_(jobs), backend_(std::move(backend)), options_(std::move(options)), owner_(MakeOwner()) {}
+Dispatcher::Dispatcher(JobsService& jobs, std::unique_ptr<Backend> backend,
+                       DispatcherOptions options)
+    : jobs_(jobs),
+      backend_(std::move(backend)),
+      options_(std::move(options)),
+      owner_(MakeOwner()) {}
 
 Dispatcher::~Dispatcher() { Stop(); }
 
@@ -47,8 +52,9 @@ Status Dispatcher::Start() {
   if (thread_.joinable()) return Status::FailedPrecondition("the dispatcher is already running");
   // Leases of live servers are renewed well before they run out, so an expired one means its
   // server died (this one, if it restarted) and the worker died with it.
-  DATAML_ASSIGN_OR_RETURN(int64_t lost, jobs_.repository().FailExpired(backend_->name(), Now(), kLostAtStart,
-                                                                       NowIso8601Utc()));
+  DATAML_ASSIGN_OR_RETURN(
+      int64_t lost,
+      jobs_.repository().FailExpired(backend_->name(), Now(), kLostAtStart, NowIso8601Utc()));
   if (lost > 0) spdlog::warn("{} job(s) left running by a previous server marked failed", lost);
   last_lease_round_ = Now();
   jobs_.SetSubmitListener([this] { Wake(); });
@@ -59,13 +65,15 @@ Status Dispatcher::Start() {
 }
 
 void Dispatcher::Stop() {
-  jobs_.SetSubmitListener({});
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  if (thread_.joinable()) {
+    jobs_.SetSubmitListener({});  // waits for a Submit that is calling Wake() right now
+    thread_.join();
+  }
   for (int64_t job_id : backend_->TerminateAll()) FailIfRunning(job_id, kServerStopped);
   running_.clear();
 }
@@ -113,17 +121,21 @@ void Dispatcher::KeepLeases(int64_t now) {
   Lease lease{owner_, now + options_.lease_seconds};
   for (int64_t job_id : running_) {
     Status renewed = jobs_.repository().RenewLease(job_id, lease);
-    if (!renewed.ok()) spdlog::error("cannot renew the lease of job {}: {}", job_id, renewed.message());
+    if (!renewed.ok())
+      spdlog::error("cannot renew the lease of job {}: {}", job_id, renewed.message());
   }
   auto lost = jobs_.repository().FailExpired(backend_->name(), now, kLostLease, NowIso8601Utc());
-  if (!lost.ok()) spdlog::error("cannot sweep expired job leases: {}", lost.status().message());
-  else if (*lost > 0) spdlog::warn("{} job(s) whose lease ran out marked failed", *lost);
+  if (!lost.ok())
+    spdlog::error("cannot sweep expired job leases: {}", lost.status().message());
+  else if (*lost > 0)
+    spdlog::warn("{} job(s) whose lease ran out marked failed", *lost);
 }
 
 void Dispatcher::LaunchQueued() {
   const size_t limit = static_cast<size_t>(options_.max_concurrent_jobs);
   while (running_.size() < limit) {
-    auto queued = jobs_.repository().Queued(backend_->name(), static_cast<int64_t>(limit - running_.size()));
+    auto queued =
+        jobs_.repository().Queued(backend_->name(), static_cast<int64_t>(limit - running_.size()));
     if (!queued.ok()) {
       spdlog::error("cannot list queued jobs: {}", queued.status().message());
       return;
@@ -159,14 +171,18 @@ void Dispatcher::Launch(int64_t job_id) {
   }
   running_.insert(job_id);
   Status recorded = jobs_.repository().SetBackendRef(job_id, *ref);
-  if (!recorded.ok()) spdlog::error("cannot record the worker of job {}: {}", job_id, recorded.message());
+  if (!recorded.ok())
+    spdlog::error("cannot record the worker of job {}: {}", job_id, recorded.message());
   spdlog::info("job {} ({}) started on {} as {}", job_id, job->kind, backend_->name(), *ref);
 }
 
 void Dispatcher::FailIfRunning(int64_t job_id, const std::string& error) {
-  auto failed = jobs_.repository().Finish(job_id, {status::kFailed, std::nullopt, error, NowIso8601Utc()});
-  if (!failed.ok()) spdlog::error("cannot mark job {} failed: {}", job_id, failed.status().message());
-  else if (*failed) spdlog::warn("job {} failed: {}", job_id, error);
+  auto failed =
+      jobs_.repository().Finish(job_id, {status::kFailed, std::nullopt, error, NowIso8601Utc()});
+  if (!failed.ok())
+    spdlog::error("cannot mark job {} failed: {}", job_id, failed.status().message());
+  else if (*failed)
+    spdlog::warn("job {} failed: {}", job_id, error);
 }
 
 }  // namespace dataml::jobs

@@ -29,12 +29,18 @@ std::string Detail(const std::string& body) {
 Status FromHttpStatus(int status, const std::string& body) {
   std::string message = "server answered " + std::to_string(status) + ": " + Detail(body);
   switch (status) {
-    case 401: return Status::Unauthenticated(message);
-    case 404: return Status::NotFound(message);
-    case 409: return Status::FailedPrecondition(message);
-    case 413: return Status::PayloadTooLarge(message);
-    case 422: return Status::InvalidArgument(message);
-    default: return Status::Unavailable(message);
+    case 401:
+      return Status::Unauthenticated(message);
+    case 404:
+      return Status::NotFound(message);
+    case 409:
+      return Status::FailedPrecondition(message);
+    case 413:
+      return Status::PayloadTooLarge(message);
+    case 422:
+      return Status::InvalidArgument(message);
+    default:
+      return Status::Unavailable(message);
   }
 }
 
@@ -66,7 +72,8 @@ Result<std::string> JobClient::Call(const std::string& method, const std::string
       return FromHttpStatus(response->status, response->body);
     }
     failure = httplib::to_string(response.error());
-    spdlog::warn("{} {}{} failed ({}), attempt {} of {}", method, server_url_, path, failure, attempt, kAttempts);
+    spdlog::warn("{} {}{} failed ({}), attempt {} of {}", method, server_url_, path, failure,
+                 attempt, kAttempts);
     if (attempt < kAttempts) std::this_thread::sleep_for(kRetryDelay);
   }
   return Status::Unavailable("cannot reach the server at " + server_url_ + ": " + failure);

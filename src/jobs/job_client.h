@@ -31,7 +31,8 @@ class JobClient {
   Status ReportError(const std::string& message) const;
 
  private:
-  Result<std::string> Call(const std::string& method, const std::string& path, const std::string& body) const;
+  Result<std::string> Call(const std::string& method, const std::string& path,
+                           const std::string& body) const;
   std::string Path(const char* leaf) const;
 
   std::string server_url_;

@@ -12,7 +12,8 @@ constexpr const char* kTokenHeader = "x-job-token";
 // 401 unless the request carries the token issued for this job.
 Status CheckJobToken(const JobsService& jobs, const http::Request& req, int64_t job_id) {
   auto token = req.Header(kTokenHeader);
-  if (!token || token->empty()) return Status::Unauthenticated("Missing job token (X-Job-Token header)");
+  if (!token || token->empty())
+    return Status::Unauthenticated("Missing job token (X-Job-Token header)");
   if (!jobs.tokens().Verify(job_id, *token)) return Status::Unauthenticated("Invalid job token");
   return Status::OK();
 }
@@ -23,7 +24,8 @@ Result<Job> RunningJob(JobsService& jobs, const http::Request& req) {
   DATAML_RETURN_NOT_OK(CheckJobToken(jobs, req, id));
   DATAML_ASSIGN_OR_RETURN(Job job, jobs.GetForWorker(id));
   if (job.status != status::kRunning) {
-    return Status::FailedPrecondition("Job " + std::to_string(id) + " is not running (status: " + job.status + ")");
+    return Status::FailedPrecondition("Job " + std::to_string(id) +
+                                      " is not running (status: " + job.status + ")");
   }
   return job;
 }
@@ -38,12 +40,14 @@ Status RecordOutcome(JobsService& jobs, int64_t job_id, const http::Request& req
   }
   if (has_result) {
     if (!body["result"].is_object()) {
-      return Status::Invalid({{{"body", "result"}, "Input should be a valid dictionary", "dict_type"}});
+      return Status::Invalid(
+          {{{"body", "result"}, "Input should be a valid dictionary", "dict_type"}});
     }
     return jobs.Complete(job_id, body["result"]);
   }
   if (!body["error"].is_string() || body["error"].get_ref<const std::string&>().empty()) {
-    return Status::Invalid({{{"body", "error"}, "Input should be a non-empty string", "string_type"}});
+    return Status::Invalid(
+        {{{"body", "error"}, "Input should be a non-empty string", "string_type"}});
   }
   return jobs.Fail(job_id, body["error"].get<std::string>());
 }
@@ -54,7 +58,8 @@ void RegisterJobsRoutes(http::Router& router, JobsService& jobs, TenantOfRequest
   router.Add("GET", "/api/v1/jobs/{job_id}/spec", RouteAccess::Public(),
              [&jobs](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(Job job, RunningJob(jobs, req));
-               return http::Response::Json(200, {{"id", job.id}, {"kind", job.kind}, {"payload", job.payload}});
+               return http::Response::Json(
+                   200, {{"id", job.id}, {"kind", job.kind}, {"payload", job.payload}});
              });
 
   // The body is bounded by the server's limit on JSON bodies, like every other.
@@ -66,13 +71,14 @@ void RegisterJobsRoutes(http::Router& router, JobsService& jobs, TenantOfRequest
                return http::Response::Json(200, {{"id", finished.id}, {"status", finished.status}});
              });
 
-  router.Add("GET", "/api/v1/jobs/{job_id}", RouteAccess::Authenticated(),
-             [&jobs, tenant_of = std::move(tenant_of)](http::Request& req) -> Result<http::Response> {
-               DATAML_ASSIGN_OR_RETURN(int64_t id, http::PathId(req, "job_id"));
-               DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenant_of(req));
-               DATAML_ASSIGN_OR_RETURN(Job job, jobs.Get(tenant_id, id));
-               return http::Response::Json(200, ToJson(job));
-             });
+  router.Add(
+      "GET", "/api/v1/jobs/{job_id}", RouteAccess::Authenticated(),
+      [&jobs, tenant_of = std::move(tenant_of)](http::Request& req) -> Result<http::Response> {
+        DATAML_ASSIGN_OR_RETURN(int64_t id, http::PathId(req, "job_id"));
+        DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenant_of(req));
+        DATAML_ASSIGN_OR_RETURN(Job job, jobs.Get(tenant_id, id));
+        return http::Response::Json(200, ToJson(job));
+      });
 }
 
 }  // namespace dataml::jobs

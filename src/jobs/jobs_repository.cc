@@ -19,7 +19,8 @@ Job FromRow(const soci::row& row) {
   job.status = db::GetString(row, "status");
   job.backend = db::GetString(row, "backend");
   job.backend_ref = db::GetOptionalString(row, "backend_ref");
-  if (auto result = db::GetOptionalString(row, "result")) job.result = nlohmann::json::parse(*result);
+  if (auto result = db::GetOptionalString(row, "result"))
+    job.result = nlohmann::json::parse(*result);
   job.error = db::GetOptionalString(row, "error");
   job.attempts = db::GetInt(row, "attempts");
   job.created_by = db::GetString(row, "created_by");
@@ -60,9 +61,9 @@ Result<Job> JobsRepository::Insert(const Job& in) {
 Result<std::optional<Job>> JobsRepository::Find(const std::string& tenant_id, int64_t id) {
   return db_.Query<std::optional<Job>>([&](soci::session& sql) -> Result<std::optional<Job>> {
     long long key = id;
-    soci::rowset<soci::row> rows = (sql.prepare << "SELECT " << kColumns
-                                                << " FROM jobs WHERE tenant_id = :t AND id = :id",
-                                    soci::use(tenant_id), soci::use(key));
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " << kColumns << " FROM jobs WHERE tenant_id = :t AND id = :id",
+         soci::use(tenant_id), soci::use(key));
     return FirstJob(rows);
   });
 }
@@ -76,7 +77,8 @@ Result<std::optional<Job>> JobsRepository::FindInAnyTenant(int64_t id) {
   });
 }
 
-Result<std::optional<Job>> JobsRepository::Latest(const std::string& tenant_id, const std::string& kind,
+Result<std::optional<Job>> JobsRepository::Latest(const std::string& tenant_id,
+                                                  const std::string& kind,
                                                   const std::string& subject) {
   return db_.Query<std::optional<Job>>([&](soci::session& sql) -> Result<std::optional<Job>> {
     soci::rowset<soci::row> rows =
@@ -88,7 +90,8 @@ Result<std::optional<Job>> JobsRepository::Latest(const std::string& tenant_id, 
   });
 }
 
-Result<int64_t> JobsRepository::CountActive(const std::string& tenant_id, const std::string& subject) {
+Result<int64_t> JobsRepository::CountActive(const std::string& tenant_id,
+                                            const std::string& subject) {
   return db_.Query<int64_t>([&](soci::session& sql) -> Result<int64_t> {
     long long n = 0;
     sql << "SELECT COUNT(*) FROM jobs WHERE tenant_id = :t AND subject = :s AND status IN "
@@ -102,7 +105,8 @@ Result<std::vector<int64_t>> JobsRepository::Queued(const std::string& backend, 
   return db_.Query<std::vector<int64_t>>([&](soci::session& sql) -> Result<std::vector<int64_t>> {
     long long l = limit;
     soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT id FROM jobs WHERE status = 'queued' AND backend = :b ORDER BY id LIMIT :l",
+        (sql.prepare
+             << "SELECT id FROM jobs WHERE status = 'queued' AND backend = :b ORDER BY id LIMIT :l",
          soci::use(backend), soci::use(l));
     std::vector<int64_t> ids;
     for (const soci::row& row : rows) ids.push_back(db::GetInt(row, "id"));
@@ -114,8 +118,9 @@ Result<bool> JobsRepository::Claim(int64_t id, const Lease& lease, const std::st
   return db_.Query<bool>([&](soci::session& sql) -> Result<bool> {
     long long key = id, expires = lease.expires_at;
     soci::statement st =
-        (sql.prepare << "UPDATE jobs SET status = 'running', lease_owner = :o, lease_expires_at = :e, "
-                        "started_at = :s, attempts = attempts + 1 WHERE id = :id AND status = 'queued'",
+        (sql.prepare
+             << "UPDATE jobs SET status = 'running', lease_owner = :o, lease_expires_at = :e, "
+                "started_at = :s, attempts = attempts + 1 WHERE id = :id AND status = 'queued'",
          soci::use(lease.owner), soci::use(expires), soci::use(started_at), soci::use(key));
     return Execute(st) == 1;
   });
@@ -124,7 +129,8 @@ Result<bool> JobsRepository::Claim(int64_t id, const Lease& lease, const std::st
 Status JobsRepository::SetBackendRef(int64_t id, const std::string& backend_ref) {
   return db_.Run([&](soci::session& sql) -> Status {
     long long key = id;
-    sql << "UPDATE jobs SET backend_ref = :r WHERE id = :id", soci::use(backend_ref), soci::use(key);
+    sql << "UPDATE jobs SET backend_ref = :r WHERE id = :id", soci::use(backend_ref),
+        soci::use(key);
     return Status::OK();
   });
 }
@@ -132,7 +138,8 @@ Status JobsRepository::SetBackendRef(int64_t id, const std::string& backend_ref)
 Status JobsRepository::RenewLease(int64_t id, const Lease& lease) {
   return db_.Run([&](soci::session& sql) -> Status {
     long long key = id, expires = lease.expires_at;
-    sql << "UPDATE jobs SET lease_expires_at = :e WHERE id = :id AND status = 'running' AND lease_owner = :o",
+    sql << "UPDATE jobs SET lease_expires_at = :e WHERE id = :id AND status = 'running' AND "
+           "lease_owner = :o",
         soci::use(expires), soci::use(key), soci::use(lease.owner);
     return Status::OK();
   });
@@ -146,20 +153,23 @@ Result<bool> JobsRepository::Finish(int64_t id, const Outcome& outcome) {
     soci::indicator result_ind = outcome.result ? soci::i_ok : soci::i_null;
     soci::indicator error_ind = outcome.error ? soci::i_ok : soci::i_null;
     soci::statement st =
-        (sql.prepare << "UPDATE jobs SET status = :st, result = :r, error = :e, finished_at = :f, "
-                        "lease_owner = NULL, lease_expires_at = NULL WHERE id = :id AND status = 'running'",
+        (sql.prepare
+             << "UPDATE jobs SET status = :st, result = :r, error = :e, finished_at = :f, "
+                "lease_owner = NULL, lease_expires_at = NULL WHERE id = :id AND status = 'running'",
          soci::use(outcome.status), soci::use(result, result_ind), soci::use(error, error_ind),
          soci::use(outcome.finished_at), soci::use(key));
     return Execute(st) == 1;
   });
 }
 
-Result<int64_t> JobsRepository::FailExpired(const std::string& backend, int64_t now, const std::string& error,
+Result<int64_t> JobsRepository::FailExpired(const std::string& backend, int64_t now,
+                                            const std::string& error,
                                             const std::string& finished_at) {
   return db_.Query<int64_t>([&](soci::session& sql) -> Result<int64_t> {
     long long at = now;
     soci::statement st =
-        (sql.prepare << "UPDATE jobs SET status = 'failed', error = :e, finished_at = :f, lease_owner = NULL, "
+        (sql.prepare << "UPDATE jobs SET status = 'failed', error = :e, finished_at = :f, "
+                        "lease_owner = NULL, "
                         "lease_expires_at = NULL WHERE status = 'running' AND backend = :b AND "
                         "(lease_expires_at IS NULL OR lease_expires_at < :now)",
          soci::use(error), soci::use(finished_at), soci::use(backend), soci::use(at));

@@ -96,7 +96,8 @@ TEST_F(JobsRepositoryTest, FinishAppliesOnlyToARunningJob) {
 }
 
 TEST_F(JobsRepositoryTest, ExpiredLeasesOfOneBackendAreFailedAndLiveOnesKept) {
-  int64_t stale = Insert(), live = Insert(), renewed = Insert(), ray = Insert("queued", "ray"), queued = Insert();
+  int64_t stale = Insert(), live = Insert(), renewed = Insert(), ray = Insert("queued", "ray"),
+          queued = Insert();
   ASSERT_TRUE(*repo_.Claim(stale, {"dead", 90}, "t"));
   ASSERT_TRUE(*repo_.Claim(live, {"alive", 200}, "t"));
   ASSERT_TRUE(*repo_.Claim(renewed, {"me", 90}, "t"));

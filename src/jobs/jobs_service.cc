@@ -43,7 +43,8 @@ Result<Job> JobsService::Get(const std::string& tenant_id, int64_t job_id) {
   return *job;
 }
 
-Result<std::optional<Job>> JobsService::Latest(const std::string& tenant_id, const std::string& kind,
+Result<std::optional<Job>> JobsService::Latest(const std::string& tenant_id,
+                                               const std::string& kind,
                                                const std::string& subject) {
   return repo_.Latest(tenant_id, kind, subject);
 }
@@ -71,8 +72,8 @@ Status JobsService::Finish(int64_t job_id, const Outcome& outcome) {
   DATAML_ASSIGN_OR_RETURN(bool finished, repo_.Finish(job_id, outcome));
   if (finished) return Status::OK();
   DATAML_ASSIGN_OR_RETURN(Job job, GetForWorker(job_id));
-  return Status::FailedPrecondition("Job " + std::to_string(job_id) + " is not running (status: " +
-                                    job.status + ")");
+  return Status::FailedPrecondition("Job " + std::to_string(job_id) +
+                                    " is not running (status: " + job.status + ")");
 }
 
 void JobsService::SetSubmitListener(std::function<void()> listener) {

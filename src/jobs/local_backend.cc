@@ -26,14 +26,16 @@ constexpr const char* kSelfExecutable = "/proc/self/exe";
 constexpr std::chrono::milliseconds kReapPollInterval{50};
 // Server secrets a worker has no use for: it talks to the server with its job token only.
 constexpr std::array<std::string_view, 5> kWithheldVariables = {
-    "DATAML_JWT_SECRET=", "DATAML_ADMIN_PASSWORD=", "DATAML_NEW_PASSWORD=", "DATAML_DB=", "DATAML_JOB_TOKEN="};
+    "DATAML_JWT_SECRET=", "DATAML_ADMIN_PASSWORD=", "DATAML_NEW_PASSWORD=", "DATAML_DB=",
+    "DATAML_JOB_TOKEN="};
 
 std::vector<std::string> WorkerEnvironment(const std::string& token) {
   std::vector<std::string> env;
   for (char** entry = environ; *entry != nullptr; ++entry) {
     std::string_view variable(*entry);
     bool withheld = false;
-    for (std::string_view prefix : kWithheldVariables) withheld = withheld || variable.starts_with(prefix);
+    for (std::string_view prefix : kWithheldVariables)
+      withheld = withheld || variable.starts_with(prefix);
     if (!withheld) env.emplace_back(variable);
   }
   // The environment, unlike argv, is not visible to other users through ps.
@@ -50,7 +52,8 @@ std::vector<char*> NullTerminated(std::vector<std::string>& strings) {
 
 // Valid UTF-8 with bad bytes replaced: the text ends up in a JSON response.
 std::string SanitizeUtf8(const std::string& text) {
-  std::string dumped = nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string dumped =
+      nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return nlohmann::json::parse(dumped).get<std::string>();
 }
 
@@ -73,7 +76,8 @@ struct SpawnSetup {
   explicit SpawnSetup(const std::string& log_path) {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
     posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
     // The server's listening socket and database files must not live on in the worker.
     posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
@@ -89,7 +93,8 @@ struct SpawnSetup {
     // Its own process group: a terminal's Ctrl-C reaches the server only, which then stops
     // the worker and everything the worker started.
     posix_spawnattr_setpgroup(&attributes, 0);
-    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setflags(
+        &attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
   }
   ~SpawnSetup() {
     posix_spawn_file_actions_destroy(&actions);
@@ -105,7 +110,8 @@ Result<std::unique_ptr<LocalBackend>> LocalBackend::Make(LocalBackendOptions opt
   // /proc/self/exe is resolved by the child just before exec, so the worker is this very binary
   // even if the file was replaced since the server started.
   if (options.executable.empty()) options.executable = kSelfExecutable;
-  if (options.server_url.empty()) return Status::InvalidArgument("the local job backend needs a server URL");
+  if (options.server_url.empty())
+    return Status::InvalidArgument("the local job backend needs a server URL");
   std::error_code ec;
   options.data_dir = std::filesystem::absolute(options.data_dir, ec).lexically_normal().string();
   std::filesystem::create_directories(std::filesystem::path(options.data_dir) / "jobs", ec);
@@ -118,20 +124,24 @@ LocalBackend::~LocalBackend() {
 }
 
 std::string LocalBackend::LogPath(int64_t job_id) const {
-  return (std::filesystem::path(options_.data_dir) / "jobs" / (std::to_string(job_id) + ".log")).string();
+  return (std::filesystem::path(options_.data_dir) / "jobs" / (std::to_string(job_id) + ".log"))
+      .string();
 }
 
 Result<std::string> LocalBackend::Launch(const Job& job, const std::string& token) {
-  std::vector<std::string> args = {"dataml", "worker", "--job", std::to_string(job.id), "--server",
-                                   options_.server_url, "--data-dir", options_.data_dir};
+  std::vector<std::string> args = {"dataml",     "worker",
+                                   "--job",      std::to_string(job.id),
+                                   "--server",   options_.server_url,
+                                   "--data-dir", options_.data_dir};
   std::vector<std::string> env = WorkerEnvironment(token);
   std::vector<char*> argv = NullTerminated(args);
   std::vector<char*> envp = NullTerminated(env);
   SpawnSetup setup(LogPath(job.id));
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, options_.executable.c_str(), &setup.actions, &setup.attributes, argv.data(),
-                       envp.data());
-  if (rc != 0) return Status::Internal(std::string("cannot start the worker: ") + std::strerror(rc));
+  int rc = posix_spawn(&pid, options_.executable.c_str(), &setup.actions, &setup.attributes,
+                       argv.data(), envp.data());
+  if (rc != 0)
+    return Status::Internal(std::string("cannot start the worker: ") + std::strerror(rc));
   children_[job.id] = pid;
   return std::to_string(pid);
 }
@@ -142,7 +152,8 @@ std::string LocalBackend::ExitReason(int64_t job_id, int wait_status) const {
     reason = "worker exited with code " + std::to_string(WEXITSTATUS(wait_status));
   } else if (WIFSIGNALED(wait_status)) {
     int signal = WTERMSIG(wait_status);
-    reason = "worker was killed by signal " + std::to_string(signal) + " (" + strsignal(signal) + ")";
+    reason =
+        "worker was killed by signal " + std::to_string(signal) + " (" + strsignal(signal) + ")";
   } else {
     reason = "worker ended";
   }
@@ -159,7 +170,8 @@ std::vector<WorkerExit> LocalBackend::Reap() {
       ++it;
       continue;
     }
-    exits.push_back({it->first, done > 0 ? ExitReason(it->first, wait_status) : "worker process lost"});
+    exits.push_back(
+        {it->first, done > 0 ? ExitReason(it->first, wait_status) : "worker process lost"});
     it = children_.erase(it);
   }
   return exits;
@@ -187,9 +199,12 @@ std::vector<int64_t> LocalBackend::TerminateAll() {
 
 std::string LoopbackUrl(const std::string& host, int port) {
   std::string target = host;
-  if (host.empty() || host == "0.0.0.0") target = "127.0.0.1";
-  else if (host == "::") target = "[::1]";
-  else if (host.find(':') != std::string::npos) target = "[" + host + "]";
+  if (host.empty() || host == "0.0.0.0")
+    target = "127.0.0.1";
+  else if (host == "::")
+    target = "[::1]";
+  else if (host.find(':') != std::string::npos)
+    target = "[" + host + "]";
   return "http://" + target + ":" + std::to_string(port);
 }
 

@@ -11,7 +11,9 @@ Result<engine::ColumnSpec> ParseColumn(const nlohmann::json& column) {
   spec.name = column.at("column_name").get<std::string>();
   const std::string type_name = column.at("data_type").get<std::string>();
   auto type = engine::ParseDataTypeName(type_name);
-  if (!type) return Status::InvalidArgument("column '" + spec.name + "' has unknown data type '" + type_name + "'");
+  if (!type)
+    return Status::InvalidArgument("column '" + spec.name + "' has unknown data type '" +
+                                   type_name + "'");
   spec.type = *type;
   if (auto it = column.find("default_value"); it != column.end() && it->is_string()) {
     spec.default_value = it->get<std::string>();
@@ -21,7 +23,8 @@ Result<engine::ColumnSpec> ParseColumn(const nlohmann::json& column) {
 
 }  // namespace
 
-Result<nlohmann::json> RunStatisticsJob(const nlohmann::json& payload, const WorkerContext& context) {
+Result<nlohmann::json> RunStatisticsJob(const nlohmann::json& payload,
+                                        const WorkerContext& context) {
   std::vector<std::string> paths;
   engine::TableSchema schema;
   try {

@@ -7,6 +7,7 @@ namespace dataml::jobs {
 
 // payload: {"parquet_keys": [storage keys], "schema": [{"column_name", "data_type",
 // "default_value"}]}; InvalidArgument for a malformed payload.
-Result<nlohmann::json> RunStatisticsJob(const nlohmann::json& payload, const WorkerContext& context);
+Result<nlohmann::json> RunStatisticsJob(const nlohmann::json& payload,
+                                        const WorkerContext& context);
 
 }  // namespace dataml::jobs

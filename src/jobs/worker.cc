@@ -15,13 +15,15 @@ namespace {
 // Errors are shown to tenants: they name storage keys, not where the server keeps them.
 std::string WithoutDataDir(std::string message, const std::filesystem::path& root) {
   const std::string prefix = (root / "").string();
-  for (size_t pos = message.find(prefix); pos != std::string::npos; pos = message.find(prefix, pos)) {
+  for (size_t pos = message.find(prefix); pos != std::string::npos;
+       pos = message.find(prefix, pos)) {
     message.erase(pos, prefix.size());
   }
   return message;
 }
 
-Result<nlohmann::json> RunKind(const JobSpec& spec, const JobKinds& kinds, const WorkerContext& context) {
+Result<nlohmann::json> RunKind(const JobSpec& spec, const JobKinds& kinds,
+                               const WorkerContext& context) {
   const JobKind* run = kinds.Find(spec.kind);
   if (run == nullptr) return Status::InvalidArgument("unknown job kind '" + spec.kind + "'");
   try {
@@ -52,7 +54,8 @@ int RunWorker(const WorkerOptions& options, const JobKinds& kinds) {
     return 1;
   }
   std::error_code ec;
-  WorkerContext context{storage::BlobStore(std::filesystem::absolute(options.data_dir, ec).lexically_normal())};
+  WorkerContext context{
+      storage::BlobStore(std::filesystem::absolute(options.data_dir, ec).lexically_normal())};
   spdlog::info("job {}: running kind '{}'", spec->id, spec->kind);
   Result<nlohmann::json> result = RunKind(*spec, kinds, context);
   Status reported;
@@ -77,7 +80,8 @@ int RunWorker(const WorkerOptions& options, const JobKinds& kinds) {
 int WorkerMain(int64_t job_id, const std::string& server_url, const std::string& data_dir) {
   const char* token = std::getenv("DATAML_JOB_TOKEN");
   if (token == nullptr || *token == '\0') {
-    spdlog::error("DATAML_JOB_TOKEN is not set: workers are started by the server's job dispatcher");
+    spdlog::error(
+        "DATAML_JOB_TOKEN is not set: workers are started by the server's job dispatcher");
     return 1;
   }
   return RunWorker({job_id, server_url, data_dir, token}, DefaultJobKinds());

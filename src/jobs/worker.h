@@ -20,7 +20,8 @@ struct WorkerContext {
 };
 
 // Runs a job's payload; the JSON becomes the job's result, a Status its error.
-using JobKind = std::function<Result<nlohmann::json>(const nlohmann::json& payload, const WorkerContext& context)>;
+using JobKind = std::function<Result<nlohmann::json>(const nlohmann::json& payload,
+                                                     const WorkerContext& context)>;
 
 class JobKinds {
  public:

@@ -4,13 +4,12 @@
 #include <arrow/csv/api.h>
 #include <arrow/io/api.h>
 #include "engine/data/utf8.h"
-#include <parquet/arrow/writer.h>
-#include <parquet/properties.h>
 
 #include <fstream>
 #include <unordered_map>
 
 #include "core/text.h"
+#include "engine/data/parquet_batch_writer.h"
 #include "engine/data/typed_column_builder.h"
 
 namespace dataml::engine {
@@ -144,11 +143,7 @@ Result<ValidationResult> ValidateCsvToParquet(const std::string& csv_path,
     builders.push_back(std::move(builder));
   }
   auto arrow_schema = arrow::schema(fields);
-  auto sink = arrow::io::FileOutputStream::Open(parquet_path);
-  if (!sink.ok()) return Status::Internal("cannot create " + parquet_path + ": " + sink.status().ToString());
-  auto properties = parquet::WriterProperties::Builder().compression(parquet::Compression::SNAPPY)->build();
-  auto writer = parquet::arrow::FileWriter::Open(*arrow_schema, arrow::default_memory_pool(), *sink, properties);
-  if (!writer.ok()) return FromArrow(writer.status(), "cannot write Parquet");
+  DATAML_ASSIGN_OR_RETURN(auto writer, ParquetBatchWriter::Open(parquet_path, arrow_schema));
 
   int64_t next_record = 2;  // record numbers of good-shaped rows, skipping ragged ones
   size_t ragged_seen = 0;
@@ -185,13 +180,12 @@ Result<ValidationResult> ValidateCsvToParquet(const std::string& csv_path,
     report.valid_records += kept;
     if (kept > 0) {
       auto out = arrow::RecordBatch::Make(arrow_schema, kept, columns);
-      DATAML_RETURN_NOT_OK(FromArrow((*writer)->WriteRecordBatch(*out), "cannot write Parquet"));
+      DATAML_RETURN_NOT_OK(writer->Push(std::move(out)));
     }
   }
   // Ragged records after the last good one were counted by the handler only.
   report.total_records += static_cast<int64_t>(ragged.records.size());
-  DATAML_RETURN_NOT_OK(FromArrow((*writer)->Close(), "cannot finish Parquet"));
-  DATAML_RETURN_NOT_OK(FromArrow((*sink)->Close(), "cannot close Parquet"));
+  DATAML_RETURN_NOT_OK(writer->Finish());
   report.errors = errors.Take();
   return result;
 }

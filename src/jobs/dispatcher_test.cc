@@ -1,0 +1,282 @@
+#include "jobs/dispatcher.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+
+#include "app/app.h"
+#include "test_support.h"
+
+namespace dataml::jobs {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Records launches; the test decides when "workers" exit.
+struct FakeWorkers {
+  std::mutex mutex;
+  std::condition_variable launched_cv;
+  std::vector<std::pair<int64_t, std::string>> launched;  // job id, token
+  std::vector<int64_t> live;
+  std::vector<WorkerExit> exits;
+  bool fail_launch = false;
+
+  void Exit(int64_t job_id, std::string reason) {
+    std::lock_guard<std::mutex> lock(mutex);
+    exits.push_back({job_id, std::move(reason)});
+  }
+  bool WaitForLaunches(size_t n) {
+    std::unique_lock<std::mutex> lock(mutex);
+    return launched_cv.wait_for(lock, 10s, [&] { return launched.size() >= n; });
+  }
+};
+
+class FakeBackend : public Backend {
+ public:
+  explicit FakeBackend(std::shared_ptr<FakeWorkers> workers) : workers_(std::move(workers)) {}
+  const char* name() const override { return "local"; }
+  Result<std::string> Launch(const Job& job, const std::string& token) override {
+    std::lock_guard<std::mutex> lock(workers_->mutex);
+    if (workers_->fail_launch)
+      return Status::Internal("cannot start the worker: No such file or directory");
+    workers_->launched.emplace_back(job.id, token);
+    workers_->live.push_back(job.id);
+    workers_->launched_cv.notify_all();
+    return "fake-" + std::to_string(job.id);
+  }
+  std::vector<WorkerExit> Reap() override {
+    std::lock_guard<std::mutex> lock(workers_->mutex);
+    std::vector<WorkerExit> out = std::move(workers_->exits);
+    workers_->exits.clear();
+    for (const WorkerExit& e : out) std::erase(workers_->live, e.job_id);
+    return out;
+  }
+  std::vector<int64_t> TerminateAll() override {
+    std::lock_guard<std::mutex> lock(workers_->mutex);
+    return std::exchange(workers_->live, {});
+  }
+
+ private:
+  std::shared_ptr<FakeWorkers> workers_;
+};
+
+class DispatcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    config_.data_dir = temp_.dir().string();
+    auto app = app::BuildServices(config_, std::string(48, 's'));
+    ASSERT_TRUE(app.ok()) << app.status().message();
+    app_ = std::move(app).ValueOrDie();
+    auto tenant = app_->tenants->Create("acme");
+    ASSERT_TRUE(tenant.ok()) << tenant.status().message();
+    tenant_ = tenant->id;
+  }
+
+  std::unique_ptr<Dispatcher> MakeDispatcher(
+      DispatcherOptions options = DispatcherOptions::Defaults()) {
+    if (!options.clock) options.clock = [this] { return now_; };
+    return std::make_unique<Dispatcher>(*app_->jobs, std::make_unique<FakeBackend>(workers_),
+                                        options);
+  }
+
+  int64_t Submit(const std::string& kind = "statistics") {
+    auto job = app_->jobs->Submit(tenant_, kind, "dataset:1", {{"n", 1}}, "alice");
+    EXPECT_TRUE(job.ok()) << job.status().message();
+    return job.ok() ? job->id : 0;
+  }
+
+  Job Get(int64_t id) {
+    auto job = app_->jobs->Get(tenant_, id);
+    EXPECT_TRUE(job.ok()) << job.status().message();
+    return job.ok() ? *job : Job{};
+  }
+
+  int64_t LeaseExpiry(int64_t id) {
+    long long expires = 0;
+    long long key = id;
+    EXPECT_TRUE(app_->db
+                    ->Run([&](soci::session& sql) {
+                      sql << "SELECT lease_expires_at FROM jobs WHERE id = :id", soci::use(key),
+                          soci::into(expires);
+                      return Status::OK();
+                    })
+                    .ok());
+    return expires;
+  }
+
+  dataml::testing::TempDatabase temp_;
+  ServerConfig config_;
+  std::unique_ptr<app::App> app_;
+  std::string tenant_;
+  int64_t now_ = 1'000'000;
+  std::shared_ptr<FakeWorkers> workers_ = std::make_shared<FakeWorkers>();
+};
+
+TEST_F(DispatcherTest, JobGoesFromQueuedToRunningToCompleted) {
+  auto dispatcher = MakeDispatcher();
+  int64_t id = Submit();
+  Job queued = Get(id);
+  EXPECT_EQ(queued.status, "queued");
+  EXPECT_EQ(queued.backend, "local");
+  EXPECT_EQ(queued.attempts, 0);
+  EXPECT_TRUE(queued.active());
+
+  dispatcher->RunOnce();
+  ASSERT_EQ(workers_->launched.size(), 1u);
+  EXPECT_EQ(workers_->launched[0].first, id);
+  EXPECT_TRUE(app_->jobs->tokens().Verify(id, workers_->launched[0].second))
+      << "the worker gets the job's token";
+  Job running = Get(id);
+  EXPECT_EQ(running.status, "running");
+  EXPECT_EQ(running.attempts, 1);
+  EXPECT_EQ(running.backend_ref, "fake-" + std::to_string(id));
+  EXPECT_TRUE(running.started_at);
+
+  ASSERT_TRUE(app_->jobs->Complete(id, {{"row_count", 3}}).ok());
+  workers_->Exit(id, "worker exited with code 0");
+  dispatcher->RunOnce();
+  Job done = Get(id);
+  EXPECT_EQ(done.status, "completed") << "a worker that reported is not failed by its exit";
+  EXPECT_EQ(done.result, (nlohmann::json{{"row_count", 3}}));
+  EXPECT_FALSE(done.error);
+  EXPECT_TRUE(done.finished_at);
+  EXPECT_FALSE(done.active());
+  EXPECT_EQ(app_->jobs->Complete(id, {{"again", true}}).code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(app_->jobs->Fail(id, "late").code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ToJson(Get(id)).at("status"), "completed");
+}
+
+TEST_F(DispatcherTest, WorkerThatExitsWithoutReportingFailsItsJob) {
+  auto dispatcher = MakeDispatcher();
+  int64_t id = Submit();
+  dispatcher->RunOnce();
+  workers_->Exit(id, "worker was killed by signal 9 (Killed)");
+  dispatcher->RunOnce();
+  Job job = Get(id);
+  EXPECT_EQ(job.status, "failed");
+  EXPECT_EQ(job.error, "worker was killed by signal 9 (Killed)");
+  EXPECT_FALSE(job.result);
+}
+
+TEST_F(DispatcherTest, RunsAtMostTheConfiguredNumberOldestFirst) {
+  DispatcherOptions options;
+  options.max_concurrent_jobs = 2;
+  auto dispatcher = MakeDispatcher(options);
+  int64_t a = Submit(), b = Submit(), c = Submit();
+  dispatcher->RunOnce();
+  ASSERT_EQ(workers_->launched.size(), 2u);
+  EXPECT_EQ(workers_->launched[0].first, a);
+  EXPECT_EQ(workers_->launched[1].first, b);
+  EXPECT_EQ(Get(c).status, "queued");
+
+  dispatcher->RunOnce();
+  EXPECT_EQ(workers_->launched.size(), 2u) << "no free slot yet";
+  ASSERT_TRUE(app_->jobs->Complete(a, nlohmann::json::object()).ok());
+  workers_->Exit(a, "worker exited with code 0");
+  dispatcher->RunOnce();
+  ASSERT_EQ(workers_->launched.size(), 3u);
+  EXPECT_EQ(workers_->launched[2].first, c);
+  EXPECT_EQ(Get(c).status, "running");
+}
+
+TEST_F(DispatcherTest, AJobWhoseWorkerCannotStartFails) {
+  auto dispatcher = MakeDispatcher();
+  workers_->fail_launch = true;
+  int64_t id = Submit();
+  dispatcher->RunOnce();
+  Job job = Get(id);
+  EXPECT_EQ(job.status, "failed");
+  EXPECT_EQ(job.error, "cannot start the worker: No such file or directory");
+}
+
+TEST_F(DispatcherTest, StopTerminatesWorkersAndFailsTheirJobs) {
+  auto dispatcher = MakeDispatcher();
+  int64_t running = Submit(), finished = Submit();
+  dispatcher->RunOnce();
+  ASSERT_TRUE(app_->jobs->Complete(finished, nlohmann::json::object()).ok());
+  dispatcher->Stop();
+  EXPECT_TRUE(workers_->live.empty());
+  EXPECT_EQ(Get(running).status, "failed");
+  EXPECT_EQ(Get(running).error, "server stopped");
+  EXPECT_EQ(Get(finished).status, "completed");
+  dispatcher->Stop();  // idempotent
+}
+
+TEST_F(DispatcherTest, SubmitWakesTheDispatcherThread) {
+  DispatcherOptions options;
+  options.poll_interval = std::chrono::hours(1);  // only the notification can start the job
+  auto dispatcher = MakeDispatcher(options);
+  ASSERT_TRUE(dispatcher->Start().ok());
+  EXPECT_EQ(dispatcher->Start().code(), StatusCode::kFailedPrecondition);
+  int64_t id = Submit();
+  ASSERT_TRUE(workers_->WaitForLaunches(1));
+  EXPECT_EQ(workers_->launched[0].first, id);
+  dispatcher->Stop();
+  EXPECT_EQ(Get(id).status, "failed");
+}
+
+TEST_F(DispatcherTest, StartFailsJobsLeftRunningByAGoneServerAndKeepsLiveOnes) {
+  int64_t lost = Submit(), live = Submit();
+  JobsRepository& repo = app_->jobs->repository();
+  ASSERT_TRUE(*repo.Claim(lost, {"previous-process", now_ - 1}, "t"));
+  ASSERT_TRUE(*repo.Claim(live, {"other-server", now_ + 30}, "t"));
+  auto dispatcher = MakeDispatcher();
+  ASSERT_TRUE(dispatcher->Start().ok());
+  dispatcher->Stop();
+  EXPECT_EQ(Get(lost).status, "failed");
+  EXPECT_EQ(Get(lost).error, "worker lost (server restarted)");
+  EXPECT_EQ(Get(live).status, "running");
+}
+
+TEST_F(DispatcherTest, LeasesAreRenewedWhileTheWorkerRunsAndSweptWhenTheServerIsGone) {
+  DispatcherOptions options;
+  options.lease_seconds = 60;
+  options.lease_renew_seconds = 10;
+  auto dispatcher = MakeDispatcher(options);
+  int64_t id = Submit();
+  dispatcher->RunOnce();
+  EXPECT_EQ(LeaseExpiry(id), now_ + 60);
+  now_ += 50;
+  dispatcher->RunOnce();
+  EXPECT_EQ(LeaseExpiry(id), now_ + 60);
+  now_ += 50;  // past the first lease: still ours
+  dispatcher->RunOnce();
+  EXPECT_EQ(Get(id).status, "running");
+
+  // This server dies without a word; another one notices once the lease has run out.
+  now_ += 61;
+  auto other = MakeDispatcher(options);
+  now_ += 10;
+  other->RunOnce();
+  Job job = Get(id);
+  EXPECT_EQ(job.status, "failed");
+  EXPECT_EQ(job.error, "worker lost (its server stopped renewing the job's lease)");
+}
+
+TEST_F(DispatcherTest, OptionsAreValidated) {
+  DispatcherOptions options;
+  EXPECT_TRUE(options.Validate().ok());
+  options.max_concurrent_jobs = 0;
+  EXPECT_EQ(options.Validate().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(MakeDispatcher(options)->Start().code(), StatusCode::kInvalidArgument);
+  options = DispatcherOptions::Defaults();
+  options.lease_seconds = options.lease_renew_seconds;
+  EXPECT_EQ(options.Validate().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(DispatcherTest, AnotherTenantsJobIsNotFound) {
+  int64_t id = Submit();
+  auto other = app_->tenants->Create("globex");
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(app_->jobs->Get(other->id, id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(app_->jobs->Get(tenant_, id + 100).status().code(), StatusCode::kNotFound);
+  auto active = app_->jobs->HasActive(tenant_, "dataset:1");
+  ASSERT_TRUE(active.ok());
+  EXPECT_TRUE(*active);
+  EXPECT_FALSE(*app_->jobs->HasActive(other->id, "dataset:1"));
+}
+
+}  // namespace
+}  // namespace dataml::jobs
