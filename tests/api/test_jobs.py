@@ -1,0 +1,59 @@
+"""The job protocol seen from outside: callbacks need the job's token; users see their
+tenant's jobs only."""
+import time
+
+import pytest
+
+from test_datasets import upload
+
+
+@pytest.fixture
+def scientist(api, tenant):
+    _, token = api.create_user(tenant["id"], role="data_scientist")
+    return api.client(token)
+
+
+def wait_for(client, job_id, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        job = client.get(f"/api/v1/jobs/{job_id}").json()
+        if job["status"] in ("completed", "failed", "cancelled"):
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not finish")
+
+
+def test_callbacks_refuse_missing_wrong_and_late_tokens(api, scientist):
+    dataset_id = upload(scientist).json()["dataset_id"]
+    job_id = int(scientist.post("/api/v1/dataset/generate_statistics", params={"dataset_id": dataset_id}).json()["job_id"])
+    with api.client() as anonymous:
+        r = anonymous.post(f"/api/v1/jobs/{job_id}/result", json={"result": {"forged": True}})
+        assert r.status_code == 401
+        r = anonymous.post(f"/api/v1/jobs/{job_id}/result", json={"result": {"forged": True}},
+                           headers={"X-Job-Token": "0" * 64})
+        assert r.status_code == 401
+        assert anonymous.get(f"/api/v1/jobs/{job_id}/spec").status_code == 401
+        assert anonymous.get(f"/api/v1/jobs/{job_id}").status_code == 401
+    job = wait_for(scientist, job_id)
+    assert job["status"] == "completed" and job["kind"] == "statistics"
+    stats = scientist.get("/api/v1/dataset/statistics", params={"dataset_id": dataset_id}).json()
+    assert "forged" not in stats["statistics"]
+
+
+def test_jobs_are_tenant_scoped(api, scientist):
+    dataset_id = upload(scientist).json()["dataset_id"]
+    job_id = scientist.post("/api/v1/dataset/generate_statistics", params={"dataset_id": dataset_id}).json()["job_id"]
+    other = api.create_tenant()
+    _, token = api.create_user(other["id"], role="admin")
+    with api.client(token) as c:
+        assert c.get(f"/api/v1/jobs/{job_id}").status_code == 404
+    wait_for(scientist, job_id)
+
+
+def test_statistics_need_valid_records(scientist):
+    r = scientist.post("/api/v1/template", json={"template_name": "only_ints", "template_schema": [
+        {"column_name": "x", "data_type": "Integer"}]})
+    tid = r.json()["id"]
+    dataset_id = upload(scientist, template_id=tid, files=[("files", ("x.csv", b"x\nnope\n", "text/csv"))]).json()["dataset_id"]
+    r = scientist.post("/api/v1/dataset/generate_statistics", params={"dataset_id": dataset_id})
+    assert r.status_code == 409
