@@ -1,4 +1,5 @@
 #include "engine/data/column_statistics.h"
+#include "engine/data/memory_pool.h"
 
 #include <arrow/api.h>
 #include <arrow/io/api.h>
@@ -40,9 +41,9 @@ bool HasExpectedType(const arrow::DataType& actual, DataType type) {
 }
 
 Result<ParquetSource> OpenSource(const std::string& path, const TableSchema& schema) {
-  auto file = arrow::io::ReadableFile::Open(path);
+  auto file = arrow::io::ReadableFile::Open(path, DataMemoryPool());
   if (!file.ok()) return Status::Internal("cannot open " + path + ": " + file.status().ToString());
-  auto opened = parquet::arrow::OpenFile(*file, arrow::default_memory_pool());
+  auto opened = parquet::arrow::OpenFile(*file, DataMemoryPool());
   if (!opened.ok()) return Status::Internal("cannot read " + path + ": " + opened.status().ToString());
   ParquetSource source{path, std::move(*opened), nullptr, {}};
   arrow::Status st = source.reader->GetSchema(&source.schema);

@@ -1,4 +1,5 @@
 #include "engine/data/csv_validator.h"
+#include "engine/data/memory_pool.h"
 
 #include <arrow/api.h>
 #include <arrow/csv/api.h>
@@ -47,7 +48,7 @@ Result<std::shared_ptr<arrow::csv::StreamingReader>> OpenReader(const std::strin
                                                                  const std::vector<size_t>& columns,
                                                                  int32_t block_size,
                                                                  RaggedRows* ragged) {
-  auto file = arrow::io::ReadableFile::Open(path);
+  auto file = arrow::io::ReadableFile::Open(path, DataMemoryPool());
   if (!file.ok()) return Status::Internal("cannot open " + path + ": " + file.status().ToString());
   auto read = arrow::csv::ReadOptions::Defaults();
   read.use_threads = false;  // serial parsing keeps record numbers exact
@@ -73,7 +74,7 @@ Result<std::shared_ptr<arrow::csv::StreamingReader>> OpenReader(const std::strin
     convert.column_types[PositionalName(i)] = arrow::binary();
     convert.include_columns.push_back(PositionalName(i));
   }
-  auto reader = arrow::csv::StreamingReader::Make(arrow::io::default_io_context(), *file, read,
+  auto reader = arrow::csv::StreamingReader::Make(arrow::io::IOContext(DataMemoryPool()), *file, read,
                                                   parse, convert);
   if (!reader.ok()) {
     // An empty data section is not an error: the header alone makes an empty table.

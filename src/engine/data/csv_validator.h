@@ -15,7 +15,7 @@ namespace dataml::engine {
 
 struct ValidationOptions {
   size_t max_samples_per_error = 5;
-  int32_t block_size = 4 << 20;       // bytes of CSV parsed at a time
+  int32_t block_size = 1 << 20;  // bytes of CSV parsed at a time (4 MiB: no faster, more memory)
   int64_t inference_sample_rows = 10000;
 
   static ValidationOptions Defaults() { return {}; }

@@ -1,4 +1,5 @@
 #include "engine/data/parquet_batch_writer.h"
+#include "engine/data/memory_pool.h"
 
 #include <arrow/io/api.h>
 #include <parquet/arrow/writer.h>
@@ -19,10 +20,10 @@ Status FromArrow(const arrow::Status& s, const std::string& what) {
 }
 
 std::shared_ptr<parquet::WriterProperties> Properties(const arrow::Schema& schema) {
-  // Row groups of 256k records bound the writer's buffer (tens of MB for a dozen columns)
-  // whatever the file size, and keep previews cheap: a page decodes only its row groups.
+  // Row groups of 64k records bound the writer's buffer (a few MB for a dozen columns) whatever
+  // the file size, and keep previews cheap: a page decodes only its row groups.
   parquet::WriterProperties::Builder builder;
-  builder.compression(parquet::Compression::SNAPPY)->max_row_group_length(256 * 1024);
+  builder.memory_pool(DataMemoryPool())->compression(parquet::Compression::SNAPPY)->max_row_group_length(64 * 1024);
   // Dictionaries pay for repetitive strings, not for measurements: float columns are mostly
   // distinct values, and dictionary-encoding them cost ~9% of ingest time.
   for (const auto& field : schema.fields()) {
@@ -42,7 +43,7 @@ Result<std::unique_ptr<ParquetBatchWriter>> ParquetBatchWriter::Open(const std::
   auto sink = arrow::io::FileOutputStream::Open(path);
   if (!sink.ok()) return Status::Internal("cannot create " + path + ": " + sink.status().ToString());
   w->files_->sink = *sink;
-  auto writer = parquet::arrow::FileWriter::Open(*schema, arrow::default_memory_pool(), *sink, Properties(*schema));
+  auto writer = parquet::arrow::FileWriter::Open(*schema, DataMemoryPool(), *sink, Properties(*schema));
   if (!writer.ok()) return FromArrow(writer.status(), "cannot write Parquet");
   w->files_->writer = std::move(*writer);
   w->thread_ = std::thread([raw = w.get()] { raw->Run(); });

@@ -1,4 +1,5 @@
 #include "engine/data/parquet_rows.h"
+#include "engine/data/memory_pool.h"
 
 #include <arrow/api.h>
 #include <arrow/io/api.h>
@@ -74,9 +75,9 @@ Result<RowPage> ReadParquetRows(const std::vector<std::string>& paths, int64_t s
   RowPage page;
   int64_t offset = 0;  // rows before the current file
   for (const std::string& path : paths) {
-    auto file = arrow::io::ReadableFile::Open(path);
+    auto file = arrow::io::ReadableFile::Open(path, DataMemoryPool());
     if (!file.ok()) return Status::Internal("cannot open " + path);
-    auto opened = parquet::arrow::OpenFile(*file, arrow::default_memory_pool());
+    auto opened = parquet::arrow::OpenFile(*file, DataMemoryPool());
     if (!opened.ok()) return Status::Internal("cannot read " + path + ": " + opened.status().ToString());
     std::unique_ptr<parquet::arrow::FileReader> reader = std::move(*opened);
     auto metadata = reader->parquet_reader()->metadata();

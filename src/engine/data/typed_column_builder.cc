@@ -1,4 +1,5 @@
 #include "engine/data/typed_column_builder.h"
+#include "engine/data/memory_pool.h"
 
 #include "engine/data/utf8.h"
 
@@ -112,7 +113,7 @@ Result<std::shared_ptr<arrow::Array>> TypedColumnBuilder::Build(const arrow::Bin
   };
   switch (column_.type) {
     case DataType::kString: {
-      arrow::StringBuilder builder;
+      arrow::StringBuilder builder(DataMemoryPool());
       const std::string default_text = column_.default_value.value_or("");
       for (size_t i = 0; i < n && st.ok(); ++i) {
         if (!keep[i]) continue;
@@ -124,27 +125,27 @@ Result<std::shared_ptr<arrow::Array>> TypedColumnBuilder::Build(const arrow::Bin
       break;
     }
     case DataType::kInteger: {
-      arrow::Int64Builder builder;
+      arrow::Int64Builder builder(DataMemoryPool());
       emit(builder, [&](size_t i) { return values_[i]; });
       break;
     }
     case DataType::kFloat: {
-      arrow::DoubleBuilder builder;
+      arrow::DoubleBuilder builder(DataMemoryPool());
       emit(builder, [&](size_t i) { return doubles_[i]; });
       break;
     }
     case DataType::kBoolean: {
-      arrow::BooleanBuilder builder;
+      arrow::BooleanBuilder builder(DataMemoryPool());
       emit(builder, [&](size_t i) { return values_[i] != 0; });
       break;
     }
     case DataType::kDate: {
-      arrow::Date32Builder builder;
+      arrow::Date32Builder builder(DataMemoryPool());
       emit(builder, [&](size_t i) { return static_cast<int32_t>(values_[i]); });
       break;
     }
     case DataType::kDateTime: {
-      arrow::TimestampBuilder builder(arrow_type_, arrow::default_memory_pool());
+      arrow::TimestampBuilder builder(arrow_type_, DataMemoryPool());
       emit(builder, [&](size_t i) { return values_[i]; });
       break;
     }
