@@ -21,6 +21,7 @@ test: setup
 
 bench: build
 	@bench/auth_get/run.sh
+	@bench/ingest/run.sh
 
 format:
 	@find src -name '*.h' -o -name '*.cc' | xargs clang-format -i
