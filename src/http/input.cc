@@ -149,6 +149,13 @@ Result<Page> ReadPage(const Request& request) {
   return page;
 }
 
+Result<int64_t> QueryId(const Request& request, const std::string& name) {
+  FieldErrors errors;
+  auto id = ParamFields(request.query, "query", errors).Int(name, true);
+  DATAML_RETURN_NOT_OK(errors.ToStatus());
+  return *id;
+}
+
 Result<int64_t> PathId(const Request& request, const std::string& name) {
   auto it = request.path_params.find(name);
   std::optional<int64_t> value;

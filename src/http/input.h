@@ -67,6 +67,9 @@ struct Page {
 };
 Result<Page> ReadPage(const Request& request);
 
+// A required query parameter that must be an integer id (e.g. ?dataset_id=12); 422 otherwise.
+Result<int64_t> QueryId(const Request& request, const std::string& name);
+
 // A path parameter that must be an integer id; 422 int_parsing otherwise (ids that do not
 // exist, zero and negatives included, then answer 404).
 Result<int64_t> PathId(const Request& request, const std::string& name);

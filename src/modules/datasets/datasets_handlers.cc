@@ -9,13 +9,6 @@ namespace {
 
 using http::RouteAccess;
 
-Result<int64_t> RequiredId(const http::Request& req, const char* name) {
-  FieldErrors errors;
-  auto id = http::ParamFields(req.query, "query", errors).Int(name, true);
-  DATAML_RETURN_NOT_OK(errors.ToStatus());
-  return *id;
-}
-
 nlohmann::json StatisticsJson(int64_t dataset_id, const jobs::Job& job) {
   return {{"dataset_id", dataset_id},
           {"job_id", std::to_string(job.id)},
@@ -75,7 +68,7 @@ void RegisterDatasetsRoutes(http::Router& router, DatasetsService& datasets, ten
 
   router.Add("GET", "/api/v1/dataset/get_dataset_by_id", RouteAccess::Permission(rbac::perm::kViewDatasets),
              [&](http::Request& req) -> Result<http::Response> {
-               DATAML_ASSIGN_OR_RETURN(int64_t id, RequiredId(req, "dataset_id"));
+               DATAML_ASSIGN_OR_RETURN(int64_t id, http::QueryId(req, "dataset_id"));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
                DATAML_ASSIGN_OR_RETURN(Dataset d, datasets.Get(tenant_id, id));
                nlohmann::json body = ToListJson(d);
@@ -116,7 +109,7 @@ void RegisterDatasetsRoutes(http::Router& router, DatasetsService& datasets, ten
   router.Add("POST", "/api/v1/dataset/generate_statistics",
              RouteAccess::Permission(rbac::perm::kGenerateStatistics),
              [&](http::Request& req) -> Result<http::Response> {
-               DATAML_ASSIGN_OR_RETURN(int64_t id, RequiredId(req, "dataset_id"));
+               DATAML_ASSIGN_OR_RETURN(int64_t id, http::QueryId(req, "dataset_id"));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
                DATAML_ASSIGN_OR_RETURN(jobs::Job job, datasets.GenerateStatistics(tenant_id, req.caller(), id));
                return http::Response::Json(202, {{"status", "success"},
@@ -126,7 +119,7 @@ void RegisterDatasetsRoutes(http::Router& router, DatasetsService& datasets, ten
 
   router.Add("GET", "/api/v1/dataset/statistics", RouteAccess::Permission(rbac::perm::kViewDatasets),
              [&](http::Request& req) -> Result<http::Response> {
-               DATAML_ASSIGN_OR_RETURN(int64_t id, RequiredId(req, "dataset_id"));
+               DATAML_ASSIGN_OR_RETURN(int64_t id, http::QueryId(req, "dataset_id"));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
                DATAML_ASSIGN_OR_RETURN(jobs::Job job, datasets.Statistics(tenant_id, id));
                return http::Response::Json(200, StatisticsJson(id, job));

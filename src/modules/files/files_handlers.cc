@@ -11,20 +11,13 @@ namespace {
 using datasets::DatasetFile;
 using http::RouteAccess;
 
-Result<int64_t> RequiredId(const http::Request& req, const char* name) {
-  FieldErrors errors;
-  auto id = http::ParamFields(req.query, "query", errors).Int(name, true);
-  DATAML_RETURN_NOT_OK(errors.ToStatus());
-  return *id;
-}
-
 }  // namespace
 
 void RegisterFilesRoutes(http::Router& router, datasets::DatasetsService& datasets,
                          tenants::TenantsService& tenants) {
   router.AddUpload("/api/v1/files/add", RouteAccess::Permission(rbac::perm::kAddFiles),
                    [&](http::Request& req) -> Result<http::Response> {
-                     DATAML_ASSIGN_OR_RETURN(int64_t id, RequiredId(req, "dataset_id"));
+                     DATAML_ASSIGN_OR_RETURN(int64_t id, http::QueryId(req, "dataset_id"));
                      DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
                      DATAML_ASSIGN_OR_RETURN(auto result, datasets.AddFiles(tenant_id, req.caller(), id, req.read_multipart));
                      return http::Response::Json(201, datasets::UploadResultJson(result));
@@ -32,7 +25,7 @@ void RegisterFilesRoutes(http::Router& router, datasets::DatasetsService& datase
 
   router.Add("GET", "/api/v1/files/list", RouteAccess::Permission(rbac::perm::kViewFiles),
              [&](http::Request& req) -> Result<http::Response> {
-               DATAML_ASSIGN_OR_RETURN(int64_t id, RequiredId(req, "dataset_id"));
+               DATAML_ASSIGN_OR_RETURN(int64_t id, http::QueryId(req, "dataset_id"));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
                DATAML_ASSIGN_OR_RETURN(auto files, datasets.Files(tenant_id, id));
                nlohmann::json data = nlohmann::json::array();
@@ -81,7 +74,7 @@ void RegisterFilesRoutes(http::Router& router, datasets::DatasetsService& datase
 
   router.Add("GET", "/api/v1/files/get_file_by_id", RouteAccess::Permission(rbac::perm::kViewFiles),
              [&](http::Request& req) -> Result<http::Response> {
-               DATAML_ASSIGN_OR_RETURN(int64_t id, RequiredId(req, "file_id"));
+               DATAML_ASSIGN_OR_RETURN(int64_t id, http::QueryId(req, "file_id"));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
                DATAML_ASSIGN_OR_RETURN(DatasetFile f, datasets.GetFile(tenant_id, id));
                nlohmann::json body = datasets::ToJson(f);
