@@ -53,7 +53,8 @@ Response Response::Error(const Status& status) {
       nlohmann::json loc = nlohmann::json::array();
       for (const std::string& part : e.loc) {
         // FastAPI reports list indices as numbers.
-        bool numeric = !part.empty() && part.find_first_not_of("0123456789") == std::string::npos;
+        bool numeric = !part.empty() && part.size() <= 9 &&
+                       part.find_first_not_of("0123456789") == std::string::npos;
         if (numeric) loc.push_back(std::stoll(part)); else loc.push_back(part);
       }
       detail.push_back({{"loc", loc}, {"msg", e.msg}, {"type", e.type}});

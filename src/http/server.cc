@@ -75,6 +75,24 @@ Request ToRequest(const httplib::Request& req, const std::vector<std::string>& n
   return r;
 }
 
+// Ends the connection after this response, because its request body was not (fully) read:
+// kept open, the unread bytes would be parsed as the next request (request smuggling).
+// cpp-httplib 0.11 (Debian 12) closes a keep-alive connection only when the request asks or
+// when writing the response fails, so the body is sent through a content provider that reports
+// failure once every byte is out.
+void CloseAfterResponse(const httplib::Request&, httplib::Response& res) {
+  res.set_header("Connection", "close");
+  auto body = std::make_shared<std::string>(std::move(res.body));
+  std::string content_type = res.get_header_value("Content-Type");
+  res.body.clear();
+  res.headers.erase("Content-Type");
+  res.set_content_provider(body->size(), content_type,
+                           [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                             sink.write(body->data() + offset, length);
+                             return false;
+                           });
+}
+
 struct CompiledRoute {
   std::string method;
   std::regex pattern;
@@ -113,7 +131,8 @@ Result<std::unique_ptr<Server>> Server::Make(ServerOptions options, const Router
     std::vector<std::string> names;
     std::string regex = PathTemplateToRegex(route.path_template, names);
     impl->compiled.push_back({route.method, std::regex(regex)});
-    auto dispatch = [&authenticator, route, names](const httplib::Request& req, httplib::Response& res,
+    const size_t max_upload_bytes = options.max_upload_bytes;
+    auto dispatch = [&authenticator, route, names, max_upload_bytes](const httplib::Request& req, httplib::Response& res,
                                                    const httplib::ContentReader* reader) {
       Request request = ToRequest(req, names);
       if (route.access.kind != Access::kPublic) {
@@ -130,29 +149,42 @@ Result<std::unique_ptr<Server>> Server::Make(ServerOptions options, const Router
         }
         if (!refused.ok()) {
           Send(res, Response::Error(refused));
-          if (reader != nullptr) res.set_header("Connection", "close");
+          if (reader != nullptr) CloseAfterResponse(req, res);
           return;
         }
         request.principal = std::move(principal).ValueOrDie();
       }
-      bool body_read = reader == nullptr;
+      bool body_read = reader == nullptr;  // completely, to the end of the body
+      size_t received = 0;
+      bool too_large = false;
       if (reader != nullptr) {
         // Only reached after authentication: an anonymous upload is refused unread.
-        request.read_multipart = [reader, &req, &body_read](const PartStart& start, const PartData& data) {
-          body_read = true;
+        request.read_multipart = [&, reader](const PartStart& start, const PartData& data) {
           if (!req.is_multipart_form_data()) return false;
-          return (*reader)(
-              [&start](const httplib::MultipartFormData& part) {
-                return start({part.name, part.filename, part.content_type});
+          body_read = (*reader)(
+              [&start, &too_large](const httplib::MultipartFormData& part) {
+                return too_large || start({part.name, part.filename, part.content_type});
               },
-              [&data](const char* bytes, size_t length) { return data(bytes, length); });
+              [&](const char* bytes, size_t length) {
+                // Chunked bodies carry no Content-Length for the pre-routing check: count here.
+                // Past the limit the rest is read and dropped, which keeps the connection in
+                // step (cpp-httplib 0.11 cannot be told to close it).
+                received += length;
+                if (received > max_upload_bytes) too_large = true;
+                return too_large || data(bytes, length);
+              });
+          return body_read && !too_large;
         };
       }
       Result<Response> response = route.handler(request);
+      if (too_large) {
+        response = Status::PayloadTooLarge("Request body is larger than the limit of " +
+                                           std::to_string(max_upload_bytes) + " bytes");
+      }
       Send(res, response.ok() ? *response : Response::Error(response.status()));
       // A body left unread (a refused upload) would be parsed as the next request on this
       // keep-alive connection: close it instead of reading gigabytes for nothing.
-      if (!body_read) res.set_header("Connection", "close");
+      if (!body_read) CloseAfterResponse(req, res);
     };
     if (route.streaming_body) {
       impl->streaming.push_back(std::regex(regex));
@@ -192,14 +224,23 @@ Result<std::unique_ptr<Server>> Server::Make(ServerOptions options, const Router
     if (length > limit) {
       Send(res, Response::Json(413, {{"detail", "Request body is larger than the limit of " +
                                                     std::to_string(limit) + " bytes"}}));
-      res.set_header("Connection", "close");
+      CloseAfterResponse(req, res);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    // httplib 0.11 applies no size limit to chunked bodies it buffers: only uploads, which count
+    // their bytes as they stream, may be chunked.
+    if (!upload && req.has_header("Transfer-Encoding")) {
+      Send(res, Response::Json(411, {{"detail", "Send this request with a Content-Length (chunked bodies are accepted only for uploads)"}}));
+      CloseAfterResponse(req, res);
       return httplib::Server::HandlerResponse::Handled;
     }
     return httplib::Server::HandlerResponse::Unhandled;
   });
 
   svr.set_error_handler([raw](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;
+    // A body already set, or streamed by CloseAfterResponse (which marks the response with
+    // Connection: close), is the real answer.
+    if (!res.body.empty() || res.get_header_value("Connection") == "close") return;
     if (res.status == 404) {
       bool path_known = std::any_of(raw->compiled.begin(), raw->compiled.end(),
                                     [&](const CompiledRoute& r) { return std::regex_match(req.path, r.pattern); });

@@ -96,6 +96,10 @@ Result<CsvDialect> SniffCsvDialect(std::string_view head) {
       return Status::InvalidArgument("header field " + std::to_string(i + 1) + " is not valid UTF-8");
     }
     name = Trim(name);
+    if (HasControlCharacters(name)) {
+      return Status::InvalidArgument("header field " + std::to_string(i + 1) +
+                                     " holds a line break or control character");
+    }
     if (name.empty()) {
       return Status::InvalidArgument("header field " + std::to_string(i + 1) + " is empty: every column needs a name");
     }

@@ -15,10 +15,10 @@ TEST(CsvDialectTest, DetectsDelimiters) {
 }
 
 TEST(CsvDialectTest, ReadsTheHeader) {
-  auto d = SniffCsvDialect("\xEF\xBB\xBF\"id\", name ,\"multi\nline\"\r\n1,2,3\r\n");
-  ASSERT_TRUE(d.ok());
+  auto d = SniffCsvDialect("\xEF\xBB\xBF\"id\", name ,\"a, \"\"b\"\"\"\r\n1,2,3\r\n");
+  ASSERT_TRUE(d.ok()) << d.status().message();
   EXPECT_TRUE(d->has_bom);
-  EXPECT_EQ(d->header, (std::vector<std::string>{"id", "name", "multi\nline"}));
+  EXPECT_EQ(d->header, (std::vector<std::string>{"id", "name", "a, \"b\""}));
 }
 
 TEST(CsvDialectTest, RejectsUnusableHeaders) {
@@ -27,6 +27,7 @@ TEST(CsvDialectTest, RejectsUnusableHeaders) {
   EXPECT_FALSE(SniffCsvDialect("a,,c\n").ok());
   EXPECT_FALSE(SniffCsvDialect("a,b,A\n").ok());
   EXPECT_FALSE(SniffCsvDialect("a,\xff\n").ok());
+  EXPECT_FALSE(SniffCsvDialect("id,\"na\nme\",x\n1,2,3\n").ok());  // a line break in a name
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <arrow/io/api.h>
 #include "engine/data/utf8.h"
 
+#include <deque>
 #include <fstream>
 #include <unordered_map>
 
@@ -38,7 +39,8 @@ Result<std::string> ReadHead(const std::string& path) {
 std::string PositionalName(size_t i) { return "c" + std::to_string(i); }
 
 struct RaggedRows {
-  std::vector<int64_t> records;  // record numbers (header = 1), ascending
+  std::deque<int64_t> records;  // record numbers (header = 1) not yet passed, ascending
+  int64_t total = 0;
   ErrorCollector* errors = nullptr;
   size_t expected_fields = 0;
 };
@@ -62,6 +64,7 @@ Result<std::shared_ptr<arrow::csv::StreamingReader>> OpenReader(const std::strin
   parse.invalid_row_handler = [ragged](const arrow::csv::InvalidRow& row) {
     // Arrow numbers records from 1 including the skipped header.
     ragged->records.push_back(row.number);
+    ++ragged->total;
     ragged->errors->Add("", "ragged_row", std::to_string(row.expected_columns) + " fields",
                         row.number, row.text);
     return arrow::csv::InvalidRowResult::Skip;
@@ -147,7 +150,6 @@ Result<ValidationResult> ValidateCsvToParquet(const std::string& csv_path,
   DATAML_ASSIGN_OR_RETURN(auto writer, ParquetBatchWriter::Open(parquet_path, arrow_schema));
 
   int64_t next_record = 2;  // record numbers of good-shaped rows, skipping ragged ones
-  size_t ragged_seen = 0;
   std::vector<int64_t> record_numbers;
   std::vector<uint8_t> keep;
   for (;;) {
@@ -158,8 +160,8 @@ Result<ValidationResult> ValidateCsvToParquet(const std::string& csv_path,
     const int64_t rows = batch->num_rows();
     record_numbers.resize(static_cast<size_t>(rows));
     for (int64_t r = 0; r < rows; ++r) {
-      while (ragged_seen < ragged.records.size() && ragged.records[ragged_seen] == next_record) {
-        ++ragged_seen;
+      while (!ragged.records.empty() && ragged.records.front() == next_record) {
+        ragged.records.pop_front();  // consumed: memory stays bounded by one block's ragged rows
         ++next_record;
       }
       record_numbers[static_cast<size_t>(r)] = next_record++;
@@ -185,7 +187,7 @@ Result<ValidationResult> ValidateCsvToParquet(const std::string& csv_path,
     }
   }
   // Ragged records after the last good one were counted by the handler only.
-  report.total_records += static_cast<int64_t>(ragged.records.size());
+  report.total_records += ragged.total;
   DATAML_RETURN_NOT_OK(writer->Finish());
   report.errors = errors.Take();
   return result;

@@ -26,6 +26,8 @@ TEST(DataTypeTest, IntegersAreStrictAndBounded) {
   EXPECT_FALSE(ParseInteger(" 1"));
   EXPECT_FALSE(ParseInteger(""));
   EXPECT_FALSE(ParseInteger("+"));
+  EXPECT_FALSE(ParseInteger("+-5"));
+  EXPECT_FALSE(ParseFloat("+-1.5"));
   EXPECT_FALSE(ParseInteger("12abc"));
 }
 

@@ -12,7 +12,9 @@
 namespace dataml::engine {
 
 struct CellSample {
-  int64_t row = 0;  // record number in the file, the header being record 1 (as a spreadsheet shows it)
+  // Record number in the file, the header being record 1; blank lines are not records, and a
+  // record with quoted line breaks counts once (so this is not always the text line number).
+  int64_t row = 0;
   std::string value;
 };
 

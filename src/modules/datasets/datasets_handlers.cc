@@ -1,5 +1,7 @@
 #include "modules/datasets/datasets_handlers.h"
 
+#include <limits>
+
 #include "http/input.h"
 #include "modules/rbac/permission_catalog.h"
 #include "modules/tenants/tenant_scope.h"
@@ -84,7 +86,7 @@ void RegisterDatasetsRoutes(http::Router& router, DatasetsService& datasets, ten
                FieldErrors errors;
                http::ParamFields query(req.query, "query", errors);
                auto id = query.Int("dataset_id", true);
-               int64_t skip = query.Int("skip", false, 0).value_or(0);
+               int64_t skip = query.Int("skip", false, 0, std::numeric_limits<int32_t>::max()).value_or(0);
                int64_t limit = query.Int("limit", false, 1, 1000).value_or(20);
                DATAML_RETURN_NOT_OK(errors.ToStatus());
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));

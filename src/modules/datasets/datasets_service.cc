@@ -6,6 +6,7 @@
 #include "core/clock.h"
 #include "core/field_errors.h"
 #include "core/text.h"
+#include "engine/data/utf8.h"
 
 namespace dataml::datasets {
 namespace {
@@ -30,8 +31,8 @@ std::filesystem::path DatasetsService::AbsolutePath(const std::string& key) cons
 Status DatasetsService::CheckUpload(const std::string& tenant_id, const UploadInput& in) {
   FieldErrors errors;
   std::string name = Trim(in.dataset_name);
-  if (name.empty() || name.size() > 255 || HasControlCharacters(name)) {
-    errors.Add({"query", "dataset_name"}, "Dataset name must be 1 to 255 characters without control characters",
+  if (name.empty() || name.size() > 255 || HasControlCharacters(name) || !engine::IsValidUtf8(name)) {
+    errors.Add({"query", "dataset_name"}, "Dataset name must be 1 to 255 bytes of UTF-8 without control characters",
                "value_error");
   }
   if (in.usage != "t" && in.usage != "p") {
@@ -88,42 +89,59 @@ Result<UploadResult> DatasetsService::Store(const std::string& tenant_id, const 
                                             Dataset dataset, bool new_dataset, UploadStaging& staging) {
   UploadResult out;
   std::string now = NowIso8601Utc();
-  Status stored = db_.RunInTransaction([&](soci::session& sql) -> Status {
-    if (new_dataset) dataset.id = repo_.InsertDataset(sql, dataset);
-    for (StagedFile& staged : staging.files()) {
-      DatasetFile f;
-      f.dataset_id = dataset.id;
-      f.tenant_id = tenant_id;
-      f.file_name = staged.file_name;
-      f.raw_bytes = staged.raw_bytes;
-      const engine::ValidationReport& report = staged.validation.report;
-      f.total_fields = report.total_fields;
-      f.total_records = report.total_records;
-      f.valid_records = report.valid_records;
-      f.error_report = report.ToJson();
-      f.created_by = caller.username;
-      f.created_at = f.modified_at = now;
-      f.id = repo_.InsertFile(sql, f);
-      f.raw_key = FileKey(tenant_id, dataset.id, f.id, "raw.csv");
-      if (staged.has_parquet()) f.parquet_key = FileKey(tenant_id, dataset.id, f.id, "validated.parquet");
-      repo_.SetFileKeys(sql, f.id, f.raw_key, f.parquet_key);
-      // Blobs move into place inside the transaction: if a move fails the rows roll back.
-      DATAML_RETURN_NOT_OK(store_.Commit(staged.raw_path, f.raw_key));
-      if (f.parquet_key) DATAML_RETURN_NOT_OK(store_.Commit(staged.parquet_path, *f.parquet_key));
-      out.files.push_back(std::move(f));
-    }
-    repo_.RefreshDataset(sql, dataset.id);
+  // Blobs move into place inside the transaction. On failure the ones this request moved are
+  // removed before the rollback: after it, SQLite may hand the same ids (and so the same keys)
+  // to a concurrent upload, whose files must not be touched.
+  std::vector<std::string> moved;
+  auto remove_moved = [&] {
+    for (const std::string& key : moved) (void)store_.Remove(key);
+    moved.clear();
+  };
+  auto move_in = [&](const std::filesystem::path& from, const std::string& key) -> Status {
+    DATAML_RETURN_NOT_OK(store_.Commit(from, key));
+    moved.push_back(key);
     return Status::OK();
+  };
+  Status stored = db_.RunInTransaction([&](soci::session& sql) -> Status {
+    Status status = Status::OK();
+    try {
+      if (new_dataset) dataset.id = repo_.InsertDataset(sql, dataset);
+      for (StagedFile& staged : staging.files()) {
+        DatasetFile f;
+        f.dataset_id = dataset.id;
+        f.tenant_id = tenant_id;
+        f.file_name = staged.file_name;
+        f.raw_bytes = staged.raw_bytes;
+        const engine::ValidationReport& report = staged.validation.report;
+        f.total_fields = report.total_fields;
+        f.total_records = report.total_records;
+        f.valid_records = report.valid_records;
+        f.error_report = report.ToJson();
+        f.created_by = caller.username;
+        f.created_at = f.modified_at = now;
+        f.id = repo_.InsertFile(sql, f);
+        f.raw_key = FileKey(tenant_id, dataset.id, f.id, "raw.csv");
+        if (staged.has_parquet()) f.parquet_key = FileKey(tenant_id, dataset.id, f.id, "validated.parquet");
+        repo_.SetFileKeys(sql, f.id, f.raw_key, f.parquet_key);
+        status = move_in(staged.raw_path, f.raw_key);
+        if (status.ok() && f.parquet_key) status = move_in(staged.parquet_path, *f.parquet_key);
+        if (!status.ok()) break;
+        out.files.push_back(std::move(f));
+      }
+      if (status.ok()) repo_.RefreshDataset(sql, dataset.id);
+    } catch (...) {
+      remove_moved();
+      throw;  // Database::RunInTransaction turns it into a Status and rolls back
+    }
+    if (!status.ok()) remove_moved();
+    return status;
   });
   if (!stored.ok()) {
-    // Nothing the database points to may remain: remove what was moved for this request.
-    if (new_dataset && dataset.id > 0) (void)store_.RemoveTree(DatasetKey(tenant_id, dataset.id));
-    for (const DatasetFile& f : out.files) {
-      if (!new_dataset) (void)store_.RemoveTree(DatasetKey(tenant_id, dataset.id) + "/files/" + std::to_string(f.id));
-    }
-    if (stored.code() == StatusCode::kAlreadyExists) {
+    remove_moved();  // a failed COMMIT: nothing of this request may remain
+    if (stored.code() == StatusCode::kAlreadyExists && new_dataset) {
       return Status::AlreadyExists("A dataset named '" + dataset.dataset_name + "' already exists");
     }
+    if (stored.code() == StatusCode::kAlreadyExists) return Status::NotFound("Dataset not found");
     return stored;
   }
   DATAML_ASSIGN_OR_RETURN(out.dataset, Get(tenant_id, dataset.id));

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "core/crypto.h"
+#include "engine/data/utf8.h"
 
 namespace dataml::datasets {
 
@@ -13,7 +14,13 @@ std::string DisplayFileName(const std::string& client_name) {
   for (unsigned char c : base) {
     if (c >= 0x20 && c != 0x7f) out.push_back(static_cast<char>(c));
   }
-  if (out.size() > 255) out.resize(255);
+  // Keep whole UTF-8 characters (continuation bytes are 10xxxxxx) and drop invalid names.
+  if (out.size() > 255) {
+    size_t cut = 255;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    out.resize(cut);
+  }
+  if (!engine::IsValidUtf8(out)) out.clear();
   if (out.empty() || out == "." || out == "..") out = "upload.csv";
   return out;
 }
