@@ -17,7 +17,7 @@ constexpr size_t kSniffLines = 20;
 // Splits up to `max_records` RFC 4180 records of `text` by `delimiter`; a record cut off by the
 // end of `text` is dropped unless it is the only one.
 std::vector<std::vector<std::string>> SplitRecords(std::string_view text, char delimiter,
-                                                   size_t max_records) {
+                                                   size_t max_records, bool* last_complete = nullptr) {
   std::vector<std::vector<std::string>> records;
   std::vector<std::string> fields;
   std::string field;
@@ -53,16 +53,20 @@ std::vector<std::vector<std::string>> SplitRecords(std::string_view text, char d
       field.push_back(c);
     }
   }
+  if (last_complete != nullptr) *last_complete = complete || records.size() == max_records;
   if (!complete && records.size() < max_records && (!fields.empty() || !field.empty())) {
     fields.push_back(std::move(field));
-    if (records.empty()) records.push_back(std::move(fields));
+    if (records.empty()) {
+      records.push_back(std::move(fields));
+      if (last_complete != nullptr) *last_complete = false;
+    }
   }
   return records;
 }
 
 }  // namespace
 
-Result<CsvDialect> SniffCsvDialect(std::string_view head) {
+Result<CsvDialect> SniffCsvDialect(std::string_view head, bool whole_file) {
   CsvDialect dialect;
   if (head.substr(0, 3) == "\xEF\xBB\xBF") {
     dialect.has_bom = true;
@@ -85,8 +89,13 @@ Result<CsvDialect> SniffCsvDialect(std::string_view head) {
       dialect.delimiter = candidate;
     }
   }
-  auto records = SplitRecords(head, dialect.delimiter, 1);
+  bool header_complete = false;
+  auto records = SplitRecords(head, dialect.delimiter, 1, &header_complete);
   if (records.empty()) return Status::InvalidArgument("the file has no header line");
+  if (!header_complete && !whole_file) {
+    return Status::InvalidArgument("the header line is longer than " + std::to_string(head.size()) +
+                                   " bytes (or opens a quote it never closes)");
+  }
   dialect.header = records.front();
 
   std::set<std::string> seen;

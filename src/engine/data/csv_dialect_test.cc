@@ -28,6 +28,9 @@ TEST(CsvDialectTest, RejectsUnusableHeaders) {
   EXPECT_FALSE(SniffCsvDialect("a,b,A\n").ok());
   EXPECT_FALSE(SniffCsvDialect("a,\xff\n").ok());
   EXPECT_FALSE(SniffCsvDialect("id,\"na\nme\",x\n1,2,3\n").ok());  // a line break in a name
+  EXPECT_FALSE(SniffCsvDialect("a,b,c", /*whole_file=*/false).ok());  // the header goes on
+  EXPECT_TRUE(SniffCsvDialect("a,b,c", /*whole_file=*/true).ok());
+  EXPECT_TRUE(SniffCsvDialect("a,b\n1,2222", /*whole_file=*/false).ok());
 }
 
 }  // namespace

@@ -21,6 +21,10 @@ constexpr size_t kSniffBytes = 64 * 1024;
 
 Status FromArrow(const arrow::Status& s, const std::string& what) {
   if (s.ok()) return Status::OK();
+  if (s.message().find("straddl") != std::string::npos) {
+    // Arrow's wording for a record that does not fit in one parsing block.
+    return Status::InvalidArgument(what + ": a record is longer than the 1 MiB parsing block, or a quote is never closed");
+  }
   if (s.IsInvalid()) return Status::InvalidArgument(what + ": " + s.message());
   return Status::Internal(what + ": " + s.ToString());
 }
@@ -117,7 +121,7 @@ Result<ValidationResult> ValidateCsvToParquet(const std::string& csv_path,
                                               const ValidationOptions& options) {
   ValidationResult result;
   DATAML_ASSIGN_OR_RETURN(std::string head, ReadHead(csv_path));
-  DATAML_ASSIGN_OR_RETURN(result.dialect, SniffCsvDialect(head));
+  DATAML_ASSIGN_OR_RETURN(result.dialect, SniffCsvDialect(head, head.size() < kSniffBytes));
   if (given_schema) {
     result.schema = *given_schema;
   } else {
@@ -195,7 +199,7 @@ Result<ValidationResult> ValidateCsvToParquet(const std::string& csv_path,
 
 Result<TableSchema> InferCsvSchema(const std::string& csv_path, int64_t sample_rows) {
   DATAML_ASSIGN_OR_RETURN(std::string head, ReadHead(csv_path));
-  DATAML_ASSIGN_OR_RETURN(CsvDialect dialect, SniffCsvDialect(head));
+  DATAML_ASSIGN_OR_RETURN(CsvDialect dialect, SniffCsvDialect(head, head.size() < kSniffBytes));
   std::vector<size_t> all(dialect.header.size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
   ErrorCollector ignored(0);

@@ -4,6 +4,7 @@
 #include <arrow/io/api.h>
 #include <parquet/arrow/writer.h>
 #include <parquet/properties.h>
+#include <arrow/util/byte_size.h>
 
 namespace dataml::engine {
 
@@ -71,7 +72,16 @@ void ParquetBatchWriter::Run() {
       queue_.pop_front();
     }
     changed_.notify_all();
-    Status written = FromArrow(files_->writer->WriteRecordBatch(*batch), "cannot write Parquet");
+    // Rows of a row group stay buffered until it closes: bound it by bytes as well as by rows,
+    // so that very wide records (long text cells) keep memory flat too.
+    int64_t bytes = arrow::util::TotalBufferSize(*batch);
+    Status written = Status::OK();
+    if (buffered_bytes_ > 0 && buffered_bytes_ + bytes > kMaxRowGroupBytes) {
+      written = FromArrow(files_->writer->NewBufferedRowGroup(), "cannot write Parquet");
+      buffered_bytes_ = 0;
+    }
+    if (written.ok()) written = FromArrow(files_->writer->WriteRecordBatch(*batch), "cannot write Parquet");
+    buffered_bytes_ += bytes;
     if (!written.ok()) {
       std::lock_guard<std::mutex> lock(mutex_);
       error_ = written;

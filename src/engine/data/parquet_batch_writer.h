@@ -38,6 +38,8 @@ class ParquetBatchWriter {
   std::condition_variable changed_;
   std::deque<std::shared_ptr<arrow::RecordBatch>> queue_;
   size_t capacity_ = 4;
+  static constexpr int64_t kMaxRowGroupBytes = 64 << 20;
+  int64_t buffered_bytes_ = 0;  // in the open row group (writer thread only)
   bool closing_ = false;
   Status error_;
   std::thread thread_;

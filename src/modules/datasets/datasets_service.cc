@@ -214,11 +214,13 @@ Result<std::vector<std::string>> DatasetsService::FileHead(const std::string& te
   if (!in) return Status::Internal("the stored file is missing");
   std::vector<std::string> out;
   std::string line;
-  while (out.size() < lines) {
+  size_t budget = 1 << 20;  // bytes scanned at most: a file without line breaks stops here
+  while (out.size() < lines && budget > 0) {
     line.clear();
     char c;
     bool any = false;
-    while (in.get(c) && c != '\n') {
+    while (budget > 0 && in.get(c) && c != '\n') {
+      --budget;
       any = true;
       if (line.size() < kMaxLineBytes) line.push_back(c);
     }
