@@ -72,6 +72,9 @@ Result<std::unique_ptr<App>> BuildServices(const ServerConfig& config, const std
       auth::LoginPolicy::FromConfig(config));
   app->templates = std::make_unique<templates::TemplatesService>(*app->db);
   app->store = std::make_unique<storage::BlobStore>(config.data_dir);
+  if (size_t swept = app->store->RemoveStaleStaging(24 * 3600); swept > 0) {
+    spdlog::info("removed {} upload staging directories older than a day", swept);
+  }
   // Job tokens are keyed by the JWT secret, which every server of a deployment shares.
   app->jobs = std::make_unique<jobs::JobsService>(*app->db, jwt_secret);
   app->datasets = std::make_unique<datasets::DatasetsService>(*app->db, *app->store, *app->templates, *app->jobs);

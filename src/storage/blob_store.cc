@@ -1,5 +1,6 @@
 #include "storage/blob_store.h"
 
+#include <chrono>
 #include <system_error>
 
 #include "core/crypto.h"
@@ -62,6 +63,25 @@ Status BlobStore::RemoveTree(std::string_view prefix) const {
   std::filesystem::remove_all(path, ec);
   if (ec) return Status::Internal("cannot remove " + std::string(prefix) + ": " + ec.message());
   return Status::OK();
+}
+
+size_t BlobStore::RemoveStaleStaging(int64_t max_age_seconds) const {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  size_t removed = 0;
+  const auto cutoff = fs::file_time_type::clock::now() - std::chrono::seconds(max_age_seconds);
+  fs::path tenants = root_ / "tenants";
+  if (!fs::is_directory(tenants, ec)) return 0;
+  for (const auto& tenant : fs::directory_iterator(tenants, ec)) {
+    fs::path staging = tenant.path() / "staging";
+    if (!fs::is_directory(staging, ec)) continue;
+    for (const auto& upload : fs::directory_iterator(staging, ec)) {
+      auto modified = fs::last_write_time(upload.path(), ec);
+      if (ec || modified > cutoff) continue;
+      if (fs::remove_all(upload.path(), ec) > 0 && !ec) ++removed;
+    }
+  }
+  return removed;
 }
 
 Result<std::filesystem::path> BlobStore::ResolveInside(std::string_view user_path,

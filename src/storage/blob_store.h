@@ -27,6 +27,10 @@ class BlobStore {
   Status Remove(std::string_view key) const;
   // Removes everything under a key prefix such as "tenants/<t>/datasets/<id>".
   Status RemoveTree(std::string_view prefix) const;
+  // Removes upload staging directories (tenants/*/staging/*) untouched for `max_age_seconds`:
+  // what a crash mid-upload left behind. Younger ones may belong to an upload in flight on
+  // another server sharing this storage. Returns how many were removed.
+  size_t RemoveStaleStaging(int64_t max_age_seconds) const;
   // Whether `user_path`, resolved with symlinks, lies inside `prefix` of this store; the
   // resolved path when it does. NotFound otherwise (never revealing why).
   Result<std::filesystem::path> ResolveInside(std::string_view user_path, std::string_view prefix) const;

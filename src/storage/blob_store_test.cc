@@ -67,5 +67,17 @@ TEST_F(BlobStoreTest, ResolveInsideConfinesUserPathsToThePrefix) {
   EXPECT_FALSE(store_->ResolveInside(link.string(), "tenants/t1").ok());
 }
 
+TEST_F(BlobStoreTest, StaleStagingIsSweptAndFreshStagingKept) {
+  Put("tenants/t1/staging/old/0.csv", "left by a crash");
+  Put("tenants/t1/staging/new/0.csv", "in flight");
+  Put("tenants/t1/datasets/1/files/1/raw.csv", "kept");
+  auto old_dir = root_ / "tenants/t1/staging/old";
+  std::filesystem::last_write_time(old_dir, std::filesystem::file_time_type::clock::now() - std::chrono::hours(48));
+  EXPECT_EQ(store_->RemoveStaleStaging(24 * 3600), 1u);
+  EXPECT_FALSE(std::filesystem::exists(old_dir));
+  EXPECT_TRUE(std::filesystem::exists(root_ / "tenants/t1/staging/new/0.csv"));
+  EXPECT_TRUE(std::filesystem::exists(root_ / "tenants/t1/datasets/1/files/1/raw.csv"));
+}
+
 }  // namespace
 }  // namespace dataml::storage
