@@ -46,7 +46,6 @@ struct RaggedRows {
   std::deque<int64_t> records;  // record numbers (header = 1) not yet passed, ascending
   int64_t total = 0;
   ErrorCollector* errors = nullptr;
-  size_t expected_fields = 0;
 };
 
 Result<std::shared_ptr<arrow::csv::StreamingReader>> OpenReader(const std::string& path,
@@ -84,7 +83,7 @@ Result<std::shared_ptr<arrow::csv::StreamingReader>> OpenReader(const std::strin
   auto reader = arrow::csv::StreamingReader::Make(arrow::io::IOContext(DataMemoryPool()), *file, read,
                                                   parse, convert);
   if (!reader.ok()) {
-    // An empty data section is not an error: the header alone makes an empty table.
+    // Arrow reads the first block here: a malformed start of the data is the file's fault.
     return Status(StatusCode::kInvalidArgument, "cannot read the CSV data: " + reader.status().message());
   }
   return *reader;
@@ -140,7 +139,6 @@ Result<ValidationResult> ValidateCsvToParquet(const std::string& csv_path,
   ErrorCollector errors(options.max_samples_per_error);
   RaggedRows ragged;
   ragged.errors = &errors;
-  ragged.expected_fields = result.dialect.header.size();
   DATAML_ASSIGN_OR_RETURN(auto reader, OpenReader(csv_path, result.dialect, sorted, options.block_size, &ragged));
 
   std::vector<std::unique_ptr<TypedColumnBuilder>> builders;

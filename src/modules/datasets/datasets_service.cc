@@ -28,7 +28,8 @@ std::filesystem::path DatasetsService::AbsolutePath(const std::string& key) cons
   return path.ok() ? *path : std::filesystem::path();
 }
 
-Status DatasetsService::CheckUpload(const std::string& tenant_id, const UploadInput& in) {
+Result<std::optional<templates::Template>> DatasetsService::CheckUpload(const std::string& tenant_id,
+                                                                       const UploadInput& in) {
   FieldErrors errors;
   std::string name = Trim(in.dataset_name);
   if (name.empty() || name.size() > 255 || HasControlCharacters(name) || !engine::IsValidUtf8(name)) {
@@ -45,22 +46,24 @@ Status DatasetsService::CheckUpload(const std::string& tenant_id, const UploadIn
                "value_error");
   }
   DATAML_RETURN_NOT_OK(errors.ToStatus());
-  if (in.template_id) DATAML_RETURN_NOT_OK(templates_.Get(tenant_id, *in.template_id).status());
+  std::optional<templates::Template> tmpl;
+  if (in.template_id) {
+    DATAML_ASSIGN_OR_RETURN(tmpl, templates_.Get(tenant_id, *in.template_id));
+  }
   DATAML_ASSIGN_OR_RETURN(bool taken, repo_.NameTaken(tenant_id, name));
   if (taken) return Status::AlreadyExists("A dataset named '" + name + "' already exists");
-  return Status::OK();
+  return tmpl;
 }
 
 Result<UploadResult> DatasetsService::Upload(const std::string& tenant_id, const Principal& caller,
                                              const UploadInput& input, const MultipartSource& body) {
-  DATAML_RETURN_NOT_OK(CheckUpload(tenant_id, input));
+  DATAML_ASSIGN_OR_RETURN(auto tmpl, CheckUpload(tenant_id, input));
   std::optional<engine::TableSchema> schema;
   Dataset dataset;
-  if (input.template_id) {
-    DATAML_ASSIGN_OR_RETURN(templates::Template t, templates_.Get(tenant_id, *input.template_id));
-    schema = SchemaOf(t);
-    dataset.template_id = t.id;
-    dataset.template_name = t.template_name;
+  if (tmpl) {
+    schema = SchemaOf(*tmpl);
+    dataset.template_id = tmpl->id;
+    dataset.template_name = tmpl->template_name;
   }
   DATAML_ASSIGN_OR_RETURN(auto staging, UploadStaging::Make(store_, tenant_id));
   DATAML_RETURN_NOT_OK(staging->Receive(body, kMaxFilesPerUpload));

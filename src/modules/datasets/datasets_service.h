@@ -39,8 +39,6 @@ class DatasetsService {
                   jobs::JobsService& jobs)
       : db_(db), repo_(db), store_(store), templates_(templates), jobs_(jobs) {}
 
-  // Checks the parameters before reading the body, so a refused upload is never read.
-  Status CheckUpload(const std::string& tenant_id, const UploadInput& input);
   Result<UploadResult> Upload(const std::string& tenant_id, const Principal& caller,
                               const UploadInput& input, const MultipartSource& body);
   Result<UploadResult> AddFiles(const std::string& tenant_id, const Principal& caller,
@@ -68,6 +66,9 @@ class DatasetsService {
   Result<jobs::Job> Statistics(const std::string& tenant_id, int64_t dataset_id);
 
  private:
+  // Checks the parameters before the body is read, so a refused upload is never read; returns
+  // the template when one is named.
+  Result<std::optional<templates::Template>> CheckUpload(const std::string& tenant_id, const UploadInput& input);
   Result<UploadResult> Store(const std::string& tenant_id, const Principal& caller, Dataset dataset,
                              bool new_dataset, UploadStaging& staging);
 
