@@ -8,6 +8,7 @@ APT_PACKAGES=(
   cmake ninja-build g++ pkg-config git
   libcpp-httplib-dev nlohmann-json3-dev libsoci-dev libboost-dev libcpp-jwt-dev libsodium-dev
   libspdlog-dev libcli11-dev libgtest-dev libssl-dev libsqlite3-dev libpq-dev libjemalloc-dev
+  libxgboost-dev
   postgresql python3-venv npm
 )
 

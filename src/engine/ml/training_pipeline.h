@@ -1,0 +1,40 @@
+// One training run, from a table of rows to a model, its preprocess and its holdout metrics:
+// encode the target, split a seeded (stratified) holdout, fit the preprocess on the training
+// rows, train the chosen algorithm (or each candidate of "auto" on a validation split of the
+// training rows, keeping the best), and evaluate on the holdout.
+#pragma once
+
+#include <arrow/table.h>
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "engine/ml/preprocess.h"
+#include "engine/ml/trainer.h"
+
+namespace dataml::engine::ml {
+
+struct TrainingRequest {
+  ProblemType problem = ProblemType::kClassification;
+  std::vector<InputColumn> features;
+  InputColumn target;
+  std::optional<Algorithm> algorithm;  // nullopt: "auto"
+  Hyperparameters hyperparameters;
+  // Incremental training: continue this model with its preprocess (both required together).
+  const Preprocess* base_preprocess = nullptr;
+  const std::string* base_model = nullptr;
+};
+
+struct TrainingOutcome {
+  std::string model_json;  // XGBoost's JSON model
+  Preprocess preprocess;
+  nlohmann::json summary;  // algorithm, metrics, candidates, parameters, rows, timings
+};
+
+// InvalidArgument for data that cannot be trained on (no rows with a target, a single class).
+Result<TrainingOutcome> RunTraining(const arrow::Table& table, const TrainingRequest& request);
+
+}  // namespace dataml::engine::ml
