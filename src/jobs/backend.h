@@ -27,6 +27,8 @@ class Backend {
   virtual Result<std::string> Launch(const Job& job, const std::string& token) = 0;
   // Workers that ended since the last call.
   virtual std::vector<WorkerExit> Reap() = 0;
+  // Stops the worker of one job (its job was cancelled); its exit is reaped as usual.
+  virtual void Terminate(int64_t job_id) = 0;
   // Stops every worker (politely first) and waits for them; returns their job ids.
   virtual std::vector<int64_t> TerminateAll() = 0;
 };

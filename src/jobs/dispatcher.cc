@@ -100,6 +100,7 @@ void Dispatcher::RunOnce() {
   // Nothing here throws by design; a library surprise must not take the server down with it.
   try {
     ReapExited();
+    StopCancelled();
     KeepLeases(Now());
     LaunchQueued();
   } catch (const std::exception& e) {
@@ -112,6 +113,19 @@ void Dispatcher::ReapExited() {
     running_.erase(exit.job_id);
     // A worker that reported has already finished its job; only a silent exit fails it.
     FailIfRunning(exit.job_id, exit.reason);
+  }
+}
+
+void Dispatcher::StopCancelled() {
+  if (running_.empty()) return;
+  auto ended = jobs_.repository().NotRunning({running_.begin(), running_.end()});
+  if (!ended.ok()) {
+    spdlog::error("cannot check running jobs: {}", ended.status().message());
+    return;
+  }
+  for (int64_t job_id : *ended) {
+    spdlog::info("job {} is no longer running: stopping its worker", job_id);
+    backend_->Terminate(job_id);
   }
 }
 

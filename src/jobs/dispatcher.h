@@ -53,6 +53,7 @@ class Dispatcher {
  private:
   void Loop();
   void ReapExited();
+  void StopCancelled();
   void KeepLeases(int64_t now);
   void LaunchQueued();
   void Launch(int64_t job_id);

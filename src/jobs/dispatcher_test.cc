@@ -20,6 +20,7 @@ struct FakeWorkers {
   std::condition_variable launched_cv;
   std::vector<std::pair<int64_t, std::string>> launched;  // job id, token
   std::vector<int64_t> live;
+  std::vector<int64_t> terminated;  // Terminate() calls
   std::vector<WorkerExit> exits;
   bool fail_launch = false;
 
@@ -52,6 +53,10 @@ class FakeBackend : public Backend {
     workers_->exits.clear();
     for (const WorkerExit& e : out) std::erase(workers_->live, e.job_id);
     return out;
+  }
+  void Terminate(int64_t job_id) override {
+    std::lock_guard<std::mutex> lock(workers_->mutex);
+    workers_->terminated.push_back(job_id);
   }
   std::vector<int64_t> TerminateAll() override {
     std::lock_guard<std::mutex> lock(workers_->mutex);
@@ -276,6 +281,32 @@ TEST_F(DispatcherTest, AnotherTenantsJobIsNotFound) {
   ASSERT_TRUE(active.ok());
   EXPECT_TRUE(*active);
   EXPECT_FALSE(*app_->jobs->HasActive(other->id, "dataset:1"));
+}
+
+
+TEST_F(DispatcherTest, CancelledJobsHaveTheirWorkersStoppedAndStayCancelled) {
+  auto dispatcher = MakeDispatcher();
+  int64_t running = Submit();
+  dispatcher->RunOnce();
+  ASSERT_EQ(Get(running).status, "running");
+  // A queued job is cancelled before it ever starts.
+  int64_t queued = Submit();
+  ASSERT_TRUE(app_->jobs->Cancel(tenant_, queued, "terminated").ok());
+  EXPECT_EQ(Get(queued).status, "cancelled");
+
+  ASSERT_TRUE(app_->jobs->Cancel(tenant_, running, "terminated by alice").ok());
+  EXPECT_EQ(Get(running).status, "cancelled");
+  EXPECT_EQ(Get(running).error, "terminated by alice");
+  dispatcher->RunOnce();
+  EXPECT_EQ(workers_->terminated, std::vector<int64_t>{running});
+  EXPECT_EQ(workers_->launched.size(), 1u) << "the cancelled queued job never starts";
+  // The worker then exits; a silent exit must not turn "cancelled" into "failed".
+  workers_->Exit(running, "worker was killed by signal 9");
+  dispatcher->RunOnce();
+  EXPECT_EQ(Get(running).status, "cancelled");
+
+  EXPECT_EQ(app_->jobs->Cancel(tenant_, running, "again").code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(app_->jobs->Cancel("another-tenant", running, "x").code(), StatusCode::kNotFound);
 }
 
 }  // namespace

@@ -97,6 +97,10 @@ Status JobClient::ReportResult(const nlohmann::json& result) const {
   return Call("POST", Path("result"), SafeDump({{"result", result}})).status();
 }
 
+Status JobClient::PostCallback(const std::string& path, const nlohmann::json& body) const {
+  return Call("POST", path, SafeDump(body)).status();
+}
+
 Status JobClient::ReportError(const std::string& message) const {
   return Call("POST", Path("result"), SafeDump({{"error", message}})).status();
 }

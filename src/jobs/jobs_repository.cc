@@ -162,6 +162,34 @@ Result<bool> JobsRepository::Finish(int64_t id, const Outcome& outcome) {
   });
 }
 
+Result<bool> JobsRepository::Cancel(const std::string& tenant_id, int64_t id,
+                                    const std::string& error, const std::string& finished_at) {
+  return db_.Query<bool>([&](soci::session& sql) -> Result<bool> {
+    long long key = id;
+    soci::statement st =
+        (sql.prepare << "UPDATE jobs SET status = 'cancelled', error = :e, finished_at = :f, "
+                        "lease_owner = NULL, lease_expires_at = NULL WHERE id = :id AND "
+                        "tenant_id = :t AND status IN ('queued', 'running')",
+         soci::use(error), soci::use(finished_at), soci::use(key), soci::use(tenant_id));
+    return Execute(st) == 1;
+  });
+}
+
+Result<std::vector<int64_t>> JobsRepository::NotRunning(const std::vector<int64_t>& ids) {
+  std::vector<int64_t> out;
+  if (ids.empty()) return out;
+  return db_.Query<std::vector<int64_t>>([&](soci::session& sql) -> Result<std::vector<int64_t>> {
+    for (int64_t id : ids) {
+      long long key = id;
+      std::string status;
+      soci::indicator ind = soci::i_null;
+      sql << "SELECT status FROM jobs WHERE id = :id", soci::use(key), soci::into(status, ind);
+      if (ind != soci::i_ok || status != "running") out.push_back(id);
+    }
+    return out;
+  });
+}
+
 Result<int64_t> JobsRepository::FailExpired(const std::string& backend, int64_t now,
                                             const std::string& error,
                                             const std::string& finished_at) {

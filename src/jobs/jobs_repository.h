@@ -50,6 +50,11 @@ class JobsRepository {
   Status RenewLease(int64_t id, const Lease& lease);
   // Applies `outcome` to a running job; false when it was not running.
   Result<bool> Finish(int64_t id, const Outcome& outcome);
+  // Cancels a queued or running job of the tenant; false when it was in neither state.
+  Result<bool> Cancel(const std::string& tenant_id, int64_t id, const std::string& error,
+                      const std::string& finished_at);
+  // Of `ids`, those that are no longer running (cancelled, or finished by someone else).
+  Result<std::vector<int64_t>> NotRunning(const std::vector<int64_t>& ids);
   // Fails running jobs of `backend` whose lease expired before `now`; returns how many.
   Result<int64_t> FailExpired(const std::string& backend, int64_t now, const std::string& error,
                               const std::string& finished_at);

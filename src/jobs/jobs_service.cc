@@ -54,6 +54,19 @@ Result<bool> JobsService::HasActive(const std::string& tenant_id, const std::str
   return active > 0;
 }
 
+Status JobsService::Cancel(const std::string& tenant_id, int64_t job_id, const std::string& reason) {
+  DATAML_ASSIGN_OR_RETURN(Job job, Get(tenant_id, job_id));
+  DATAML_ASSIGN_OR_RETURN(bool cancelled, repo_.Cancel(tenant_id, job_id, reason, NowIso8601Utc()));
+  if (!cancelled) {
+    DATAML_ASSIGN_OR_RETURN(job, Get(tenant_id, job_id));
+    return Status::FailedPrecondition("Job " + std::to_string(job_id) +
+                                      " is not running (status: " + job.status + ")");
+  }
+  std::lock_guard<std::mutex> lock(listener_mutex_);
+  if (listener_) listener_();
+  return Status::OK();
+}
+
 Result<Job> JobsService::GetForWorker(int64_t job_id) {
   DATAML_ASSIGN_OR_RETURN(auto job, repo_.FindInAnyTenant(job_id));
   if (!job) return Status::NotFound("Job not found");

@@ -33,6 +33,11 @@ class JobsService {
   // Whether a queued or running job works on `subject` (deletes are refused meanwhile).
   Result<bool> HasActive(const std::string& tenant_id, const std::string& subject);
 
+  // Stops a queued or running job of the tenant: marks it cancelled and wakes the dispatcher,
+  // which then ends its worker. NotFound for another tenant's job, FailedPrecondition for a
+  // finished one.
+  Status Cancel(const std::string& tenant_id, int64_t job_id, const std::string& reason);
+
   // For the worker callbacks, whose caller proved the job token: NotFound only when no job has
   // this id.
   Result<Job> GetForWorker(int64_t job_id);

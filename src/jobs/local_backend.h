@@ -30,6 +30,7 @@ class LocalBackend : public Backend {
   const char* name() const override { return "local"; }
   Result<std::string> Launch(const Job& job, const std::string& token) override;
   std::vector<WorkerExit> Reap() override;
+  void Terminate(int64_t job_id) override;
   std::vector<int64_t> TerminateAll() override;
 
   std::string LogPath(int64_t job_id) const;

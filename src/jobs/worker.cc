@@ -7,7 +7,9 @@
 #include <filesystem>
 
 #include "jobs/job_client.h"
+#include "jobs/shap_job.h"
 #include "jobs/statistics_job.h"
+#include "jobs/train_job.h"
 
 namespace dataml::jobs {
 namespace {
@@ -33,6 +35,36 @@ Result<nlohmann::json> RunKind(const JobSpec& spec, const JobKinds& kinds,
   }
 }
 
+// Where a job's outcome goes: a module's own callback when the payload names one
+// ({"callback": {"path": "/api/v1/train/result", "fields": {"train_id": 7}}}, the outcome under
+// "result", an error as {"error": "..."} there), else the generic /api/v1/jobs/{id}/result.
+Status Report(const JobClient& client, int64_t job_id, const nlohmann::json& payload,
+              const Result<nlohmann::json>& result, const std::string& error) {
+  auto callback = payload.find("callback");
+  if (callback == payload.end()) {
+    if (!result.ok()) return client.ReportError(error);
+    Status reported = client.ReportResult(*result);
+    if (reported.code() == StatusCode::kPayloadTooLarge) {
+      reported = client.ReportError("the job's result is larger than the server accepts");
+    }
+    return reported;
+  }
+  const nlohmann::json& path = (*callback)["path"];
+  if (!path.is_string() || path.get_ref<const std::string&>().rfind("/api/v1/", 0) != 0) {
+    return Status::InvalidArgument("the job's callback path is malformed");
+  }
+  nlohmann::json body = callback->value("fields", nlohmann::json::object());
+  if (!body.is_object()) return Status::InvalidArgument("the job's callback fields are malformed");
+  body["job_id"] = job_id;  // which token the callback proves
+  body["result"] = result.ok() ? *result : nlohmann::json{{"error", error}};
+  Status reported = client.PostCallback(path.get<std::string>(), body);
+  if (reported.code() == StatusCode::kPayloadTooLarge) {
+    body["result"] = {{"error", "the job's result is larger than the server accepts"}};
+    reported = client.PostCallback(path.get<std::string>(), body);
+  }
+  return reported;
+}
+
 }  // namespace
 
 const JobKind* JobKinds::Find(const std::string& kind) const {
@@ -43,6 +75,8 @@ const JobKind* JobKinds::Find(const std::string& kind) const {
 JobKinds DefaultJobKinds() {
   JobKinds kinds;
   kinds.Register("statistics", RunStatisticsJob);
+  kinds.Register("train", RunTrainJob);
+  kinds.Register("shap", RunShapJob);
   return kinds;
 }
 
@@ -58,17 +92,12 @@ int RunWorker(const WorkerOptions& options, const JobKinds& kinds) {
       storage::BlobStore(std::filesystem::absolute(options.data_dir, ec).lexically_normal())};
   spdlog::info("job {}: running kind '{}'", spec->id, spec->kind);
   Result<nlohmann::json> result = RunKind(*spec, kinds, context);
-  Status reported;
-  if (result.ok()) {
-    reported = client.ReportResult(*result);
-    if (reported.code() == StatusCode::kPayloadTooLarge) {
-      reported = client.ReportError("the job's result is larger than the server accepts");
-    }
-  } else {
-    std::string error = WithoutDataDir(result.status().message(), context.store.root());
+  std::string error;
+  if (!result.ok()) {
+    error = WithoutDataDir(result.status().message(), context.store.root());
     spdlog::error("job {}: {}", spec->id, error);
-    reported = client.ReportError(error);
   }
+  Status reported = Report(client, spec->id, spec->payload, result, error);
   if (!reported.ok()) {
     spdlog::error("job {}: cannot report its outcome: {}", spec->id, reported.message());
     return 1;

@@ -1,0 +1,44 @@
+#include "jobs/artifact_io.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace dataml::jobs {
+
+Result<std::string> ReadBlob(const storage::BlobStore& store, const std::string& key) {
+  DATAML_ASSIGN_OR_RETURN(auto path, store.PathFor(key));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("artifact " + key + " is missing");
+  std::ostringstream out;
+  out << in.rdbuf();
+  if (in.bad()) return Status::Internal("cannot read artifact " + key);
+  return out.str();
+}
+
+Status WriteBlob(const storage::BlobStore& store, const std::string& key, const std::string& bytes) {
+  DATAML_ASSIGN_OR_RETURN(auto temp, store.TempPathFor(key));
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    out.flush();
+    if (!out) {
+      std::error_code ec;
+      std::filesystem::remove(temp, ec);
+      return Status::Internal("cannot write artifact " + key);
+    }
+  }
+  return store.Commit(temp, key);
+}
+
+Result<std::vector<std::string>> BlobPaths(const storage::BlobStore& store, const nlohmann::json& keys) {
+  if (!keys.is_array()) return Status::InvalidArgument("malformed job payload: keys are not a list");
+  std::vector<std::string> paths;
+  for (const nlohmann::json& key : keys) {
+    if (!key.is_string()) return Status::InvalidArgument("malformed job payload: a key is not text");
+    DATAML_ASSIGN_OR_RETURN(auto path, store.PathFor(key.get<std::string>()));
+    paths.push_back(path.string());
+  }
+  return paths;
+}
+
+}  // namespace dataml::jobs

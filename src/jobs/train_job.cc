@@ -1,0 +1,107 @@
+#include "jobs/train_job.h"
+
+#include <chrono>
+
+#include "engine/ml/training_pipeline.h"
+#include "engine/ml/training_table.h"
+#include "jobs/artifact_io.h"
+
+namespace dataml::jobs {
+namespace {
+
+using engine::ml::InputColumn;
+
+Result<InputColumn> ParseColumn(const nlohmann::json& j) {
+  InputColumn column;
+  column.name = j.at("column_name").get<std::string>();
+  auto type = engine::ParseDataTypeName(j.at("data_type").get<std::string>());
+  if (!type) return Status::InvalidArgument("column '" + column.name + "' has an unknown data type");
+  column.type = *type;
+  return column;
+}
+
+Result<engine::ml::TrainingRequest> ParseRequest(const nlohmann::json& payload) {
+  engine::ml::TrainingRequest request;
+  const std::string problem = payload.at("problem_type").get<std::string>();
+  if (problem == "Classification") {
+    request.problem = engine::ml::ProblemType::kClassification;
+  } else if (problem == "Regression") {
+    request.problem = engine::ml::ProblemType::kRegression;
+  } else {
+    return Status::InvalidArgument("unsupported problem type '" + problem + "'");
+  }
+  const std::string algorithm = payload.at("algorithm").get<std::string>();
+  if (algorithm != "auto") {
+    request.algorithm = engine::ml::ParseAlgorithm(algorithm);
+    if (!request.algorithm) return Status::InvalidArgument("unknown algorithm '" + algorithm + "'");
+  }
+  DATAML_ASSIGN_OR_RETURN(request.hyperparameters,
+                          engine::ml::Hyperparameters::FromJson(payload.at("hyperparameters")));
+  for (const nlohmann::json& f : payload.at("features")) {
+    DATAML_ASSIGN_OR_RETURN(InputColumn column, ParseColumn(f));
+    request.features.push_back(std::move(column));
+  }
+  DATAML_ASSIGN_OR_RETURN(request.target, ParseColumn(payload.at("target")));
+  return request;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+Result<nlohmann::json> RunTrainJob(const nlohmann::json& payload, const WorkerContext& context) {
+  const auto started = std::chrono::steady_clock::now();
+  engine::ml::TrainingRequest request;
+  std::vector<std::string> paths;
+  std::string model_key, preprocess_key;
+  std::optional<std::string> base_model_key;
+  try {
+    DATAML_ASSIGN_OR_RETURN(request, ParseRequest(payload));
+    DATAML_ASSIGN_OR_RETURN(paths, BlobPaths(context.store, payload.at("parquet_keys")));
+    model_key = payload.at("model_key").get<std::string>();
+    preprocess_key = payload.at("preprocess_key").get<std::string>();
+    if (payload.contains("base_model_key")) base_model_key = payload["base_model_key"].get<std::string>();
+  } catch (const nlohmann::json::exception& e) {
+    return Status::InvalidArgument(std::string("malformed train job payload: ") + e.what());
+  }
+
+  // Incremental: the base model and the preprocess it was trained with, reused as they are.
+  std::string base_model;
+  engine::ml::Preprocess base_preprocess;
+  if (base_model_key) {
+    DATAML_ASSIGN_OR_RETURN(base_model, ReadBlob(context.store, *base_model_key));
+    DATAML_ASSIGN_OR_RETURN(std::string text, ReadBlob(context.store, preprocess_key));
+    auto json = nlohmann::json::parse(text, nullptr, false);
+    DATAML_ASSIGN_OR_RETURN(base_preprocess, engine::ml::Preprocess::FromJson(json));
+    request.base_model = &base_model;
+    request.base_preprocess = &base_preprocess;
+  }
+
+  std::vector<std::string> columns;
+  for (const InputColumn& f : request.features) columns.push_back(f.name);
+  columns.push_back(request.target.name);
+  DATAML_ASSIGN_OR_RETURN(auto table, engine::ml::ReadTrainingTable(paths, columns));
+  const double read_seconds = SecondsSince(started);
+
+  DATAML_ASSIGN_OR_RETURN(engine::ml::TrainingOutcome outcome, engine::ml::RunTraining(*table, request));
+  DATAML_RETURN_NOT_OK(WriteBlob(context.store, model_key, outcome.model_json));
+  if (!base_model_key) {
+    DATAML_RETURN_NOT_OK(WriteBlob(context.store, preprocess_key, outcome.preprocess.ToJson().dump()));
+  }
+  nlohmann::json summary = std::move(outcome.summary);
+  summary["timings"]["read_seconds"] = read_seconds;
+  summary["timings"]["total_seconds"] = SecondsSince(started);
+  // The document's result shape (metrics, checkpoint, path, error) with our summary beside it.
+  return nlohmann::json{{"metrics", summary["metrics"]},
+                        {"checkpoint", model_key},
+                        {"path", model_key},
+                        {"error", nullptr},
+                        {"model_key", model_key},
+                        {"preprocess_key", preprocess_key},
+                        {"feature_names", outcome.preprocess.feature_names()},
+                        {"summary", std::move(summary)}};
+}
+
+}  // namespace dataml::jobs
