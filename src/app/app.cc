@@ -16,10 +16,12 @@
 #include "modules/datasets/datasets_handlers.h"
 #include "modules/docs/docs_handlers.h"
 #include "modules/files/files_handlers.h"
+#include "modules/ray/ray_handlers.h"
 #include "modules/rbac/rbac_handlers.h"
 #include "modules/templates/templates_handlers.h"
 #include "modules/tenants/tenants_handlers.h"
 #include "modules/tenants/tenant_scope.h"
+#include "modules/train/train_handlers.h"
 #include "modules/users/users_handlers.h"
 #include "modules/utils/utils_handlers.h"
 
@@ -78,6 +80,11 @@ Result<std::unique_ptr<App>> BuildServices(const ServerConfig& config, const std
   // Job tokens are keyed by the JWT secret, which every server of a deployment shares.
   app->jobs = std::make_unique<jobs::JobsService>(*app->db, jwt_secret);
   app->datasets = std::make_unique<datasets::DatasetsService>(*app->db, *app->store, *app->templates, *app->jobs);
+  app->train = std::make_unique<train::TrainService>(*app->db, *app->store, *app->datasets, *app->jobs);
+  // Datasets cannot depend on the module built on them; it asks through this hook instead.
+  app->datasets->SetUsedByModels([train = app->train.get()](const std::string& tenant_id, int64_t dataset_id) {
+    return train->CountUsingDataset(tenant_id, dataset_id);
+  });
   return app;
 }
 
@@ -91,6 +98,8 @@ void RegisterRoutes(App& app, const ServerConfig& config) {
   templates::RegisterTemplatesRoutes(r, *app.templates, *app.tenants);
   datasets::RegisterDatasetsRoutes(r, *app.datasets, *app.tenants);
   files::RegisterFilesRoutes(r, *app.datasets, *app.tenants);
+  train::RegisterTrainRoutes(r, *app.train, *app.jobs, *app.tenants);
+  ray::RegisterRayRoutes(r, *app.jobs, *app.tenants);
   jobs::RegisterJobsRoutes(r, *app.jobs, [&app](const http::Request& req) {
     return tenants::TenantOfRequest(*app.tenants, req);
   });

@@ -10,6 +10,7 @@
 #include "jobs/dispatcher.h"
 #include "jobs/jobs_service.h"
 #include "modules/datasets/datasets_service.h"
+#include "modules/train/train_service.h"
 #include "modules/auth/auth_service.h"
 #include "modules/rbac/rbac_service.h"
 #include "modules/templates/templates_service.h"
@@ -30,6 +31,7 @@ struct App {
   std::unique_ptr<jobs::JobsService> jobs;
   std::unique_ptr<jobs::Dispatcher> dispatcher;  // started by `serve` once its port is bound
   std::unique_ptr<datasets::DatasetsService> datasets;
+  std::unique_ptr<train::TrainService> train;
   http::Router router;
 };
 

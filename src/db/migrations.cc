@@ -152,6 +152,52 @@ const std::vector<Migration>& AllMigrations() {
            "CREATE INDEX ix_jobs_status ON jobs (status)",
            "CREATE INDEX ix_jobs_subject ON jobs (tenant_id, subject)",
        }},
+      {3,
+       "trainings, preprocesses and feature importance",
+       {
+           // A fitted preprocess; its artifact exists once the training that fits it has
+           // completed (artifact_key), and models may share one (update, incremental).
+           R"(CREATE TABLE preprocesses (
+                id {{ID}},
+                tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                dataset_id BIGINT NOT NULL,
+                input_schema TEXT NOT NULL,
+                artifact_key TEXT NOT NULL,
+                is_fitted INTEGER NOT NULL DEFAULT 0,
+                created_at TEXT NOT NULL))",
+           // One model version of a predictor: an incremental training adds a version that
+           // continues base_training_id. Status lives on the job (job_id).
+           R"(CREATE TABLE trainings (
+                id {{ID}},
+                tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                predictor_name TEXT NOT NULL,
+                predictor_key TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                base_training_id BIGINT,
+                domain TEXT NOT NULL,
+                problem_type TEXT NOT NULL,
+                dataset_id BIGINT NOT NULL,
+                algorithm TEXT NOT NULL,
+                columns TEXT NOT NULL,
+                hyperparameters TEXT NOT NULL,
+                shap_enabled INTEGER NOT NULL,
+                preprocess_id BIGINT NOT NULL,
+                job_id BIGINT,
+                model_key TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                modified_at TEXT NOT NULL,
+                UNIQUE (tenant_id, predictor_key, version)))",
+           "CREATE INDEX ix_trainings_dataset ON trainings (tenant_id, dataset_id)",
+           "CREATE INDEX ix_trainings_preprocess ON trainings (preprocess_id)",
+           R"(CREATE TABLE feature_importances (
+                training_id BIGINT PRIMARY KEY,
+                tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                job_id BIGINT NOT NULL,
+                sample_rows BIGINT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL))",
+       }},
   };
   return kMigrations;
 }

@@ -180,6 +180,13 @@ Status DatasetsService::Delete(const std::string& tenant_id, int64_t id) {
   DATAML_RETURN_NOT_OK(Get(tenant_id, id).status());
   DATAML_ASSIGN_OR_RETURN(bool busy, jobs_.HasActive(tenant_id, DatasetSubject(id)));
   if (busy) return Status::FailedPrecondition("A job is running on this dataset; try again when it ends");
+  if (used_by_models_) {
+    DATAML_ASSIGN_OR_RETURN(int64_t models, used_by_models_(tenant_id, id));
+    if (models > 0) {
+      return Status::FailedPrecondition("The dataset is used by " + std::to_string(models) +
+                                        " trained model(s); delete them first");
+    }
+  }
   DATAML_RETURN_NOT_OK(db_.RunInTransaction([&](soci::session& sql) {
     repo_.DeleteDataset(sql, id);
     return Status::OK();

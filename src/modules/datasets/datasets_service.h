@@ -2,6 +2,7 @@
 // previews, deletion, and the statistics job.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "core/principal.h"
@@ -47,7 +48,11 @@ class DatasetsService {
   Result<Dataset> Get(const std::string& tenant_id, int64_t id);
   Result<DatasetList> List(const std::string& tenant_id, bool only_valid, int64_t skip, int64_t limit);
   Result<engine::RowPage> View(const std::string& tenant_id, int64_t id, int64_t skip, int64_t limit);
-  // 409 while a job works on the dataset.
+  // How many models were trained on a dataset (set by the app: models live in another module).
+  using UsedByModels = std::function<Result<int64_t>(const std::string& tenant_id, int64_t dataset_id)>;
+  void SetUsedByModels(UsedByModels check) { used_by_models_ = std::move(check); }
+
+  // 409 while a job works on the dataset or a model was trained on it.
   Status Delete(const std::string& tenant_id, int64_t id);
 
   Result<std::vector<DatasetFile>> Files(const std::string& tenant_id, int64_t dataset_id);
@@ -77,6 +82,7 @@ class DatasetsService {
   storage::BlobStore& store_;
   templates::TemplatesService& templates_;
   jobs::JobsService& jobs_;
+  UsedByModels used_by_models_;
 };
 
 std::string DatasetSubject(int64_t dataset_id);

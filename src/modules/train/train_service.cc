@@ -1,0 +1,443 @@
+#include "modules/train/train_service.h"
+
+#include <cctype>
+#include <map>
+#include <set>
+
+#include "core/clock.h"
+#include "engine/ml/preprocess.h"
+#include "engine/ml/trainer.h"
+#include "engine/ml/training_table.h"
+#include "jobs/artifact_io.h"
+
+namespace dataml::train {
+namespace {
+
+constexpr int64_t kMaxClasses = 100;
+constexpr uint64_t kShapSeed = 42;
+constexpr const char* kTrainResultPath = "/api/v1/train/result";
+constexpr const char* kShapResultPath = "/api/v1/train/shap-result";
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool IsRole(const std::string& role) {
+  return role == kRoleId || role == kRoleTarget || role == kRoleFeature || role == kRoleIgnore ||
+         role == kRoleTimestamp;
+}
+
+FieldError ColumnsError(std::string msg) { return {{"body", "columns"}, std::move(msg), "value_error"}; }
+
+// The columns of `t` that have `role`, in dataset order.
+std::vector<nlohmann::json> WithRole(const nlohmann::json& columns, const char* role) {
+  std::vector<nlohmann::json> out;
+  for (const nlohmann::json& c : columns) {
+    if (c.value("attribute_name", "") == role) out.push_back(c);
+  }
+  return out;
+}
+
+nlohmann::json ColumnJson(const engine::ColumnSpec& spec, const std::string& role) {
+  return {{"column_name", spec.name}, {"data_type", engine::DataTypeName(spec.type)}, {"attribute_name", role}};
+}
+
+// Every dataset column with its role: as the request says, Feature when it does not say.
+Result<nlohmann::json> AssignRoles(const engine::TableSchema& schema, const std::vector<ColumnRoleInput>& inputs) {
+  std::map<std::string, size_t> index;
+  for (size_t i = 0; i < schema.size(); ++i) index.emplace(schema[i].name, i);
+  std::vector<std::string> roles(schema.size(), kRoleFeature);
+  std::set<std::string> seen;
+  std::vector<FieldError> errors;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const ColumnRoleInput& in = inputs[i];
+    std::vector<std::string> loc = {"body", "columns", std::to_string(i)};
+    auto it = index.find(in.column_name);
+    if (it == index.end()) {
+      errors.push_back({{loc[0], loc[1], loc[2], "column_name"}, "Column '" + in.column_name + "' is not in the dataset", "value_error"});
+      continue;
+    }
+    if (!seen.insert(in.column_name).second) {
+      errors.push_back({{loc[0], loc[1], loc[2], "column_name"}, "Column '" + in.column_name + "' is given twice", "value_error"});
+      continue;
+    }
+    if (!IsRole(in.attribute_name)) {
+      errors.push_back({{loc[0], loc[1], loc[2], "attribute_name"},
+                        "Input should be 'Id', 'Target', 'Feature', 'Ignore' or 'Timestamp'", "enum"});
+      continue;
+    }
+    const engine::ColumnSpec& spec = schema[it->second];
+    if (in.data_type && Lower(*in.data_type) != Lower(engine::DataTypeName(spec.type))) {
+      errors.push_back({{loc[0], loc[1], loc[2], "data_type"},
+                        "Column '" + spec.name + "' is " + engine::DataTypeName(spec.type) + " in the dataset, not " + *in.data_type,
+                        "value_error"});
+      continue;
+    }
+    roles[it->second] = in.attribute_name;
+  }
+  if (!errors.empty()) return Status::Invalid(std::move(errors));
+  nlohmann::json columns = nlohmann::json::array();
+  for (size_t i = 0; i < schema.size(); ++i) columns.push_back(ColumnJson(schema[i], roles[i]));
+  size_t targets = WithRole(columns, kRoleTarget).size(), ids = WithRole(columns, kRoleId).size();
+  size_t timestamps = WithRole(columns, kRoleTimestamp).size();
+  if (targets != 1) errors.push_back(ColumnsError("Exactly one column must be the Target; found " + std::to_string(targets)));
+  if (ids > 1) errors.push_back(ColumnsError("At most one column may be the Id; found " + std::to_string(ids)));
+  if (timestamps > 1) errors.push_back(ColumnsError("At most one column may be the Timestamp; found " + std::to_string(timestamps)));
+  if (WithRole(columns, kRoleFeature).empty()) errors.push_back(ColumnsError("At least one column must be a Feature"));
+  if (!errors.empty()) return Status::Invalid(std::move(errors));
+  return columns;
+}
+
+Result<engine::ml::Preprocess> LoadPreprocess(const storage::BlobStore& store, const std::string& key) {
+  DATAML_ASSIGN_OR_RETURN(std::string text, jobs::ReadBlob(store, key));
+  return engine::ml::Preprocess::FromJson(nlohmann::json::parse(text, nullptr, false));
+}
+
+// Roles and types that an incremental training must keep from the model it continues.
+nlohmann::json ModelInputs(const nlohmann::json& columns) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const nlohmann::json& c : columns) {
+    const std::string role = c.value("attribute_name", "");
+    if (role == kRoleTarget || role == kRoleFeature) out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> TrainService::ParquetKeys(const std::string& tenant_id, int64_t dataset_id) {
+  DATAML_ASSIGN_OR_RETURN(auto files, datasets_.Files(tenant_id, dataset_id));
+  std::vector<std::string> keys;
+  for (const auto& f : files) {
+    if (f.parquet_key && f.valid_records > 0) keys.push_back(*f.parquet_key);
+  }
+  return keys;
+}
+
+Result<nlohmann::json> TrainService::Details(const std::string& tenant_id, int64_t dataset_id) {
+  DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(tenant_id, dataset_id));
+  nlohmann::json schema = nlohmann::json::array();
+  for (const auto& c : dataset.schema) {
+    schema.push_back({{"column_name", c.name}, {"data_type", engine::DataTypeName(c.type)}});
+  }
+  return nlohmann::json{{"dataset_id", dataset_id},
+                        {"dataset_schema", schema},
+                        {"attributes", {kRoleId, kRoleTarget, kRoleFeature, kRoleIgnore, kRoleTimestamp}},
+                        {"problem_types", {"Classification", "Regression"}},
+                        {"algorithms", {"auto", "XGBoost", "RandomForest", "Linear"}},
+                        {"is_valid", dataset.is_valid()}};
+}
+
+Result<Training> TrainService::Create(const std::string& tenant_id, const Principal& caller,
+                                      const CreateTrainingInput& in) {
+  if (in.problem_type == "Forecast") {
+    return Status::Invalid({{{"body", "problem_type"},
+                             "Forecast training is not available yet; use Classification or Regression",
+                             "value_error"}});
+  }
+  if (in.problem_type != "Classification" && in.problem_type != "Regression") {
+    return Status::Invalid({{{"body", "problem_type"}, "Input should be 'Classification' or 'Regression'", "enum"}});
+  }
+  std::optional<engine::ml::Algorithm> algorithm;
+  if (Lower(in.algorithm) != "auto") {
+    algorithm = engine::ml::ParseAlgorithm(in.algorithm);
+    if (!algorithm) {
+      return Status::Invalid({{{"body", "algorithm"},
+                               "Input should be 'auto', 'XGBoost', 'RandomForest' or 'Linear'", "enum"}});
+    }
+  }
+  DATAML_ASSIGN_OR_RETURN(engine::ml::Hyperparameters hp, engine::ml::Hyperparameters::FromJson(in.hyperparameters));
+  DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(tenant_id, in.dataset_id));
+  DATAML_ASSIGN_OR_RETURN(std::vector<std::string> keys, ParquetKeys(tenant_id, in.dataset_id));
+  if (keys.empty()) {
+    return Status::Invalid({{{"body", "dataset_id"}, "The dataset has no validated rows to train on", "value_error"}});
+  }
+  DATAML_ASSIGN_OR_RETURN(nlohmann::json columns, AssignRoles(dataset.schema, in.columns));
+  const nlohmann::json target = WithRole(columns, kRoleTarget).front();
+  const std::string target_type = target["data_type"];
+  if (in.problem_type == "Regression" && target_type != "Integer" && target_type != "Float") {
+    return Status::Invalid({{{"body", "columns"},
+                             "A Regression target must be an Integer or Float column; '" +
+                                 target["column_name"].get<std::string>() + "' is " + target_type,
+                             "value_error"}});
+  }
+  if (in.problem_type == "Classification") {
+    std::vector<std::string> paths;
+    for (const std::string& key : keys) paths.push_back(datasets_.AbsolutePath(key).string());
+    DATAML_ASSIGN_OR_RETURN(int64_t classes,
+                            engine::ml::CountDistinctValues(paths, target["column_name"].get<std::string>()));
+    if (classes < 2 || classes > kMaxClasses) {
+      return Status::Invalid({{{"body", "columns"},
+                               "The Target '" + target["column_name"].get<std::string>() + "' has " +
+                                   std::to_string(classes) + " distinct value(s); Classification needs 2 to " +
+                                   std::to_string(kMaxClasses),
+                               "value_error"}});
+    }
+  }
+
+  Training t;
+  t.tenant_id = tenant_id;
+  t.predictor_name = in.predictor_name;
+  t.domain = in.domain;
+  t.problem_type = in.problem_type;
+  t.dataset_id = in.dataset_id;
+  t.columns = columns;
+  t.hyperparameters = hp.ToJson();
+  t.shap_enabled = in.shap_enabled;
+  t.created_by = caller.username;
+  t.created_at = t.modified_at = NowIso8601Utc();
+  t.algorithm = algorithm ? engine::ml::AlgorithmName(*algorithm) : "auto";
+
+  DATAML_ASSIGN_OR_RETURN(auto latest, repo_.LatestVersion(tenant_id, Lower(in.predictor_name)));
+  std::optional<PreprocessRow> new_preprocess;
+  std::optional<std::string> base_model_key;
+  if (in.is_incremental) {
+    if (!latest) {
+      return Status::NotFound("Predictor '" + in.predictor_name +
+                              "' not found; is_incremental continues an existing predictor");
+    }
+    if (!latest->completed()) {
+      return Status::FailedPrecondition("The latest model of predictor '" + in.predictor_name +
+                                        "' (training " + std::to_string(latest->id) + ") has not completed");
+    }
+    const std::string base_algorithm = latest->summary->value("algorithm", "");
+    if (base_algorithm == "RandomForest") {
+      return Status::Invalid({{{"body", "is_incremental"},
+                               "A RandomForest model cannot be continued: another round would add a second "
+                               "forest on top of the first; train a new predictor instead",
+                               "value_error"}});
+    }
+    if (latest->problem_type != in.problem_type) {
+      return Status::Invalid({{{"body", "problem_type"}, "The predictor is a " + latest->problem_type + " model", "value_error"}});
+    }
+    if (ModelInputs(columns) != ModelInputs(latest->columns)) {
+      return Status::Invalid({{{"body", "columns"},
+                               "Incremental training needs the predictor's Target and Feature columns with the same "
+                               "data types; this dataset or these roles differ",
+                               "value_error"}});
+    }
+    t.version = latest->version + 1;
+    t.base_training_id = latest->id;
+    t.preprocess_id = latest->preprocess_id;
+    t.algorithm = base_algorithm;
+    base_model_key = latest->model_key;
+  } else {
+    if (latest) return Status::AlreadyExists("A predictor named '" + in.predictor_name + "' already exists");
+    new_preprocess = PreprocessRow{0, tenant_id, in.dataset_id, ModelInputs(columns), "", false, t.created_at};
+  }
+
+  DATAML_ASSIGN_OR_RETURN(int64_t id, repo_.InsertTraining(t, new_preprocess));
+  DATAML_ASSIGN_OR_RETURN(Training stored, Get(tenant_id, id));
+  DATAML_ASSIGN_OR_RETURN(auto preprocess, repo_.FindPreprocess(tenant_id, stored.preprocess_id));
+  nlohmann::json features = nlohmann::json::array();
+  for (const nlohmann::json& c : WithRole(columns, kRoleFeature)) {
+    features.push_back({{"column_name", c["column_name"]}, {"data_type", c["data_type"]}});
+  }
+  nlohmann::json payload = {
+      {"problem_type", t.problem_type},
+      {"algorithm", t.algorithm},
+      {"hyperparameters", t.hyperparameters},
+      {"features", features},
+      {"target", {{"column_name", target["column_name"]}, {"data_type", target["data_type"]}}},
+      {"parquet_keys", keys},
+      {"model_key", stored.model_key},
+      {"preprocess_key", preprocess->artifact_key},
+      {"callback", {{"path", kTrainResultPath},
+                    {"fields", {{"train_id", id}, {"preprocess_id", std::to_string(stored.preprocess_id)}}}}}};
+  if (base_model_key) payload["base_model_key"] = *base_model_key;
+  auto job = jobs_.Submit(tenant_id, "train", TrainingSubject(id), payload, caller.username);
+  if (!job.ok()) {
+    (void)repo_.DeleteTraining(tenant_id, id);
+    return job.status();
+  }
+  DATAML_RETURN_NOT_OK(repo_.SetJob(id, job->id));
+  return Get(tenant_id, id);
+}
+
+Result<Training> TrainService::Get(const std::string& tenant_id, int64_t id) {
+  DATAML_ASSIGN_OR_RETURN(auto found, repo_.Find(tenant_id, id));
+  if (!found) return Status::NotFound("Training job not found");
+  return *found;
+}
+
+Result<TrainingList> TrainService::List(const std::string& tenant_id, int64_t skip, int64_t limit) {
+  TrainingList out;
+  DATAML_ASSIGN_OR_RETURN(out.trainings, repo_.List(tenant_id, skip, limit));
+  DATAML_ASSIGN_OR_RETURN(out.total, repo_.Count(tenant_id));
+  return out;
+}
+
+Result<Training> TrainService::Completed(const std::string& tenant_id, int64_t id) {
+  DATAML_ASSIGN_OR_RETURN(Training t, Get(tenant_id, id));
+  if (!t.completed()) {
+    return Status::FailedPrecondition("Training " + std::to_string(id) + " has not completed (status: " +
+                                      TrainingStatus(t) + ")");
+  }
+  return t;
+}
+
+Status TrainService::StopJobs(const std::string& tenant_id, const Training& t,
+                              const std::optional<FeatureImportance>& fi) {
+  std::vector<int64_t> jobs;
+  if (t.job_id && t.active()) jobs.push_back(*t.job_id);
+  if (fi && (fi->job_status == "queued" || fi->job_status == "running")) jobs.push_back(fi->job_id);
+  for (int64_t job_id : jobs) {
+    Status cancelled = jobs_.Cancel(tenant_id, job_id, "terminated: the training was deleted");
+    // A job that finished meanwhile needs no stopping.
+    if (!cancelled.ok() && cancelled.code() != StatusCode::kFailedPrecondition) return cancelled;
+  }
+  return Status::OK();
+}
+
+Status TrainService::Delete(const std::string& tenant_id, int64_t id) {
+  DATAML_ASSIGN_OR_RETURN(Training t, Get(tenant_id, id));
+  DATAML_ASSIGN_OR_RETURN(auto fi, repo_.FindFeatureImportance(tenant_id, id));
+  DATAML_RETURN_NOT_OK(StopJobs(tenant_id, t, fi));
+  DATAML_ASSIGN_OR_RETURN(std::optional<int64_t> unused_preprocess, repo_.DeleteTraining(tenant_id, id));
+  DATAML_RETURN_NOT_OK(store_.RemoveTree(ModelPrefix(tenant_id, id)));
+  if (unused_preprocess) DATAML_RETURN_NOT_OK(store_.RemoveTree(PreprocessPrefix(tenant_id, *unused_preprocess)));
+  return Status::OK();
+}
+
+Result<Training> TrainService::UpdatePreprocess(const std::string& tenant_id, int64_t id, int64_t preprocess_id) {
+  DATAML_ASSIGN_OR_RETURN(Training t, Completed(tenant_id, id));
+  DATAML_ASSIGN_OR_RETURN(auto candidate_row, repo_.FindPreprocess(tenant_id, preprocess_id));
+  if (!candidate_row) return Status::NotFound("Preprocess not found");
+  if (!candidate_row->is_fitted) {
+    return Status::FailedPrecondition("Preprocess " + std::to_string(preprocess_id) +
+                                      " is not fitted yet: its training has not completed");
+  }
+  if (preprocess_id == t.preprocess_id) return t;
+  DATAML_ASSIGN_OR_RETURN(auto current_row, repo_.FindPreprocess(tenant_id, t.preprocess_id));
+  if (!current_row) return Status::Internal("the model's preprocess is missing");
+  DATAML_ASSIGN_OR_RETURN(auto current, LoadPreprocess(store_, current_row->artifact_key));
+  DATAML_ASSIGN_OR_RETURN(auto candidate, LoadPreprocess(store_, candidate_row->artifact_key));
+  Status compatible = current.CheckCompatible(candidate);
+  if (!compatible.ok()) {
+    return Status::Invalid({{{"body", "preprocess_id"},
+                             "Preprocess " + std::to_string(preprocess_id) + " does not fit training " +
+                                 std::to_string(id) + ": " + compatible.message(),
+                             "value_error"}});
+  }
+  DATAML_RETURN_NOT_OK(repo_.SetPreprocess(id, preprocess_id));
+  return Get(tenant_id, id);
+}
+
+Result<nlohmann::json> TrainService::Schema(const std::string& tenant_id, int64_t id) {
+  DATAML_ASSIGN_OR_RETURN(Training t, Get(tenant_id, id));
+  nlohmann::json schema = nlohmann::json::array();
+  for (const nlohmann::json& c : t.columns) {
+    const std::string role = c.value("attribute_name", "");
+    if (role == kRoleId || role == kRoleFeature || role == kRoleTarget) schema.push_back(c);
+  }
+  return nlohmann::json{{"train_id", id}, {"preprocess_id", t.preprocess_id}, {"schema", schema}};
+}
+
+Result<jobs::Job> TrainService::SubmitShap(const Training& t, const std::string& created_by, int64_t sample_rows) {
+  DATAML_ASSIGN_OR_RETURN(auto preprocess, repo_.FindPreprocess(t.tenant_id, t.preprocess_id));
+  if (!preprocess) return Status::Internal("the model's preprocess is missing");
+  DATAML_ASSIGN_OR_RETURN(std::vector<std::string> keys, ParquetKeys(t.tenant_id, t.dataset_id));
+  nlohmann::json payload = {{"model_key", t.model_key},
+                            {"preprocess_key", preprocess->artifact_key},
+                            {"parquet_keys", keys},
+                            {"sample_rows", sample_rows},
+                            {"seed", kShapSeed},
+                            {"callback", {{"path", kShapResultPath}, {"fields", {{"training_id", t.id}}}}}};
+  DATAML_ASSIGN_OR_RETURN(jobs::Job job, jobs_.Submit(t.tenant_id, "shap", TrainingSubject(t.id), payload, created_by));
+  DATAML_RETURN_NOT_OK(repo_.PutFeatureImportance(
+      {t.id, t.tenant_id, job.id, sample_rows, std::nullopt, created_by, NowIso8601Utc(), std::nullopt, std::nullopt}));
+  return job;
+}
+
+Result<jobs::Job> TrainService::GenerateFeatureImportance(const std::string& tenant_id, const Principal& caller,
+                                                          int64_t id, int64_t sample_rows) {
+  DATAML_ASSIGN_OR_RETURN(Training t, Completed(tenant_id, id));
+  DATAML_ASSIGN_OR_RETURN(auto fi, repo_.FindFeatureImportance(tenant_id, id));
+  if (fi && (fi->job_status == "queued" || fi->job_status == "running")) {
+    return Status::FailedPrecondition("A feature importance job is already running for training " + std::to_string(id));
+  }
+  return SubmitShap(t, caller.username, sample_rows);
+}
+
+Result<FeatureImportance> TrainService::GetFeatureImportance(const std::string& tenant_id, int64_t id) {
+  DATAML_RETURN_NOT_OK(Get(tenant_id, id).status());
+  DATAML_ASSIGN_OR_RETURN(auto fi, repo_.FindFeatureImportance(tenant_id, id));
+  if (!fi) {
+    return Status::NotFound("No feature importance for training " + std::to_string(id) +
+                            "; generate it with /api/v1/train/generate-feature-importance");
+  }
+  return *fi;
+}
+
+Status TrainService::DeleteFeatureImportance(const std::string& tenant_id, int64_t id) {
+  DATAML_ASSIGN_OR_RETURN(FeatureImportance fi, GetFeatureImportance(tenant_id, id));
+  if (fi.job_status == "queued" || fi.job_status == "running") {
+    Status cancelled = jobs_.Cancel(tenant_id, fi.job_id, "terminated: the feature importance was deleted");
+    if (!cancelled.ok() && cancelled.code() != StatusCode::kFailedPrecondition) return cancelled;
+  }
+  DATAML_ASSIGN_OR_RETURN(bool deleted, repo_.DeleteFeatureImportance(tenant_id, id));
+  if (!deleted) return Status::NotFound("No feature importance for training " + std::to_string(id));
+  return Status::OK();
+}
+
+Result<jobs::Job> TrainService::JobOfTraining(int64_t job_id, int64_t training_id, const char* kind) {
+  DATAML_ASSIGN_OR_RETURN(jobs::Job job, jobs_.GetForWorker(job_id));
+  if (job.kind != kind || job.subject != TrainingSubject(training_id)) {
+    return Status::NotFound("Job " + std::to_string(job_id) + " is not a " + kind + " job of training " +
+                            std::to_string(training_id));
+  }
+  return job;
+}
+
+// Outcome of a job, applied once: a replay of the same kind of outcome is accepted as done.
+namespace {
+Status Finish(jobs::JobsService& jobs, const jobs::Job& job, const nlohmann::json& result) {
+  const nlohmann::json error = result.value("error", nlohmann::json());
+  const bool failed = !error.is_null();
+  if (failed && (!error.is_string() || error.get_ref<const std::string&>().empty())) {
+    return Status::Invalid({{{"body", "result", "error"}, "Input should be a non-empty string or null", "string_type"}});
+  }
+  if (job.status == jobs::status::kRunning) {
+    return failed ? jobs.Fail(job.id, error.get<std::string>()) : jobs.Complete(job.id, result);
+  }
+  if (job.status == (failed ? jobs::status::kFailed : jobs::status::kCompleted)) return Status::OK();
+  return Status::FailedPrecondition("Job " + std::to_string(job.id) + " is not running (status: " + job.status + ")");
+}
+}  // namespace
+
+Status TrainService::RecordTrainingResult(int64_t job_id, int64_t training_id, const nlohmann::json& result) {
+  DATAML_ASSIGN_OR_RETURN(jobs::Job job, JobOfTraining(job_id, training_id, "train"));
+  DATAML_ASSIGN_OR_RETURN(auto training, repo_.FindInAnyTenant(training_id));
+  if (!training) return Status::NotFound("Training job not found");
+  const bool failed = !result.value("error", nlohmann::json()).is_null();
+  if (!failed && !(result.contains("summary") && result["summary"].is_object())) {
+    return Status::Invalid({{{"body", "result", "summary"}, "Field required", "missing"}});
+  }
+  DATAML_RETURN_NOT_OK(Finish(jobs_, job, result));
+  if (failed) return Status::OK();
+  DATAML_RETURN_NOT_OK(repo_.MarkTrained(training_id));
+  if (training->shap_enabled) {
+    DATAML_ASSIGN_OR_RETURN(auto fi, repo_.FindFeatureImportance(training->tenant_id, training_id));
+    if (!fi) {
+      DATAML_ASSIGN_OR_RETURN(Training completed, Get(training->tenant_id, training_id));
+      DATAML_RETURN_NOT_OK(SubmitShap(completed, completed.created_by, kDefaultShapSampleRows).status());
+    }
+  }
+  return Status::OK();
+}
+
+Status TrainService::RecordShapResult(int64_t job_id, int64_t training_id, const nlohmann::json& result) {
+  DATAML_ASSIGN_OR_RETURN(jobs::Job job, JobOfTraining(job_id, training_id, "shap"));
+  const bool failed = !result.value("error", nlohmann::json()).is_null();
+  if (!failed && !(result.contains("feature_importance") && result["feature_importance"].is_object())) {
+    return Status::Invalid({{{"body", "result", "feature_importance"}, "Field required", "missing"}});
+  }
+  return Finish(jobs_, job, result);
+}
+
+Result<int64_t> TrainService::CountUsingDataset(const std::string& tenant_id, int64_t dataset_id) {
+  return repo_.CountUsingDataset(tenant_id, dataset_id);
+}
+
+}  // namespace dataml::train

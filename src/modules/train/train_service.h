@@ -1,0 +1,94 @@
+// Predictors of a tenant: training jobs (create, incremental, list, delete, update the
+// preprocess), their model summaries and schemas, feature importance (SHAP) jobs, and the worker
+// callbacks that complete them.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/principal.h"
+#include "jobs/jobs_service.h"
+#include "modules/datasets/datasets_service.h"
+#include "modules/train/train_repository.h"
+#include "storage/blob_store.h"
+
+namespace dataml::train {
+
+struct ColumnRoleInput {
+  std::string column_name;
+  std::optional<std::string> data_type;
+  std::string attribute_name;
+};
+
+struct CreateTrainingInput {
+  int64_t dataset_id = 0;
+  std::string predictor_name;
+  std::string domain;
+  std::string problem_type;
+  std::vector<ColumnRoleInput> columns;  // columns not listed are Features
+  bool is_incremental = false;
+  std::string algorithm = "auto";
+  bool shap_enabled = false;
+  nlohmann::json hyperparameters;  // null: defaults
+};
+
+struct TrainingList {
+  std::vector<Training> trainings;
+  int64_t total = 0;
+};
+
+inline constexpr int64_t kDefaultShapSampleRows = 1000;
+inline constexpr int64_t kMaxShapSampleRows = 100000;
+
+class TrainService {
+ public:
+  TrainService(db::Database& db, storage::BlobStore& store, datasets::DatasetsService& datasets,
+               jobs::JobsService& jobs)
+      : repo_(db), store_(store), datasets_(datasets), jobs_(jobs) {}
+
+  // 8.2: the dataset's schema and the roles its columns may take.
+  Result<nlohmann::json> Details(const std::string& tenant_id, int64_t dataset_id);
+  // 8.1: checks everything that can be checked before a job starts, then queues the training.
+  Result<Training> Create(const std::string& tenant_id, const Principal& caller, const CreateTrainingInput& in);
+  Result<Training> Get(const std::string& tenant_id, int64_t id);
+  Result<TrainingList> List(const std::string& tenant_id, int64_t skip, int64_t limit);
+  // 8.5: terminates its jobs first; removes the model, its SHAP results and its preprocess when
+  // no other model uses it.
+  Status Delete(const std::string& tenant_id, int64_t id);
+  // 8.6: swaps the model's preprocess for a compatible one.
+  Result<Training> UpdatePreprocess(const std::string& tenant_id, int64_t id, int64_t preprocess_id);
+  // 10.5 (409 until the training completed).
+  Result<Training> Completed(const std::string& tenant_id, int64_t id);
+  // 8.8: the columns the model reads (Id, Features, Target) with their types.
+  Result<nlohmann::json> Schema(const std::string& tenant_id, int64_t id);
+
+  // 8.10: queues a SHAP job on a completed training.
+  Result<jobs::Job> GenerateFeatureImportance(const std::string& tenant_id, const Principal& caller, int64_t id,
+                                              int64_t sample_rows);
+  Result<FeatureImportance> GetFeatureImportance(const std::string& tenant_id, int64_t id);
+  Status DeleteFeatureImportance(const std::string& tenant_id, int64_t id);
+
+  // Worker callbacks (8.7, 8.11): the caller proved `job_id`'s token; the job must be this
+  // training's. Replays of an accepted outcome are answered as the first time.
+  Status RecordTrainingResult(int64_t job_id, int64_t training_id, const nlohmann::json& result);
+  Status RecordShapResult(int64_t job_id, int64_t training_id, const nlohmann::json& result);
+
+  // For datasets: how many trainings were made from the dataset (it cannot go while any is).
+  Result<int64_t> CountUsingDataset(const std::string& tenant_id, int64_t dataset_id);
+
+ private:
+  Result<jobs::Job> SubmitShap(const Training& t, const std::string& created_by, int64_t sample_rows);
+  Result<std::vector<std::string>> ParquetKeys(const std::string& tenant_id, int64_t dataset_id);
+  Result<jobs::Job> JobOfTraining(int64_t job_id, int64_t training_id, const char* kind);
+  Status StopJobs(const std::string& tenant_id, const Training& t, const std::optional<FeatureImportance>& fi);
+
+  TrainRepository repo_;
+  storage::BlobStore& store_;
+  datasets::DatasetsService& datasets_;
+  jobs::JobsService& jobs_;
+};
+
+}  // namespace dataml::train

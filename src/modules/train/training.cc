@@ -1,0 +1,75 @@
+#include "modules/train/training.h"
+
+namespace dataml::train {
+
+std::string TrainingSubject(int64_t training_id) { return "training:" + std::to_string(training_id); }
+
+std::string ModelPrefix(const std::string& tenant_id, int64_t training_id) {
+  return "tenants/" + tenant_id + "/models/" + std::to_string(training_id);
+}
+
+std::string ModelKey(const std::string& tenant_id, int64_t training_id) {
+  return ModelPrefix(tenant_id, training_id) + "/model.json";
+}
+
+std::string PreprocessPrefix(const std::string& tenant_id, int64_t preprocess_id) {
+  return "tenants/" + tenant_id + "/preprocesses/" + std::to_string(preprocess_id);
+}
+
+std::string PreprocessKey(const std::string& tenant_id, int64_t preprocess_id) {
+  return PreprocessPrefix(tenant_id, preprocess_id) + "/preprocess.json";
+}
+
+std::string TrainStatus(const Training& t) {
+  if (!t.job_status || *t.job_status == "queued") return "submitted";
+  if (*t.job_status == "cancelled") return "terminated";
+  return *t.job_status;  // running, completed, failed
+}
+
+std::string TrainingStatus(const Training& t) {
+  std::string s = TrainStatus(t);
+  if (s == "completed") return "Completed";
+  if (s == "failed") return "Failed";
+  if (s == "terminated") return "Terminated";
+  return s;  // submitted, running
+}
+
+std::string ModelStatus(const Training& t) {
+  if (t.completed()) return "completed";
+  if (t.active()) return "pending";
+  return TrainStatus(t);  // failed, terminated
+}
+
+nlohmann::json ToListJson(const Training& t) {
+  nlohmann::json metrics = t.summary ? t.summary->value("metrics", nlohmann::json()) : nlohmann::json();
+  nlohmann::json accuracy = metrics.is_object() ? metrics.value("accuracy", nlohmann::json()) : nlohmann::json();
+  nlohmann::json chosen = t.summary ? t.summary->value("algorithm", nlohmann::json(t.algorithm))
+                                    : nlohmann::json(t.algorithm);
+  return {{"tenant_id", t.tenant_id},
+          {"predictor_name", t.predictor_name},
+          {"preprocess_id", t.preprocess_id},
+          {"problem_type", t.problem_type},
+          {"domain", t.domain},
+          {"created_by", t.created_by},
+          {"id", t.id},
+          {"dataset_id", t.dataset_id},
+          {"dataset_name", t.dataset_name ? nlohmann::json(*t.dataset_name) : nlohmann::json()},
+          {"data_source", "csv"},
+          {"created_at", t.created_at},
+          {"modified_at", t.modified_at},
+          {"algorithm", chosen},
+          {"requested_algorithm", t.algorithm},
+          {"accuracy", accuracy},
+          {"metrics", metrics},
+          {"ml_model_status", ModelStatus(t)},
+          {"train_status", TrainStatus(t)},
+          {"training_status", TrainingStatus(t)},
+          {"version", t.version},
+          {"is_incremental", t.base_training_id.has_value()},
+          {"base_training_id", t.base_training_id ? nlohmann::json(*t.base_training_id) : nlohmann::json()},
+          {"shap_enabled", t.shap_enabled},
+          {"ray_job_id", t.job_id ? nlohmann::json(std::to_string(*t.job_id)) : nlohmann::json()},
+          {"error", t.job_error && !t.active() ? nlohmann::json(*t.job_error) : nlohmann::json()}};
+}
+
+}  // namespace dataml::train

@@ -1,0 +1,87 @@
+// Trainings (one model version of a predictor each), the preprocesses they use, and their
+// feature importance, as stored in the metadata database.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace dataml::train {
+
+// The roles a column may take in a training (8.2's "attributes").
+inline constexpr const char* kRoleId = "Id";
+inline constexpr const char* kRoleTarget = "Target";
+inline constexpr const char* kRoleFeature = "Feature";
+inline constexpr const char* kRoleIgnore = "Ignore";
+inline constexpr const char* kRoleTimestamp = "Timestamp";
+
+struct Training {
+  int64_t id = 0;
+  std::string tenant_id;
+  std::string predictor_name;
+  int64_t version = 1;
+  std::optional<int64_t> base_training_id;  // incremental: the model this one continues
+  std::string domain;
+  std::string problem_type;  // "Classification" | "Regression"
+  int64_t dataset_id = 0;
+  std::optional<std::string> dataset_name;  // joined; absent once the dataset is gone
+  std::string algorithm;                    // as requested: "auto" or one algorithm
+  nlohmann::json columns;                   // [{column_name, data_type, attribute_name}], every column
+  nlohmann::json hyperparameters;
+  bool shap_enabled = false;
+  int64_t preprocess_id = 0;
+  std::optional<int64_t> job_id;
+  std::string model_key;
+  std::optional<nlohmann::json> summary;  // the job's, once it completed
+  std::string created_by;
+  std::string created_at;
+  std::string modified_at;
+  // Of the job (joined): queued | running | completed | failed | cancelled.
+  std::optional<std::string> job_status;
+  std::optional<std::string> job_error;
+
+  bool completed() const { return job_status == "completed" && summary.has_value(); }
+  bool active() const { return !job_status || *job_status == "queued" || *job_status == "running"; }
+};
+
+struct PreprocessRow {
+  int64_t id = 0;
+  std::string tenant_id;
+  int64_t dataset_id = 0;
+  nlohmann::json input_schema;  // [{column_name, data_type, attribute_name}] of Target and Features
+  std::string artifact_key;
+  bool is_fitted = false;
+  std::string created_at;
+};
+
+struct FeatureImportance {
+  int64_t training_id = 0;
+  std::string tenant_id;
+  int64_t job_id = 0;
+  int64_t sample_rows = 0;
+  std::optional<nlohmann::json> result;  // the job's
+  std::string created_by;
+  std::string created_at;
+  std::optional<std::string> job_status;
+  std::optional<std::string> job_error;
+};
+
+// The subject of every job that works on a training (train and shap jobs).
+std::string TrainingSubject(int64_t training_id);
+std::string ModelKey(const std::string& tenant_id, int64_t training_id);
+std::string ModelPrefix(const std::string& tenant_id, int64_t training_id);
+std::string PreprocessKey(const std::string& tenant_id, int64_t preprocess_id);
+std::string PreprocessPrefix(const std::string& tenant_id, int64_t preprocess_id);
+
+// The three status fields of the API document: train_status (job, lower case),
+// training_status (capitalised when final) and ml_model_status (whether a model exists).
+std::string TrainStatus(const Training& t);
+std::string TrainingStatus(const Training& t);
+std::string ModelStatus(const Training& t);
+
+// A row of 8.3 / 8.4.
+nlohmann::json ToListJson(const Training& t);
+
+}  // namespace dataml::train
