@@ -66,6 +66,12 @@ void RegisterJobsRoutes(http::Router& router, JobsService& jobs, TenantOfRequest
   router.Add("POST", "/api/v1/jobs/{job_id}/result", RouteAccess::Public(),
              [&jobs](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(Job job, RunningJob(jobs, req));
+               // A job whose module takes its outcome (a training's model, say) must report
+               // there, or the module would never learn of it.
+               if (auto callback = job.payload.find("callback"); callback != job.payload.end()) {
+                 return Status::FailedPrecondition("Job " + std::to_string(job.id) + " reports to " +
+                                                   callback->value("path", std::string("its module")));
+               }
                DATAML_RETURN_NOT_OK(RecordOutcome(jobs, job.id, req));
                DATAML_ASSIGN_OR_RETURN(Job finished, jobs.GetForWorker(job.id));
                return http::Response::Json(200, {{"id", finished.id}, {"status", finished.status}});

@@ -90,4 +90,6 @@ class DatamlServer:
         return self.proc.returncode
 
     def sanitizer_reports(self):
-        return [line for line in self.stderr_lines if SANITIZER_PATTERN.search(line)]
+        """Each sanitizer report with the stack trace that follows it."""
+        lines = self.stderr_lines
+        return ["".join(lines[i:i + 40]) for i, line in enumerate(lines) if SANITIZER_PATTERN.search(line)]

@@ -292,6 +292,11 @@ def test_terminate_stops_a_running_training(api, scientist):
         assert time.time() < deadline
         time.sleep(0.1)
     assert scientist.get("/api/v1/train/model-summary", params={"train_id": t["id"]}).status_code == 409
+    # Its token cannot finish it through the generic job callback, bypassing the training's.
+    with api.client() as worker:
+        r = worker.post(f"/api/v1/jobs/{job_id}/result", json={"result": {"x": 1}},
+                        headers={"X-Job-Token": job_token(int(job_id))})
+        assert r.status_code == 409 and "/api/v1/train/result" in r.json()["detail"]
 
     params = {"ray_job_id": job_id, "usage": "training"}
     other = api.create_tenant()

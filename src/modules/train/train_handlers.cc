@@ -100,7 +100,8 @@ http::Response FeatureImportanceResponse(const FeatureImportance& fi) {
   nlohmann::json timings;
   if (fi.result && fi.job_status == "completed") {
     std::vector<std::pair<std::string, double>> ranked;
-    for (const auto& [column, value] : fi.result->value("feature_importance", nlohmann::json::object()).items()) {
+    const nlohmann::json values = fi.result->value("feature_importance", nlohmann::json::object());
+    for (const auto& [column, value] : values.items()) {
       ranked.emplace_back(column, value.is_number() ? value.get<double>() : 0.0);
     }
     std::stable_sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
