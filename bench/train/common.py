@@ -93,6 +93,25 @@ def tree_cpu_seconds(pid):
     return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
+def has_children(pid):
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children", encoding="ascii") as f:
+                if f.read().strip():
+                    return True
+    except OSError:
+        return False
+    return False
+
+
+def wait_reaped(pid, timeout=5.0):
+    """Waits until `pid` has no child process left (its finished worker reaped), so that the
+    worker's CPU time shows in the server's cutime/cstime."""
+    deadline = time.monotonic() + timeout
+    while has_children(pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def cpu_model():
     with open("/proc/cpuinfo", encoding="utf-8") as f:
         for line in f:
@@ -253,7 +272,8 @@ class Server:
     def train(self, dataset_id, name, algorithm, columns, hyperparameters, poll=0.05,
               timeout=1800):
         """Submits a training and polls /train/list until it ends. Returns (summary, wall seconds
-        from the POST to the first poll that saw Completed, CPU seconds of server + worker)."""
+        from the POST to the first poll that saw Completed, CPU seconds of server + worker, and
+        the span those CPU seconds were counted over: until the worker was reaped)."""
         cpu0 = tree_cpu_seconds(self.pid)
         t0 = time.monotonic()
         created = self.submit_training(dataset_id, name, algorithm, columns, hyperparameters)
@@ -267,12 +287,14 @@ class Server:
                 raise Failure(f"training {train_id} did not finish within {timeout} s")
             time.sleep(poll)
         wall = time.monotonic() - t0
+        wait_reaped(self.pid)
         cpu = tree_cpu_seconds(self.pid) - cpu0
+        span = time.monotonic() - t0
         if row["training_status"] != "Completed":
             raise Failure(f"training {train_id} ({algorithm}) {row['training_status']}: {row.get('error')}")
         summary = self.get("/api/v1/train/model-summary", {"train_id": train_id})
         summary["_row"] = row
-        return summary, wall, cpu
+        return summary, wall, cpu, span
 
     def model_path(self, train_id):
         return os.path.join(self.data_dir, "tenants", self.tenant_id, "models", str(train_id),

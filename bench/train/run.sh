@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Training benchmark: end-to-end training from validated Parquet, dataml's train job (worker-side
+# timings from /train/model-summary) against XGBoost's Python package 1.7.4 (the libxgboost
+# dataml links) and the latest release, on the same Parquet files with the same XGBoost
+# parameters, in the same run, one after the other; then the quality comparison (quality.py).
+# Prints seconds, ratios ours/peer and the holdout metrics side by side. See README.md here.
+#
+# Usage: bench/train/run.sh [--datasets numeric,churn] [--algorithms XGBoost,RandomForest,Linear]
+#                           [--repeat N] [--peers LABELS] [--no-quality] [--only-quality] [--keep]
+#   --datasets        which generated datasets (default both)
+#   --algorithms      which algorithms (default all three)
+#   --repeat N        runs per side and case; the fastest total is reported (default 1)
+#   --peers LABELS    comma-separated: "xgboost 1.7.4", "xgboost latest" (default both)
+#   --no-quality      skip quality.py;  --only-quality: run quality.py only
+#   --keep            keep the work dir (server data dir, logs) and print its path
+# Generated CSVs are cached in bench/out/ (delete them to regenerate); the peers' venvs are
+# bench/out/.venv-xgb174 and bench/out/.venv-xgblatest (peer_venvs.sh).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+BIN="$ROOT/build/dataml"
+VENV="$ROOT/.venv"
+REQS="$ROOT/bench/requirements.txt"
+
+ARGS=()
+QARGS=()
+QUALITY=1
+SPEED=1
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --datasets|--algorithms|--repeat) ARGS+=("$1" "$2"); shift 2 ;;
+    --peers) ARGS+=("$1" "$2"); QARGS+=("$1" "$2"); shift 2 ;;
+    --keep) ARGS+=("$1"); QARGS+=("$1"); shift ;;
+    --no-quality) QUALITY=0; shift ;;
+    --only-quality) SPEED=0; shift ;;
+    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+# ---- prerequisites (installs what is missing; builds nothing) ----------------------------------
+if [[ ! -x "$BIN" ]]; then
+  echo "error: $BIN not found. Build the server first (release), e.g.:" >&2
+  echo "  make build" >&2
+  exit 1
+fi
+if [[ ! -x "$VENV/bin/python" ]]; then
+  echo "== creating venv $VENV"
+  python3 -m venv "$VENV"
+fi
+# Pinned; a no-op (no network) when everything is already installed.
+"$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQS"
+"$HERE/peer_venvs.sh"
+
+# Every XGBoost process of the run waits the same way (dataml's workers get this by default).
+export OMP_WAIT_POLICY=PASSIVE
+
+cd "$HERE"
+rc=0
+if [[ $SPEED -eq 1 ]]; then
+  "$VENV/bin/python" "$HERE/bench.py" --bin "$BIN" ${ARGS[@]+"${ARGS[@]}"} || rc=$?
+fi
+if [[ $QUALITY -eq 1 ]]; then
+  "$VENV/bin/python" "$HERE/quality.py" --bin "$BIN" ${QARGS[@]+"${QARGS[@]}"} || rc=$?
+fi
+exit $rc
