@@ -22,6 +22,8 @@ test: setup
 bench: build
 	@bench/auth_get/run.sh
 	@bench/ingest/run.sh
+	@bench/train/run.sh
+	@bench/shap/run.sh
 
 format:
 	@find src -name '*.h' -o -name '*.cc' | xargs clang-format -i

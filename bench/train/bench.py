@@ -15,7 +15,8 @@ dataset and algorithm, one after the other (never two at once):
            xgboost_parameters: a timed run on its own seeded stratified split (sklearn), then a
            run on dataml's own split (reproduced bit for bit), so the holdout metrics can be
            compared on the very same rows too.
-With --repeat N each side runs N times and the fastest total is reported (all are in the JSON).
+With --repeat N (default 5) the tools take turns N times (dataml, peer 1, peer 2, ..., again), and
+the fastest total of each is reported (all are in the JSON).
 """
 
 import argparse
@@ -79,7 +80,10 @@ def run_ours(server, ds, name, algorithm, i):
             "xgboost_version": summary.get("xgboost_version")}
 
 
-def run_peer(py, ds, ours, algorithm, work, feature_names):
+def run_peer(py, ds, ours, algorithm, work, feature_names, same_rows):
+    runs = [{"split": "own", "seed": common.HYPERPARAMETERS["seed"], "timed": True}]
+    if same_rows:  # after the timed run, in the same process
+        runs.append({"split": "dataml", "seed": common.HYPERPARAMETERS["seed"]})
     spec = {"parquet_files": ds["info"]["parquet_files"],
             "schema": ds["info"]["dataset_schema"],
             "features": [c for c in ds["schema_order"] if c not in ds["not_features"]],
@@ -88,14 +92,13 @@ def run_peer(py, ds, ours, algorithm, work, feature_names):
             "test_size": 0.2, "seed": common.HYPERPARAMETERS["seed"],
             "feature_names": feature_names,
             "model_out": os.path.join(work, "peer_model.json"),
-            "runs": [{"split": "own", "seed": common.HYPERPARAMETERS["seed"], "timed": True},
-                     {"split": "dataml", "seed": common.HYPERPARAMETERS["seed"]}]}
+            "runs": runs}
     r0, busy0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), common.busy_seconds(), time.monotonic()
     out = common.run_peer(py, os.path.join(HERE, "peer_train.py"), spec, work)
     r1, busy1, span = resource.getrusage(resource.RUSAGE_CHILDREN), common.busy_seconds(), time.monotonic() - t0
     child = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
     own = next(r for r in out["runs"] if r["timed"])
-    same = next(r for r in out["runs"] if r["split"] == "dataml")
+    same = next((r for r in out["runs"] if r["split"] == "dataml"), None)
     return {"version": out["xgboost"], "own": own, "same_rows": same,
             "timings": own["timings"], "cpu_seconds": own["cpu_seconds"],
             "other_load": max(0.0, (busy1 - busy0 - child) / span)}
@@ -116,28 +119,30 @@ def print_case(title, ours, peers):
     print(f"== {title}")
     print(f"   xgboost_parameters: {json.dumps(ours['xgboost_parameters'], sort_keys=True)}, "
           f"rounds {ours['num_boost_round']}")
-    head = (f"   {'':<26}{'total s':>8}{'read':>7}{'prep':>7}{'train':>7}{'eval':>7}{'CPU s':>7}"
-            f"{'ours/peer':>10}{'train o/p':>10}  {'accuracy':>9}{'log loss':>9}{'AUC':>8}  holdout rows")
+    W = 38
+    head = (f"   {'':<{W}}{'total s':>8}{'read':>7}{'prep':>7}{'train':>7}{'eval':>7}{'CPU s':>7}"
+            f"{'ours/peer':>10}{'train o/p':>10}{'CPU o/p':>9}  {'accuracy':>9}{'log loss':>9}{'AUC':>8}  holdout rows")
     print(head)
     print("   " + "-" * (len(head) - 3))
 
-    def row(label, tm, cpu, ratio, tratio, m, rows_note):
-        print(f"   {label:<26}{tm['total_seconds']:>8.2f}{tm['read_seconds']:>7.2f}"
+    def row(label, tm, cpu, ratio, tratio, cratio, m, rows_note):
+        print(f"   {label:<{W}}{tm['total_seconds']:>8.2f}{tm['read_seconds']:>7.2f}"
               f"{tm['preprocess_seconds']:>7.2f}{tm['train_seconds']:>7.2f}{tm['evaluate_seconds']:>7.2f}"
-              f"{cpu:>7.1f}{ratio:>10}{tratio:>10}  {fmt(m['accuracy']):>9}{fmt(m['log_loss']):>9}"
+              f"{cpu:>7.2f}{ratio:>10}{tratio:>10}{cratio:>9}  {fmt(m['accuracy']):>9}{fmt(m['log_loss']):>9}"
               f"{fmt(m['roc_auc']):>8}  {rows_note}")
 
-    row("dataml (worker)", t, ours["cpu_seconds"], "", "", ours["metrics"],
+    row("dataml (worker)", t, ours["cpu_seconds"], "", "", "", ours["metrics"],
         f"dataml split, {ours['rows']['test']:,}")
     for label, p in peers.items():
         if isinstance(p, str):
-            print(f"   {label:<26}FAILED: {p}")
+            print(f"   {label:<{W}}FAILED: {p}")
             continue
         pt = p["timings"]
         ratio = t["total_seconds"] / pt["total_seconds"]
         tratio = t["train_seconds"] / pt["train_seconds"]
+        cratio = ours["cpu_seconds"] / p["cpu_seconds"]
         row(f"{label} ({p['version']})", pt, p["cpu_seconds"], f"{ratio:.2f}x", f"{tratio:.2f}x",
-            p["own"]["metrics"], f"own split (sklearn), {p['own']['rows']['test']:,}")
+            f"{cratio:.2f}x", p["own"]["metrics"], f"own split (sklearn), {p['own']['rows']['test']:,}")
     for label, p in peers.items():
         if isinstance(p, str):
             continue
@@ -145,7 +150,7 @@ def print_case(title, ours, peers):
         m = ours["metrics"]
         d = {k: (s[k] - m[k]) if s[k] is not None and m[k] is not None else None
              for k in ("accuracy", "log_loss", "roc_auc")}
-        print(f"   {label + ' same rows':<26}{'':>50}  {fmt(s['accuracy']):>9}{fmt(s['log_loss']):>9}"
+        print(f"   {label + ' same rows':<{W}}{'':>59}  {fmt(s['accuracy']):>9}{fmt(s['log_loss']):>9}"
               f"{fmt(s['roc_auc']):>8}  dataml split, {p['same_rows']['rows']['test']:,}; "
               f"peer-dataml: acc {d['accuracy']:+.4f}, logloss {d['log_loss']:+.5f}, "
               f"AUC {d['roc_auc']:+.5f}; features {p['same_rows']['features']}")
@@ -162,10 +167,10 @@ def print_case(title, ours, peers):
 
 
 def markdown(results):
-    lines = ["| dataset | algorithm | dataml total s | dataml train s | dataml wall s | peer | peer total s | "
-             "peer train s | total ours/peer | train ours/peer | accuracy dataml / peer own / peer same rows | "
+    lines = ["| dataset | algorithm | dataml total s | dataml train s | dataml wall s | peer (xgboost) | peer total s | "
+             "peer train s | total ours/peer | train ours/peer | CPU ours/peer | accuracy dataml / peer own / peer same rows | "
              "log loss dataml / peer own / peer same rows | AUC dataml / peer own / peer same rows |",
-             "|---|---|---:|---:|---:|---|---:|---:|---:|---:|---|---|---|"]
+             "|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---|---|"]
     for r in results:
         o = r["dataml"]
         for label, p in r["peers"].items():
@@ -174,10 +179,11 @@ def markdown(results):
             m, po, ps = o["metrics"], p["own"]["metrics"], p["same_rows"]["metrics"]
             lines.append(
                 f"| {r['dataset']} | {r['algorithm']} | {o['timings']['total_seconds']:.2f} | "
-                f"{o['timings']['train_seconds']:.2f} | {o['wall_seconds']:.2f} | {p['version']} | "
+                f"{o['timings']['train_seconds']:.2f} | {o['wall_seconds']:.2f} | {label} | "
                 f"{p['timings']['total_seconds']:.2f} | {p['timings']['train_seconds']:.2f} | "
                 f"{o['timings']['total_seconds'] / p['timings']['total_seconds']:.2f}x | "
                 f"{o['timings']['train_seconds'] / p['timings']['train_seconds']:.2f}x | "
+                f"{o['cpu_seconds'] / p['cpu_seconds']:.2f}x | "
                 + " | ".join(f"{fmt(m[k])} / {fmt(po[k])} / {fmt(ps[k])}"
                              for k in ("accuracy", "log_loss", "roc_auc")) + " |")
     return "\n".join(lines)
@@ -188,7 +194,7 @@ def main():
     ap.add_argument("--bin", required=True)
     ap.add_argument("--datasets", default="numeric,churn")
     ap.add_argument("--algorithms", default=",".join(ALGORITHMS))
-    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--peers", default="")
     ap.add_argument("--keep", action="store_true")
     a = ap.parse_args()
@@ -223,28 +229,34 @@ def main():
 
         for name, d in data.items():
             for algorithm in algorithms:
-                print(f"== {name} / {algorithm}: dataml", end="", flush=True)
-                ours_runs = []
+                print(f"== {name} / {algorithm}, {a.repeat} rounds of: dataml, "
+                      + ", ".join(l for l, _ in peers), flush=True)
+                # Interleaved (dataml, peer, peer, ..., then again), so that a slow change in the
+                # machine's background load hits every tool alike; the fastest run of each counts.
+                ours_runs, peer_runs, peer_results = [], {l: [] for l, _ in peers}, {}
+                feature_names = None
                 for i in range(a.repeat):
                     ours_runs.append(run_ours(server, d, name, algorithm, i))
-                    print(f" {ours_runs[-1]['timings']['total_seconds']:.2f} s", end="", flush=True)
+                    line = f"   {i + 1}/{a.repeat}: dataml {ours_runs[-1]['timings']['total_seconds']:.2f} s"
+                    if feature_names is None:
+                        s = ours_runs[0]["summary"]
+                        feature_names = server.preprocess_json(s["preprocess_id"])["feature_names"]
+                    for label, py in peers:
+                        if label in peer_results:  # failed before
+                            continue
+                        try:
+                            peer_runs[label].append(run_peer(py, d, ours_runs[0], algorithm, work,
+                                                             feature_names, same_rows=(i == 0)))
+                            line += f", {label} {peer_runs[label][-1]['timings']['total_seconds']:.2f} s"
+                        except Failure as e:
+                            peer_results[label] = str(e)
+                            failed = True
+                            line += f", {label} FAILED"
+                    print(line, flush=True)
                 ours = fastest(ours_runs)
-                s = ours["summary"]
-                feature_names = server.preprocess_json(s["preprocess_id"])["feature_names"]
-                peer_results = {}
-                for label, py in peers:
-                    print(f"; {label}", end="", flush=True)
-                    runs = []
-                    try:
-                        for _ in range(a.repeat):
-                            runs.append(run_peer(py, d, ours, algorithm, work, feature_names))
-                            print(f" {runs[-1]['timings']['total_seconds']:.2f} s", end="", flush=True)
-                        peer_results[label] = fastest(runs)
-                    except Failure as e:
-                        peer_results[label] = str(e)
-                        failed = True
-                        print(" FAILED", end="")
-                print()
+                for label, runs in peer_runs.items():
+                    if label not in peer_results:
+                        peer_results[label] = dict(fastest(runs), same_rows=runs[0]["same_rows"])
                 for r in ours_runs:
                     r.pop("summary", None)
                 ours.pop("summary", None)

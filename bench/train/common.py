@@ -23,6 +23,9 @@ OUT = os.path.join(ROOT, "bench", "out")
 PEER_VENVS = {
     "xgboost 1.7.4": os.path.join(OUT, ".venv-xgb174"),
     "xgboost latest": os.path.join(OUT, ".venv-xgblatest"),
+    # The 1.7.4 package on the libxgboost build/dataml links (Debian's): same library, so the
+    # difference to dataml is dataml's own work around it.
+    "xgboost 1.7.4 on dataml's lib": os.path.join(OUT, ".venv-xgb174-dataml-lib"),
 }
 
 HYPERPARAMETERS = {"num_boost_round": 100, "max_depth": 6, "learning_rate": 0.3, "seed": 42}
@@ -52,14 +55,18 @@ def available_peers(only=None):
 
 
 def peer_version(py):
-    r = subprocess.run([py, "-c", "import sys, xgboost, sklearn, numpy, pandas; "
+    r = subprocess.run([py, "-c", "import os, sys, xgboost, sklearn, numpy, pandas; "
+                        "info = xgboost.build_info(); "
                         "print(xgboost.__version__, sklearn.__version__, numpy.__version__, "
-                        "pandas.__version__, sys.version.split()[0])"],
+                        "pandas.__version__, sys.version.split()[0], "
+                        "os.path.realpath(info['libxgboost']), info.get('DEBUG'), "
+                        "'.'.join(map(str, info.get('GCC_VERSION', []))) or '?')"],
                        capture_output=True, text=True, env=peer_env())
     if r.returncode != 0:
         raise Failure(f"{py}: cannot import xgboost: {r.stderr[-500:]}")
-    xgb, skl, np_, pd_, pyv = r.stdout.split()
-    return {"xgboost": xgb, "sklearn": skl, "numpy": np_, "pandas": pd_, "python": pyv}
+    xgb, skl, np_, pd_, pyv, lib, debug, gcc = r.stdout.split()
+    return {"xgboost": xgb, "sklearn": skl, "numpy": np_, "pandas": pd_, "python": pyv,
+            "libxgboost": lib, "lib_debug_build": debug == "True", "lib_gcc": gcc}
 
 
 def run_peer(py, script, spec, work, timeout=1800):

@@ -228,11 +228,10 @@ def main():
         # dataml's split of the labelled rows, worked out before any timer starts.
         from common import dataml_stratified_split
         y_all, _ = encode_target(read(dict(spec, features=[])), spec, types)
-        y = y_all[~np.isnan(y_all)].astype(int)
-        _, test_pos = dataml_stratified_split(y.tolist(), spec["test_size"], spec["seed"])
+        y = y_all[~np.isnan(y_all)].astype(int).tolist()
         for run in spec["runs"]:
             if run["split"] == "dataml":
-                run["test_positions"] = test_pos
+                run["test_positions"] = dataml_stratified_split(y, spec["test_size"], run["seed"])[1]
     results = []
     for run in spec["runs"]:
         r = run_once(spec, types, run)

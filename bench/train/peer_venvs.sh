@@ -4,6 +4,8 @@
 #   bench/out/.venv-xgb174      requirements-xgb174.txt     default python3
 #   bench/out/.venv-xgblatest   requirements-xgblatest.txt  Python >= 3.12 (python3.12/3.13 on
 #                                                           PATH, or a pyenv-installed one)
+#   bench/out/.venv-xgb174-dataml-lib  as .venv-xgb174, but its libxgboost.so is a symlink to
+#                               the one build/dataml links (Debian's libxgboost 1.7.4)
 # Each file is the whole pinned set, installed with --no-deps. A venv whose stamp matches its
 # requirements file is left alone (no pip, no network). A missing Python >= 3.12 skips the
 # "latest" venv with a warning; the benchmarks then run the 1.7.4 peer only.
@@ -46,6 +48,25 @@ make_venv() {  # make_venv NAME PYTHON REQUIREMENTS
 }
 
 make_venv xgb174 "$(command -v python3)" "$HERE/requirements-xgb174.txt"
+
+# A third peer isolates dataml's own overhead from how its libxgboost was built: the same Python
+# package 1.7.4 running on the very libxgboost that build/dataml links (Debian's), put in place
+# of the wheel's own library by a symlink (same version, same C API).
+DEBLIB=""
+if [[ -x "$HERE/../../build/dataml" ]]; then
+  DEBLIB="$(ldd "$HERE/../../build/dataml" 2>/dev/null | awk '/libxgboost/ {print $3; exit}')"
+fi
+[[ -n "$DEBLIB" ]] || DEBLIB="/usr/lib/x86_64-linux-gnu/libxgboost.so.0"
+if [[ -f "$DEBLIB" ]]; then
+  make_venv xgb174-dataml-lib "$(command -v python3)" "$HERE/requirements-xgb174.txt"
+  LIBDIR="$("$OUT/.venv-xgb174-dataml-lib/bin/python" -c 'import os, sysconfig; print(os.path.join(sysconfig.get_paths()["purelib"], "xgboost", "lib"))')"
+  if [[ "$(readlink -f "$LIBDIR/libxgboost.so")" != "$(readlink -f "$DEBLIB")" ]]; then
+    ln -sf "$DEBLIB" "$LIBDIR/libxgboost.so"
+  fi
+else
+  echo "warning: the libxgboost dataml links was not found; skipping the 'xgboost 1.7.4 on dataml's lib' peer" >&2
+  rm -rf "$OUT/.venv-xgb174-dataml-lib"
+fi
 if PY312="$(find_python312)"; then
   make_venv xgblatest "$PY312" "$HERE/requirements-xgblatest.txt"
 else

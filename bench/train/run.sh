@@ -9,7 +9,7 @@
 #                           [--repeat N] [--peers LABELS] [--no-quality] [--only-quality] [--keep]
 #   --datasets        which generated datasets (default both)
 #   --algorithms      which algorithms (default all three)
-#   --repeat N        runs per side and case; the fastest total is reported (default 1)
+#   --repeat N        rounds of (dataml, each peer) per case; the fastest of each counts (default 5)
 #   --peers LABELS    comma-separated: "xgboost 1.7.4", "xgboost latest" (default both)
 #   --no-quality      skip quality.py;  --only-quality: run quality.py only
 #   --keep            keep the work dir (server data dir, logs) and print its path

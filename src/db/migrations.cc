@@ -166,7 +166,8 @@ const std::vector<Migration>& AllMigrations() {
                 is_fitted INTEGER NOT NULL DEFAULT 0,
                 created_at TEXT NOT NULL))",
            // One model version of a predictor: an incremental training adds a version that
-           // continues base_training_id. Status lives on the job (job_id).
+           // continues base_training_id. Its status is that of its newest "train" job (subject
+           // "training:<id>"), found by subject so that no second write can be missed.
            R"(CREATE TABLE trainings (
                 id {{ID}},
                 tenant_id TEXT NOT NULL REFERENCES tenants (id),
@@ -182,7 +183,6 @@ const std::vector<Migration>& AllMigrations() {
                 hyperparameters TEXT NOT NULL,
                 shap_enabled INTEGER NOT NULL,
                 preprocess_id BIGINT NOT NULL,
-                job_id BIGINT,
                 model_key TEXT NOT NULL,
                 created_by TEXT NOT NULL,
                 created_at TEXT NOT NULL,
@@ -190,10 +190,11 @@ const std::vector<Migration>& AllMigrations() {
                 UNIQUE (tenant_id, predictor_key, version)))",
            "CREATE INDEX ix_trainings_dataset ON trainings (tenant_id, dataset_id)",
            "CREATE INDEX ix_trainings_preprocess ON trainings (preprocess_id)",
+           "CREATE INDEX ix_trainings_base ON trainings (base_training_id)",
+           // Feature importance asked for (the values are its newest "shap" job's result).
            R"(CREATE TABLE feature_importances (
                 training_id BIGINT PRIMARY KEY,
                 tenant_id TEXT NOT NULL REFERENCES tenants (id),
-                job_id BIGINT NOT NULL,
                 sample_rows BIGINT NOT NULL,
                 created_by TEXT NOT NULL,
                 created_at TEXT NOT NULL))",

@@ -118,13 +118,15 @@ void Dispatcher::ReapExited() {
 
 void Dispatcher::StopCancelled() {
   if (running_.empty()) return;
-  auto ended = jobs_.repository().NotRunning({running_.begin(), running_.end()});
+  // Only cancelled ones: a worker whose job completed is about to exit on its own, and killing
+  // it could cut its last log lines.
+  auto ended = jobs_.repository().Cancelled({running_.begin(), running_.end()});
   if (!ended.ok()) {
     spdlog::error("cannot check running jobs: {}", ended.status().message());
     return;
   }
   for (int64_t job_id : *ended) {
-    spdlog::info("job {} is no longer running: stopping its worker", job_id);
+    spdlog::info("job {} was cancelled: stopping its worker", job_id);
     backend_->Terminate(job_id);
   }
 }

@@ -101,6 +101,19 @@ Result<int64_t> JobsRepository::CountActive(const std::string& tenant_id,
   });
 }
 
+Result<std::vector<int64_t>> JobsRepository::ActiveIds(const std::string& tenant_id,
+                                                     const std::string& subject) {
+  return db_.Query<std::vector<int64_t>>([&](soci::session& sql) -> Result<std::vector<int64_t>> {
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT id FROM jobs WHERE tenant_id = :t AND subject = :s AND status IN "
+                        "('queued', 'running') ORDER BY id",
+         soci::use(tenant_id), soci::use(subject));
+    std::vector<int64_t> out;
+    for (const soci::row& row : rows) out.push_back(db::GetInt(row, "id"));
+    return out;
+  });
+}
+
 Result<std::vector<int64_t>> JobsRepository::Queued(const std::string& backend, int64_t limit) {
   return db_.Query<std::vector<int64_t>>([&](soci::session& sql) -> Result<std::vector<int64_t>> {
     long long l = limit;
@@ -175,7 +188,7 @@ Result<bool> JobsRepository::Cancel(const std::string& tenant_id, int64_t id,
   });
 }
 
-Result<std::vector<int64_t>> JobsRepository::NotRunning(const std::vector<int64_t>& ids) {
+Result<std::vector<int64_t>> JobsRepository::Cancelled(const std::vector<int64_t>& ids) {
   std::vector<int64_t> out;
   if (ids.empty()) return out;
   return db_.Query<std::vector<int64_t>>([&](soci::session& sql) -> Result<std::vector<int64_t>> {
@@ -184,7 +197,7 @@ Result<std::vector<int64_t>> JobsRepository::NotRunning(const std::vector<int64_
       std::string status;
       soci::indicator ind = soci::i_null;
       sql << "SELECT status FROM jobs WHERE id = :id", soci::use(key), soci::into(status, ind);
-      if (ind != soci::i_ok || status != "running") out.push_back(id);
+      if (ind == soci::i_ok && status == "cancelled") out.push_back(id);
     }
     return out;
   });

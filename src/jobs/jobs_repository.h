@@ -39,6 +39,8 @@ class JobsRepository {
   Result<std::optional<Job>> Latest(const std::string& tenant_id, const std::string& kind,
                                     const std::string& subject);
   Result<int64_t> CountActive(const std::string& tenant_id, const std::string& subject);
+  // Queued or running jobs on `subject`.
+  Result<std::vector<int64_t>> ActiveIds(const std::string& tenant_id, const std::string& subject);
 
   // Ids of queued jobs of `backend`, oldest first.
   Result<std::vector<int64_t>> Queued(const std::string& backend, int64_t limit);
@@ -53,8 +55,8 @@ class JobsRepository {
   // Cancels a queued or running job of the tenant; false when it was in neither state.
   Result<bool> Cancel(const std::string& tenant_id, int64_t id, const std::string& error,
                       const std::string& finished_at);
-  // Of `ids`, those that are no longer running (cancelled, or finished by someone else).
-  Result<std::vector<int64_t>> NotRunning(const std::vector<int64_t>& ids);
+  // Of `ids`, those that were cancelled.
+  Result<std::vector<int64_t>> Cancelled(const std::vector<int64_t>& ids);
   // Fails running jobs of `backend` whose lease expired before `now`; returns how many.
   Result<int64_t> FailExpired(const std::string& backend, int64_t now, const std::string& error,
                               const std::string& finished_at);

@@ -67,6 +67,16 @@ Status JobsService::Cancel(const std::string& tenant_id, int64_t job_id, const s
   return Status::OK();
 }
 
+Status JobsService::CancelActive(const std::string& tenant_id, const std::string& subject,
+                                 const std::string& reason) {
+  DATAML_ASSIGN_OR_RETURN(std::vector<int64_t> ids, repo_.ActiveIds(tenant_id, subject));
+  for (int64_t id : ids) {
+    Status cancelled = Cancel(tenant_id, id, reason);
+    if (!cancelled.ok() && cancelled.code() != StatusCode::kFailedPrecondition) return cancelled;
+  }
+  return Status::OK();
+}
+
 Result<Job> JobsService::GetForWorker(int64_t job_id) {
   DATAML_ASSIGN_OR_RETURN(auto job, repo_.FindInAnyTenant(job_id));
   if (!job) return Status::NotFound("Job not found");

@@ -38,6 +38,9 @@ class JobsService {
   // finished one.
   Status Cancel(const std::string& tenant_id, int64_t job_id, const std::string& reason);
 
+  // Cancels every queued or running job on `subject` (those that finish meanwhile are left be).
+  Status CancelActive(const std::string& tenant_id, const std::string& subject, const std::string& reason);
+
   // For the worker callbacks, whose caller proved the job token: NotFound only when no job has
   // this id.
   Result<Job> GetForWorker(int64_t job_id);

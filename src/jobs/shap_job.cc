@@ -18,6 +18,8 @@
 namespace dataml::jobs {
 namespace {
 
+constexpr size_t kShapBlockRows = 4096;
+
 // `count` distinct row indices out of `rows`, ascending, the same for the same seed on every
 // platform (mt19937_64 is specified; the bounded draw is ours, not a library distribution).
 std::vector<int64_t> SampleRows(int64_t rows, int64_t count, uint64_t seed) {
@@ -83,12 +85,23 @@ Result<nlohmann::json> RunShapJob(const nlohmann::json& payload, const WorkerCon
   DATAML_ASSIGN_OR_RETURN(auto sample, TakeRows(table, SampleRows(table->num_rows(), sample_rows, seed)));
   DATAML_ASSIGN_OR_RETURN(engine::ml::FeatureMatrix x, preprocess.Transform(*sample));
 
+  // In blocks of rows: the contributions of a whole sample (rows x classes x features) could
+  // take gigabytes; a block's are summed and dropped.
   const auto shap_started = std::chrono::steady_clock::now();
-  DATAML_ASSIGN_OR_RETURN(std::vector<float> contributions, engine::ml::ShapContributions(model, x));
+  const size_t groups = static_cast<size_t>(model.num_groups());
+  std::vector<double> per_feature(x.cols, 0.0);
+  std::vector<size_t> block;
+  for (size_t first = 0; first < x.rows; first += kShapBlockRows) {
+    block.clear();
+    for (size_t r = first; r < std::min(x.rows, first + kShapBlockRows); ++r) block.push_back(r);
+    DATAML_ASSIGN_OR_RETURN(std::vector<float> contributions,
+                            engine::ml::ShapContributions(model, x.Take(block)));
+    std::vector<double> block_means = engine::ml::MeanAbsContributions(contributions, block.size(), groups, x.cols);
+    for (size_t f = 0; f < x.cols; ++f) per_feature[f] += block_means[f] * static_cast<double>(block.size());
+  }
+  for (double& v : per_feature) v /= static_cast<double>(std::max<size_t>(1, x.rows));
   const double shap_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - shap_started).count();
-  std::vector<double> per_feature = engine::ml::MeanAbsContributions(
-      contributions, x.rows, static_cast<size_t>(model.num_groups()), x.cols);
 
   // One-hot and derived features summed back to the column they came from.
   std::map<std::string, double> per_column;

@@ -140,6 +140,10 @@ Result<ClassificationMetrics> ComputeClassificationMetrics(const std::vector<int
   m.accuracy = static_cast<double>(correct) / static_cast<double>(rows);
 
   m.per_class.resize(k);
+  // Macro averages over the classes that occur in y_true or in the predictions, as
+  // scikit-learn's default does: a class absent from both (a rare one the split kept out of the
+  // holdout) says nothing about the model and must not pull every average down.
+  size_t present = 0;
   for (size_t c = 0; c < k; ++c) {
     int64_t predicted_as_c = 0;
     int64_t actually_c = 0;
@@ -155,9 +159,16 @@ Result<ClassificationMetrics> ComputeClassificationMetrics(const std::vector<int
     // sklearn's form 2tp / (2tp + fp + fn): 0 rather than undefined when precision is.
     cm.f1 = SafeDiv(2.0 * tp, static_cast<double>(predicted_as_c + actually_c));
     cm.support = actually_c;
-    m.precision += cm.precision / static_cast<double>(k);
-    m.recall += cm.recall / static_cast<double>(k);
-    m.f1 += cm.f1 / static_cast<double>(k);
+    if (predicted_as_c + actually_c == 0) continue;
+    ++present;
+    m.precision += cm.precision;
+    m.recall += cm.recall;
+    m.f1 += cm.f1;
+  }
+  if (present > 0) {
+    m.precision /= static_cast<double>(present);
+    m.recall /= static_cast<double>(present);
+    m.f1 /= static_cast<double>(present);
   }
 
   m.roc_auc = RocAuc(y_true, probabilities, num_classes);

@@ -22,7 +22,7 @@ struct ClassMetrics {
 
 struct ClassificationMetrics {
   double accuracy = 0.0;
-  double precision = 0.0;         // macro average over all num_classes classes
+  double precision = 0.0;         // macro average over the classes in y_true or predicted (sklearn)
   double recall = 0.0;            // macro
   double f1 = 0.0;                // macro
   std::optional<double> roc_auc;  // absent when some class never occurs in y_true

@@ -146,6 +146,16 @@ TEST(MetricsTest, MulticlassWithAClassAbsentFromTruthHasNoRocAuc) {
   EXPECT_EQ(m.confusion_matrix[1][2], 1);
 }
 
+TEST(MetricsTest, MacroAveragesSkipClassesNeitherTrueNorPredicted) {
+  // Class 2 never occurs: sklearn's precision_score(average="macro") averages classes 0 and 1.
+  auto m = ComputeClassificationMetrics({0, 1, 1}, {0.9f, 0.1f, 0.0f, 0.2f, 0.8f, 0.0f, 0.6f, 0.4f, 0.0f}, 3);
+  ASSERT_TRUE(m.ok());
+  EXPECT_NEAR(m->precision, (0.5 + 1.0) / 2, kTol);
+  EXPECT_NEAR(m->recall, (1.0 + 0.5) / 2, kTol);
+  EXPECT_NEAR(m->f1, (2.0 / 3 + 2.0 / 3) / 2, kTol);
+  EXPECT_EQ(m->per_class[2].support, 0);
+}
+
 TEST(MetricsTest, LogLossClipsCertainMistakesAndRenormalizesRows) {
   // A certain wrong answer costs -log(1e-15) rather than infinity.
   const ClassificationMetrics certain = MustClassify({1}, {1.0f, 0.0f}, 2);

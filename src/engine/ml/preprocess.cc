@@ -166,6 +166,39 @@ Result<std::vector<std::optional<std::string>>> TextsOf(const arrow::ChunkedArra
   return out;
 }
 
+// Integer and Float labels in numeric order ("2" before "10"), keyed by their exact value: the
+// texts are what TextsOf wrote (decimal, or the shortest round-trip form of a double).
+void SortNumerically(std::vector<std::string>& labels, DataType type) {
+  if (type != DataType::kInteger && type != DataType::kFloat) return;
+  struct Keyed {
+    bool parsed;
+    int64_t integer;
+    double real;
+    std::string text;
+  };
+  std::vector<Keyed> keyed;
+  for (std::string& label : labels) {
+    Keyed k{false, 0, 0.0, std::move(label)};
+    const char* end = k.text.data() + k.text.size();
+    if (type == DataType::kInteger) {
+      auto r = std::from_chars(k.text.data(), end, k.integer);
+      k.parsed = r.ec == std::errc() && r.ptr == end;
+    } else {
+      auto r = std::from_chars(k.text.data(), end, k.real);
+      k.parsed = r.ec == std::errc() && r.ptr == end && !std::isnan(k.real);
+    }
+    keyed.push_back(std::move(k));
+  }
+  // Unparsable texts (none are expected) go last, in text order: a total order either way.
+  std::sort(keyed.begin(), keyed.end(), [type](const Keyed& a, const Keyed& b) {
+    if (a.parsed != b.parsed) return a.parsed;
+    if (!a.parsed) return a.text < b.text;
+    return type == DataType::kInteger ? a.integer < b.integer : a.real < b.real;
+  });
+  labels.clear();
+  for (Keyed& k : keyed) labels.push_back(std::move(k.text));
+}
+
 double Median(std::vector<double> values) {
   if (values.empty()) return 0.0;
   size_t mid = values.size() / 2;
@@ -258,11 +291,7 @@ Result<Preprocess> Preprocess::Fit(const arrow::Table& table, const std::vector<
     }
     std::sort(classes.begin(), classes.end());
     classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
-    if (target.type == DataType::kInteger || target.type == DataType::kFloat) {
-      std::sort(classes.begin(), classes.end(), [](const std::string& a, const std::string& b) {
-        return std::stod(a) < std::stod(b);
-      });
-    }
+    SortNumerically(classes, target.type);
     if (classes.size() < 2) {
       return Status::InvalidArgument("the target column '" + target.name +
                                      "' needs at least two classes, found " +

@@ -150,6 +150,23 @@ TEST(PreprocessTest, KeepsTheMostFrequentCategoriesAndPoolsTheRest) {
   EXPECT_EQ(x->values.back(), 1.0f) << "an unseen value goes to __other__ when there is one";
 }
 
+TEST(PreprocessTest, NumericClassesAreOrderedByValue) {
+  auto ints = Table({{"X", Doubles({1, 2, 3, 4})}, {"Y", [] {
+                       arrow::Int64Builder b;
+                       EXPECT_TRUE(b.AppendValues({10, 2, -3, 9007199254740993LL}).ok());
+                       return b.Finish().ValueOrDie();
+                     }()}});
+  auto p = Preprocess::Fit(*ints, {{"X", DataType::kFloat}}, {"Y", DataType::kInteger}, ProblemType::kClassification,
+                           {0, 1, 2, 3});
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(p->classes(), (std::vector<std::string>{"-3", "2", "10", "9007199254740993"}));
+  // Subnormal and huge doubles are values like any other (std::stod threw on 1e-310).
+  auto reals = Table({{"X", Doubles({1, 2, 3})}, {"Y", Doubles({1e-310, -0.5, 1e300})}});
+  p = Preprocess::Fit(*reals, {{"X", DataType::kFloat}}, {"Y", DataType::kFloat}, ProblemType::kClassification, {0, 1, 2});
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(p->classes(), (std::vector<std::string>{"-0.5", "1e-310", "1e+300"}));
+}
+
 TEST(PreprocessTest, RefusesTargetsThatCannotBeLearnt) {
   auto single = Table({{"Charges", Doubles({1, 2})}, {"Churn", Strings({"Yes", "Yes"})}});
   EXPECT_EQ(Preprocess::Fit(*single, {{"Charges", DataType::kFloat}}, kTarget, ProblemType::kClassification, {0, 1})

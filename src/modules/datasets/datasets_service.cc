@@ -176,17 +176,20 @@ Result<engine::RowPage> DatasetsService::View(const std::string& tenant_id, int6
   return engine::ReadParquetRows(paths, skip, limit);
 }
 
+Status DatasetsService::CheckNotUsedByModels(const std::string& tenant_id, int64_t dataset_id) {
+  if (!used_by_models_) return Status::OK();
+  DATAML_ASSIGN_OR_RETURN(int64_t models, used_by_models_(tenant_id, dataset_id));
+  if (models == 0) return Status::OK();
+  // Their SHAP jobs and incremental versions read these rows; a model's data stays as it was.
+  return Status::FailedPrecondition("The dataset is used by " + std::to_string(models) +
+                                    " trained model(s); delete them first");
+}
+
 Status DatasetsService::Delete(const std::string& tenant_id, int64_t id) {
   DATAML_RETURN_NOT_OK(Get(tenant_id, id).status());
   DATAML_ASSIGN_OR_RETURN(bool busy, jobs_.HasActive(tenant_id, DatasetSubject(id)));
   if (busy) return Status::FailedPrecondition("A job is running on this dataset; try again when it ends");
-  if (used_by_models_) {
-    DATAML_ASSIGN_OR_RETURN(int64_t models, used_by_models_(tenant_id, id));
-    if (models > 0) {
-      return Status::FailedPrecondition("The dataset is used by " + std::to_string(models) +
-                                        " trained model(s); delete them first");
-    }
-  }
+  DATAML_RETURN_NOT_OK(CheckNotUsedByModels(tenant_id, id));
   DATAML_RETURN_NOT_OK(db_.RunInTransaction([&](soci::session& sql) {
     repo_.DeleteDataset(sql, id);
     return Status::OK();
@@ -209,6 +212,7 @@ Status DatasetsService::DeleteFile(const std::string& tenant_id, int64_t file_id
   DATAML_ASSIGN_OR_RETURN(DatasetFile file, GetFile(tenant_id, file_id));
   DATAML_ASSIGN_OR_RETURN(bool busy, jobs_.HasActive(tenant_id, DatasetSubject(file.dataset_id)));
   if (busy) return Status::FailedPrecondition("A job is running on this file's dataset; try again when it ends");
+  DATAML_RETURN_NOT_OK(CheckNotUsedByModels(tenant_id, file.dataset_id));
   DATAML_RETURN_NOT_OK(db_.RunInTransaction([&](soci::session& sql) {
     repo_.DeleteFile(sql, file.id);
     repo_.RefreshDataset(sql, file.dataset_id);

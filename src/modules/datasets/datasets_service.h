@@ -52,7 +52,7 @@ class DatasetsService {
   using UsedByModels = std::function<Result<int64_t>(const std::string& tenant_id, int64_t dataset_id)>;
   void SetUsedByModels(UsedByModels check) { used_by_models_ = std::move(check); }
 
-  // 409 while a job works on the dataset or a model was trained on it.
+  // 409 while a job works on the dataset or a model was trained on it (for files too).
   Status Delete(const std::string& tenant_id, int64_t id);
 
   Result<std::vector<DatasetFile>> Files(const std::string& tenant_id, int64_t dataset_id);
@@ -74,6 +74,7 @@ class DatasetsService {
   // Checks the parameters before the body is read, so a refused upload is never read; returns
   // the template when one is named.
   Result<std::optional<templates::Template>> CheckUpload(const std::string& tenant_id, const UploadInput& input);
+  Status CheckNotUsedByModels(const std::string& tenant_id, int64_t dataset_id);
   Result<UploadResult> Store(const std::string& tenant_id, const Principal& caller, Dataset dataset,
                              bool new_dataset, UploadStaging& staging);
 

@@ -63,8 +63,9 @@ Result<int64_t> TrainIdParam(const http::Request& req) { return http::QueryId(re
 
 nlohmann::json ModelSummaryJson(const Training& t) {
   const nlohmann::json& s = *t.summary;
+  // The callback admitted only a summary whose metrics are an object.
   const nlohmann::json metrics = s.value("metrics", nlohmann::json::object());
-  nlohmann::json summary = {{"model", s.value("model", "")}, {"algorithm", s.value("algorithm", "")}};
+  nlohmann::json summary = {{"model", SummaryString(s, "model")}, {"algorithm", SummaryString(s, "algorithm")}};
   for (const char* key : {"accuracy", "precision", "recall", "f1_score", "roc_auc", "log_loss", "rmse", "mae", "r2", "mape"}) {
     if (metrics.contains(key)) summary[key] = metrics[key];
   }
@@ -116,7 +117,7 @@ http::Response FeatureImportanceResponse(const FeatureImportance& fi) {
       {"error", fi.job_error && (status == "failed" || status == "terminated") ? nlohmann::ordered_json(*fi.job_error)
                                                                                : nlohmann::ordered_json()},
       {"sample_rows", fi.sample_rows},
-      {"shap_job_id", std::to_string(fi.job_id)},
+      {"shap_job_id", fi.job_id ? nlohmann::ordered_json(std::to_string(*fi.job_id)) : nlohmann::ordered_json()},
       {"timings", nlohmann::ordered_json::parse(timings.dump())},
       {"created_at", fi.created_at}};
   return http::Response::Text(200, "application/json",
@@ -263,10 +264,11 @@ void RegisterTrainRoutes(http::Router& router, TrainService& train, jobs::JobsSe
                auto& [job_id, body] = callback;
                FieldErrors errors;
                http::JsonFields f(body, {"body"}, errors);
-               auto train_id = f.Int("train_id", true);
+               // Optional, as in the document: the job knows its training.
+               auto train_id = f.Int("train_id", false);
                DATAML_RETURN_NOT_OK(errors.ToStatus());
-               DATAML_RETURN_NOT_OK(train.RecordTrainingResult(job_id, *train_id, body["result"]));
-               return http::Response::Json(200, {{"status", "success"}, {"train_id", *train_id}});
+               DATAML_ASSIGN_OR_RETURN(int64_t recorded, train.RecordTrainingResult(job_id, train_id, body["result"]));
+               return http::Response::Json(200, {{"status", "success"}, {"train_id", recorded}});
              });
 
   router.Add("POST", "/api/v1/train/shap-result", RouteAccess::Public(),

@@ -9,10 +9,12 @@ namespace {
 constexpr const char* kTrainingSelect =
     "SELECT t.id, t.tenant_id, t.predictor_name, t.version, t.base_training_id, t.domain, "
     "t.problem_type, t.dataset_id, d.dataset_name, t.algorithm, t.columns, t.hyperparameters, "
-    "t.shap_enabled, t.preprocess_id, t.job_id, t.model_key, t.created_by, "
+    "t.shap_enabled, t.preprocess_id, j.id AS job_id, t.model_key, t.created_by, "
     "t.created_at, t.modified_at, j.status AS job_status, j.error AS job_error, j.result AS "
     "job_result FROM trainings t "
-    "LEFT JOIN datasets d ON d.id = t.dataset_id LEFT JOIN jobs j ON j.id = t.job_id ";
+    "LEFT JOIN datasets d ON d.id = t.dataset_id LEFT JOIN jobs j ON j.id = (SELECT MAX(x.id) FROM "
+    "jobs x WHERE x.tenant_id = t.tenant_id AND x.kind = 'train' AND x.subject = 'training:' || "
+    "CAST(t.id AS TEXT)) ";
 
 Training TrainingFromRow(const soci::row& row) {
   Training t;
@@ -86,14 +88,6 @@ Result<int64_t> TrainRepository::InsertTraining(Training t, std::optional<Prepro
     std::string model_key = ModelKey(t.tenant_id, id);
     sql << "UPDATE trainings SET model_key = :k WHERE id = :id", soci::use(model_key), soci::use(id);
     return static_cast<int64_t>(id);
-  });
-}
-
-Status TrainRepository::SetJob(int64_t training_id, int64_t job_id) {
-  return db_.Run([&](soci::session& sql) {
-    long long id = training_id, job = job_id;
-    sql << "UPDATE trainings SET job_id = :j WHERE id = :id", soci::use(job), soci::use(id);
-    return Status::OK();
   });
 }
 
@@ -190,6 +184,15 @@ Result<std::optional<Training>> TrainRepository::LatestVersion(const std::string
   });
 }
 
+Result<int64_t> TrainRepository::CountContinuations(const std::string& tenant_id, int64_t training_id) {
+  return db_.Query<int64_t>([&](soci::session& sql) -> Result<int64_t> {
+    long long n = 0, id = training_id;
+    sql << "SELECT COUNT(*) FROM trainings WHERE tenant_id = :t AND base_training_id = :b",
+        soci::use(tenant_id), soci::use(id), soci::into(n);
+    return static_cast<int64_t>(n);
+  });
+}
+
 Result<int64_t> TrainRepository::CountUsingDataset(const std::string& tenant_id, int64_t dataset_id) {
   return db_.Query<int64_t>([&](soci::session& sql) -> Result<int64_t> {
     long long n = 0, d = dataset_id;
@@ -223,11 +226,11 @@ Result<std::optional<PreprocessRow>> TrainRepository::FindPreprocess(const std::
 
 Status TrainRepository::PutFeatureImportance(const FeatureImportance& fi) {
   return db_.RunInTransaction([&](soci::session& sql) {
-    long long id = fi.training_id, job = fi.job_id, rows = fi.sample_rows;
+    long long id = fi.training_id, rows = fi.sample_rows;
     sql << "DELETE FROM feature_importances WHERE training_id = :id", soci::use(id);
-    sql << "INSERT INTO feature_importances (training_id, tenant_id, job_id, sample_rows, "
-           "created_by, created_at) VALUES (:id, :t, :j, :r, :by, :c)",
-        soci::use(id), soci::use(fi.tenant_id), soci::use(job), soci::use(rows),
+    sql << "INSERT INTO feature_importances (training_id, tenant_id, sample_rows, "
+           "created_by, created_at) VALUES (:id, :t, :r, :by, :c)",
+        soci::use(id), soci::use(fi.tenant_id), soci::use(rows),
         soci::use(fi.created_by), soci::use(fi.created_at);
     return Status::OK();
   });
@@ -239,16 +242,18 @@ Result<std::optional<FeatureImportance>> TrainRepository::FindFeatureImportance(
       [&](soci::session& sql) -> Result<std::optional<FeatureImportance>> {
         long long id = training_id;
         soci::rowset<soci::row> rows =
-            (sql.prepare << "SELECT f.training_id, f.tenant_id, f.job_id, f.sample_rows, j.result, "
+            (sql.prepare << "SELECT f.training_id, f.tenant_id, j.id AS job_id, f.sample_rows, j.result, "
                             "f.created_by, f.created_at, j.status AS job_status, j.error AS job_error "
-                            "FROM feature_importances f LEFT JOIN jobs j ON j.id = f.job_id "
+                            "FROM feature_importances f LEFT JOIN jobs j ON j.id = (SELECT MAX(x.id) FROM "
+                            "jobs x WHERE x.tenant_id = f.tenant_id AND x.kind = 'shap' AND x.subject = "
+                            "'training:' || CAST(f.training_id AS TEXT)) "
                             "WHERE f.training_id = :id AND f.tenant_id = :t",
              soci::use(id), soci::use(tenant_id));
         for (const soci::row& row : rows) {
           FeatureImportance fi;
           fi.training_id = db::GetInt(row, "training_id");
           fi.tenant_id = db::GetString(row, "tenant_id");
-          fi.job_id = db::GetInt(row, "job_id");
+          fi.job_id = db::GetOptionalInt(row, "job_id");
           fi.sample_rows = db::GetInt(row, "sample_rows");
           if (auto r = db::GetOptionalString(row, "result")) fi.result = nlohmann::json::parse(*r);
           fi.created_by = db::GetString(row, "created_by");

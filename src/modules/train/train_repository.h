@@ -20,7 +20,6 @@ class TrainRepository {
   // Inserts the preprocess (when `new_preprocess`) and the training in one transaction, with
   // their storage keys derived from their ids; returns the training id.
   Result<int64_t> InsertTraining(Training t, std::optional<PreprocessRow> new_preprocess);
-  Status SetJob(int64_t training_id, int64_t job_id);
   // After the training's job completed: touches it and marks its preprocess fitted (idempotent).
   Status MarkTrained(int64_t training_id);
   Status SetPreprocess(int64_t training_id, int64_t preprocess_id);
@@ -35,6 +34,8 @@ class TrainRepository {
   Result<int64_t> Count(const std::string& tenant_id);
   // The newest version of a predictor (name compared case-insensitively).
   Result<std::optional<Training>> LatestVersion(const std::string& tenant_id, const std::string& predictor_key);
+  // Trainings that continue this one (incremental versions built on its model).
+  Result<int64_t> CountContinuations(const std::string& tenant_id, int64_t training_id);
   Result<int64_t> CountUsingDataset(const std::string& tenant_id, int64_t dataset_id);
 
   Result<std::optional<PreprocessRow>> FindPreprocess(const std::string& tenant_id, int64_t id);

@@ -1,8 +1,13 @@
 #include "modules/train/train_service.h"
 
 #include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <limits>
 #include <map>
 #include <set>
+
+#include <spdlog/spdlog.h>
 
 #include "core/clock.h"
 #include "engine/ml/preprocess.h"
@@ -104,7 +109,49 @@ nlohmann::json ModelInputs(const nlohmann::json& columns) {
   return out;
 }
 
+// Only a summary of this shape is stored (the model summary reads it back).
+Status CheckSummary(const nlohmann::json& result) {
+  auto invalid = [](const char* field, const char* msg) {
+    return Status::Invalid({{{"body", "result", "summary", field}, msg, "value_error"}});
+  };
+  if (!result.contains("summary") || !result["summary"].is_object()) {
+    return Status::Invalid({{{"body", "result", "summary"}, "Field required", "missing"}});
+  }
+  const nlohmann::json& s = result["summary"];
+  if (!s.contains("algorithm") || !s["algorithm"].is_string() ||
+      !engine::ml::ParseAlgorithm(s["algorithm"].get<std::string>())) {
+    return invalid("algorithm", "Must name a known algorithm");
+  }
+  if (!s.contains("model") || !s["model"].is_string()) return invalid("model", "Must be a string");
+  if (!s.contains("metrics") || !s["metrics"].is_object()) return invalid("metrics", "Must be an object");
+  for (const char* list : {"classes", "candidates"}) {
+    if (s.contains(list) && !s[list].is_array()) return invalid(list, "Must be a list");
+  }
+  for (const char* object : {"rows", "timings", "hyperparameters", "xgboost_parameters"}) {
+    if (s.contains(object) && !s[object].is_object()) return invalid(object, "Must be an object");
+  }
+  return Status::OK();
+}
+
 }  // namespace
+
+std::string SummaryString(const nlohmann::json& summary, const char* key) {
+  auto it = summary.find(key);
+  return it != summary.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+Status TrainService::ArtifactsExist(const Training& t) {
+  DATAML_ASSIGN_OR_RETURN(auto preprocess, repo_.FindPreprocess(t.tenant_id, t.preprocess_id));
+  if (!preprocess) return Status::Internal("the training's preprocess is missing");
+  for (const std::string& key : {t.model_key, preprocess->artifact_key}) {
+    DATAML_ASSIGN_OR_RETURN(auto path, store_.PathFor(key));
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      return Status::Invalid({{{"body", "result"}, "The job reports success but wrote no " + key, "value_error"}});
+    }
+  }
+  return Status::OK();
+}
 
 Result<std::vector<std::string>> TrainService::ParquetKeys(const std::string& tenant_id, int64_t dataset_id) {
   DATAML_ASSIGN_OR_RETURN(auto files, datasets_.Files(tenant_id, dataset_id));
@@ -165,8 +212,13 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
   if (in.problem_type == "Classification") {
     std::vector<std::string> paths;
     for (const std::string& key : keys) paths.push_back(datasets_.AbsolutePath(key).string());
-    DATAML_ASSIGN_OR_RETURN(int64_t classes,
-                            engine::ml::CountDistinctValues(paths, target["column_name"].get<std::string>()));
+    auto counted = engine::ml::CountDistinctValues(paths, target["column_name"].get<std::string>());
+    if (!counted.ok()) {
+      // The detail names server paths: logged, not shown.
+      spdlog::error("cannot count the classes of dataset {}: {}", in.dataset_id, counted.status().message());
+      return Status::Internal("Cannot read the dataset's validated data");
+    }
+    const int64_t classes = *counted;
     if (classes < 2 || classes > kMaxClasses) {
       return Status::Invalid({{{"body", "columns"},
                                "The Target '" + target["column_name"].get<std::string>() + "' has " +
@@ -201,11 +253,18 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
       return Status::FailedPrecondition("The latest model of predictor '" + in.predictor_name +
                                         "' (training " + std::to_string(latest->id) + ") has not completed");
     }
-    const std::string base_algorithm = latest->summary->value("algorithm", "");
+    const std::string base_algorithm = SummaryString(*latest->summary, "algorithm");
     if (base_algorithm == "RandomForest") {
       return Status::Invalid({{{"body", "is_incremental"},
                                "A RandomForest model cannot be continued: another round would add a second "
                                "forest on top of the first; train a new predictor instead",
+                               "value_error"}});
+    }
+    if (algorithm && engine::ml::AlgorithmName(*algorithm) != base_algorithm) {
+      return Status::Invalid({{{"body", "algorithm"},
+                               "Predictor '" + in.predictor_name + "' is a " + base_algorithm +
+                                   " model; an incremental training continues it as such (omit algorithm or give " +
+                                   base_algorithm + ")",
                                "value_error"}});
     }
     if (latest->problem_type != in.problem_type) {
@@ -227,7 +286,12 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
     new_preprocess = PreprocessRow{0, tenant_id, in.dataset_id, ModelInputs(columns), "", false, t.created_at};
   }
 
-  DATAML_ASSIGN_OR_RETURN(int64_t id, repo_.InsertTraining(t, new_preprocess));
+  auto inserted = repo_.InsertTraining(t, new_preprocess);
+  if (!inserted.ok() && inserted.status().code() == StatusCode::kAlreadyExists) {
+    // Another request created this name (or version) first.
+    return Status::AlreadyExists("A predictor named '" + in.predictor_name + "' already exists");
+  }
+  DATAML_ASSIGN_OR_RETURN(int64_t id, std::move(inserted));
   DATAML_ASSIGN_OR_RETURN(Training stored, Get(tenant_id, id));
   DATAML_ASSIGN_OR_RETURN(auto preprocess, repo_.FindPreprocess(tenant_id, stored.preprocess_id));
   nlohmann::json features = nlohmann::json::array();
@@ -251,7 +315,6 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
     (void)repo_.DeleteTraining(tenant_id, id);
     return job.status();
   }
-  DATAML_RETURN_NOT_OK(repo_.SetJob(id, job->id));
   return Get(tenant_id, id);
 }
 
@@ -277,23 +340,22 @@ Result<Training> TrainService::Completed(const std::string& tenant_id, int64_t i
   return t;
 }
 
-Status TrainService::StopJobs(const std::string& tenant_id, const Training& t,
-                              const std::optional<FeatureImportance>& fi) {
-  std::vector<int64_t> jobs;
-  if (t.job_id && t.active()) jobs.push_back(*t.job_id);
-  if (fi && (fi->job_status == "queued" || fi->job_status == "running")) jobs.push_back(fi->job_id);
-  for (int64_t job_id : jobs) {
-    Status cancelled = jobs_.Cancel(tenant_id, job_id, "terminated: the training was deleted");
-    // A job that finished meanwhile needs no stopping.
-    if (!cancelled.ok() && cancelled.code() != StatusCode::kFailedPrecondition) return cancelled;
-  }
-  return Status::OK();
-}
-
 Status TrainService::Delete(const std::string& tenant_id, int64_t id) {
   DATAML_ASSIGN_OR_RETURN(Training t, Get(tenant_id, id));
-  DATAML_ASSIGN_OR_RETURN(auto fi, repo_.FindFeatureImportance(tenant_id, id));
-  DATAML_RETURN_NOT_OK(StopJobs(tenant_id, t, fi));
+  // A newer version still being trained reads this model; finished ones carry their own copy.
+  DATAML_ASSIGN_OR_RETURN(int64_t continuations, repo_.CountContinuations(tenant_id, id));
+  if (continuations > 0) {
+    DATAML_ASSIGN_OR_RETURN(TrainingList all, List(tenant_id, 0, std::numeric_limits<int32_t>::max()));
+    for (const Training& other : all.trainings) {
+      if (other.base_training_id == id && other.active()) {
+        return Status::FailedPrecondition("Training " + std::to_string(other.id) +
+                                          " continues this model and has not finished; try again when it ends");
+      }
+    }
+  }
+  // Every train and shap job of the training (found by subject, so one whose row has not yet
+  // learnt of it is stopped too).
+  DATAML_RETURN_NOT_OK(jobs_.CancelActive(tenant_id, TrainingSubject(id), "terminated: the training was deleted"));
   DATAML_ASSIGN_OR_RETURN(std::optional<int64_t> unused_preprocess, repo_.DeleteTraining(tenant_id, id));
   DATAML_RETURN_NOT_OK(store_.RemoveTree(ModelPrefix(tenant_id, id)));
   if (unused_preprocess) DATAML_RETURN_NOT_OK(store_.RemoveTree(PreprocessPrefix(tenant_id, *unused_preprocess)));
@@ -344,9 +406,11 @@ Result<jobs::Job> TrainService::SubmitShap(const Training& t, const std::string&
                             {"sample_rows", sample_rows},
                             {"seed", kShapSeed},
                             {"callback", {{"path", kShapResultPath}, {"fields", {{"training_id", t.id}}}}}};
-  DATAML_ASSIGN_OR_RETURN(jobs::Job job, jobs_.Submit(t.tenant_id, "shap", TrainingSubject(t.id), payload, created_by));
+  // The row first: the job it shows is found by subject, so the job may finish at any time.
   DATAML_RETURN_NOT_OK(repo_.PutFeatureImportance(
-      {t.id, t.tenant_id, job.id, sample_rows, std::nullopt, created_by, NowIso8601Utc(), std::nullopt, std::nullopt}));
+      {t.id, t.tenant_id, std::nullopt, sample_rows, std::nullopt, created_by, NowIso8601Utc(), std::nullopt, std::nullopt}));
+  auto job = jobs_.Submit(t.tenant_id, "shap", TrainingSubject(t.id), payload, created_by);
+  if (!job.ok()) (void)repo_.DeleteFeatureImportance(t.tenant_id, t.id);
   return job;
 }
 
@@ -372,8 +436,8 @@ Result<FeatureImportance> TrainService::GetFeatureImportance(const std::string& 
 
 Status TrainService::DeleteFeatureImportance(const std::string& tenant_id, int64_t id) {
   DATAML_ASSIGN_OR_RETURN(FeatureImportance fi, GetFeatureImportance(tenant_id, id));
-  if (fi.job_status == "queued" || fi.job_status == "running") {
-    Status cancelled = jobs_.Cancel(tenant_id, fi.job_id, "terminated: the feature importance was deleted");
+  if (fi.job_id && (fi.job_status == "queued" || fi.job_status == "running")) {
+    Status cancelled = jobs_.Cancel(tenant_id, *fi.job_id, "terminated: the feature importance was deleted");
     if (!cancelled.ok() && cancelled.code() != StatusCode::kFailedPrecondition) return cancelled;
   }
   DATAML_ASSIGN_OR_RETURN(bool deleted, repo_.DeleteFeatureImportance(tenant_id, id));
@@ -390,41 +454,55 @@ Result<jobs::Job> TrainService::JobOfTraining(int64_t job_id, int64_t training_i
   return job;
 }
 
-// Outcome of a job, applied once: a replay of the same kind of outcome is accepted as done.
+// Outcome of a job, applied once: a replay of the same kind of outcome is accepted as done
+// (false), the first time returns true.
 namespace {
-Status Finish(jobs::JobsService& jobs, const jobs::Job& job, const nlohmann::json& result) {
+Result<bool> Finish(jobs::JobsService& jobs, const jobs::Job& job, const nlohmann::json& result) {
   const nlohmann::json error = result.value("error", nlohmann::json());
   const bool failed = !error.is_null();
   if (failed && (!error.is_string() || error.get_ref<const std::string&>().empty())) {
     return Status::Invalid({{{"body", "result", "error"}, "Input should be a non-empty string or null", "string_type"}});
   }
   if (job.status == jobs::status::kRunning) {
-    return failed ? jobs.Fail(job.id, error.get<std::string>()) : jobs.Complete(job.id, result);
+    DATAML_RETURN_NOT_OK(failed ? jobs.Fail(job.id, error.get<std::string>()) : jobs.Complete(job.id, result));
+    return true;
   }
-  if (job.status == (failed ? jobs::status::kFailed : jobs::status::kCompleted)) return Status::OK();
+  if (job.status == (failed ? jobs::status::kFailed : jobs::status::kCompleted)) return false;
   return Status::FailedPrecondition("Job " + std::to_string(job.id) + " is not running (status: " + job.status + ")");
 }
 }  // namespace
 
-Status TrainService::RecordTrainingResult(int64_t job_id, int64_t training_id, const nlohmann::json& result) {
+Result<int64_t> TrainService::RecordTrainingResult(int64_t job_id, std::optional<int64_t> given_id,
+                                                   const nlohmann::json& result) {
+  int64_t training_id = 0;
+  if (given_id) {
+    training_id = *given_id;
+  } else {
+    DATAML_ASSIGN_OR_RETURN(jobs::Job job, jobs_.GetForWorker(job_id));
+    const std::string prefix = TrainingSubject(0).substr(0, TrainingSubject(0).size() - 1);
+    if (job.subject.rfind(prefix, 0) != 0) return Status::NotFound("Job " + std::to_string(job_id) + " trains no model");
+    training_id = std::strtoll(job.subject.c_str() + prefix.size(), nullptr, 10);
+  }
   DATAML_ASSIGN_OR_RETURN(jobs::Job job, JobOfTraining(job_id, training_id, "train"));
   DATAML_ASSIGN_OR_RETURN(auto training, repo_.FindInAnyTenant(training_id));
   if (!training) return Status::NotFound("Training job not found");
   const bool failed = !result.value("error", nlohmann::json()).is_null();
-  if (!failed && !(result.contains("summary") && result["summary"].is_object())) {
-    return Status::Invalid({{{"body", "result", "summary"}, "Field required", "missing"}});
+  if (!failed) {
+    // A worker may run on another machine: its word is checked, not trusted.
+    DATAML_RETURN_NOT_OK(CheckSummary(result));
+    DATAML_RETURN_NOT_OK(ArtifactsExist(*training));
   }
-  DATAML_RETURN_NOT_OK(Finish(jobs_, job, result));
-  if (failed) return Status::OK();
+  DATAML_ASSIGN_OR_RETURN(bool first, Finish(jobs_, job, result));
+  if (failed) return training_id;
+  // Idempotent, so a replay repairs a first attempt that failed here.
   DATAML_RETURN_NOT_OK(repo_.MarkTrained(training_id));
-  if (training->shap_enabled) {
-    DATAML_ASSIGN_OR_RETURN(auto fi, repo_.FindFeatureImportance(training->tenant_id, training_id));
-    if (!fi) {
-      DATAML_ASSIGN_OR_RETURN(Training completed, Get(training->tenant_id, training_id));
-      DATAML_RETURN_NOT_OK(SubmitShap(completed, completed.created_by, kDefaultShapSampleRows).status());
-    }
+  if (first && training->shap_enabled) {
+    // The training is accepted whatever happens here; a user can still start SHAP by hand.
+    DATAML_ASSIGN_OR_RETURN(Training completed, Get(training->tenant_id, training_id));
+    auto shap = SubmitShap(completed, completed.created_by, kDefaultShapSampleRows);
+    if (!shap.ok()) spdlog::error("training {}: cannot start its SHAP job: {}", training_id, shap.status().message());
   }
-  return Status::OK();
+  return training_id;
 }
 
 Status TrainService::RecordShapResult(int64_t job_id, int64_t training_id, const nlohmann::json& result) {
@@ -433,7 +511,7 @@ Status TrainService::RecordShapResult(int64_t job_id, int64_t training_id, const
   if (!failed && !(result.contains("feature_importance") && result["feature_importance"].is_object())) {
     return Status::Invalid({{{"body", "result", "feature_importance"}, "Field required", "missing"}});
   }
-  return Finish(jobs_, job, result);
+  return Finish(jobs_, job, result).status();
 }
 
 Result<int64_t> TrainService::CountUsingDataset(const std::string& tenant_id, int64_t dataset_id) {

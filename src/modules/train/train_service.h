@@ -43,6 +43,9 @@ struct TrainingList {
 inline constexpr int64_t kDefaultShapSampleRows = 1000;
 inline constexpr int64_t kMaxShapSampleRows = 100000;
 
+// summary[key] when it is text, else empty (summaries come from workers).
+std::string SummaryString(const nlohmann::json& summary, const char* key);
+
 class TrainService {
  public:
   TrainService(db::Database& db, storage::BlobStore& store, datasets::DatasetsService& datasets,
@@ -73,7 +76,9 @@ class TrainService {
 
   // Worker callbacks (8.7, 8.11): the caller proved `job_id`'s token; the job must be this
   // training's. Replays of an accepted outcome are answered as the first time.
-  Status RecordTrainingResult(int64_t job_id, int64_t training_id, const nlohmann::json& result);
+  // Without `training_id`, the job's own training; returns the training's id.
+  Result<int64_t> RecordTrainingResult(int64_t job_id, std::optional<int64_t> training_id,
+                                       const nlohmann::json& result);
   Status RecordShapResult(int64_t job_id, int64_t training_id, const nlohmann::json& result);
 
   // For datasets: how many trainings were made from the dataset (it cannot go while any is).
@@ -83,7 +88,8 @@ class TrainService {
   Result<jobs::Job> SubmitShap(const Training& t, const std::string& created_by, int64_t sample_rows);
   Result<std::vector<std::string>> ParquetKeys(const std::string& tenant_id, int64_t dataset_id);
   Result<jobs::Job> JobOfTraining(int64_t job_id, int64_t training_id, const char* kind);
-  Status StopJobs(const std::string& tenant_id, const Training& t, const std::optional<FeatureImportance>& fi);
+  // Whether the model and preprocess a successful train job must have written are there.
+  Status ArtifactsExist(const Training& t);
 
   TrainRepository repo_;
   storage::BlobStore& store_;

@@ -32,7 +32,7 @@ struct Training {
   nlohmann::json hyperparameters;
   bool shap_enabled = false;
   int64_t preprocess_id = 0;
-  std::optional<int64_t> job_id;
+  std::optional<int64_t> job_id;  // its newest train job (joined by subject)
   std::string model_key;
   std::optional<nlohmann::json> summary;  // the job's, once it completed
   std::string created_by;
@@ -59,7 +59,7 @@ struct PreprocessRow {
 struct FeatureImportance {
   int64_t training_id = 0;
   std::string tenant_id;
-  int64_t job_id = 0;
+  std::optional<int64_t> job_id;  // the newest shap job of the training (joined by subject)
   int64_t sample_rows = 0;
   std::optional<nlohmann::json> result;  // the job's
   std::string created_by;

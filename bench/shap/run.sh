@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# SHAP benchmark: dataml's feature-importance job (our TreeSHAP, timings.shap_seconds) against
+# XGBoost's own TreeSHAP, Booster.predict(pred_contribs=True), in XGBoost 1.7.4 and the latest
+# release, on the same model file and the same 10,000 sampled rows, in the same run, one after
+# the other. Prints seconds and ratios ours/peer, and checks that both give the same values.
+# See README.md here.
+#
+# Usage: bench/shap/run.sh [--rows N] [--sample-rows N] [--repeat N] [--peers LABELS] [--keep]
+#   --rows N         rows of the training dataset (default 50000; 20 float features)
+#   --sample-rows N  rows explained (default 10000)
+#   --repeat N       SHAP runs per side and thread setting; the fastest is reported (default 5)
+#   --peers LABELS   comma-separated: "xgboost 1.7.4", "xgboost latest" (default both)
+#   --keep           keep the work dir (server data dir, logs) and print its path
+# The generated CSV is cached in bench/out/; the peers' venvs are bench/out/.venv-xgb174 and
+# bench/out/.venv-xgblatest (made by bench/train/peer_venvs.sh).
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+BIN="$ROOT/build/dataml"
+VENV="$ROOT/.venv"
+REQS="$ROOT/bench/requirements.txt"
+
+ARGS=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --rows|--sample-rows|--repeat|--peers) ARGS+=("$1" "$2"); shift 2 ;;
+    --keep) ARGS+=("$1"); shift ;;
+    -h|--help) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+# ---- prerequisites (installs what is missing; builds nothing) ----------------------------------
+if [[ ! -x "$BIN" ]]; then
+  echo "error: $BIN not found. Build the server first (release), e.g.:" >&2
+  echo "  make build" >&2
+  exit 1
+fi
+if [[ ! -x "$VENV/bin/python" ]]; then
+  echo "== creating venv $VENV"
+  python3 -m venv "$VENV"
+fi
+# Pinned; a no-op (no network) when everything is already installed.
+"$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQS"
+"$ROOT/bench/train/peer_venvs.sh"
+
+# Every XGBoost process of the run waits the same way (dataml's workers get this by default).
+export OMP_WAIT_POLICY=PASSIVE
+
+cd "$HERE"
+exec "$VENV/bin/python" "$HERE/bench.py" --bin "$BIN" ${ARGS[@]+"${ARGS[@]}"}
