@@ -9,10 +9,11 @@
 #   --rows N         rows of the training dataset (default 50000; 20 float features)
 #   --sample-rows N  rows explained (default 10000)
 #   --repeat N       SHAP runs per side and thread setting; the fastest is reported (default 5)
-#   --peers LABELS   comma-separated: "xgboost 1.7.4", "xgboost latest" (default both)
+#   --peers LABELS   comma-separated: "xgboost 1.7.4", "xgboost latest", "xgboost 1.7.4 on
+#                    dataml's lib" (default: all three)
 #   --keep           keep the work dir (server data dir, logs) and print its path
-# The generated CSV is cached in bench/out/; the peers' venvs are bench/out/.venv-xgb174 and
-# bench/out/.venv-xgblatest (made by bench/train/peer_venvs.sh).
+# The generated CSV is cached in bench/out/; the peers' venvs are bench/out/.venv-xgb174,
+# .venv-xgblatest and .venv-xgb174-dataml-lib (made by bench/train/peer_venvs.sh).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

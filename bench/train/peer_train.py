@@ -1,5 +1,6 @@
 """The training peer: XGBoost's Python package doing what a dataml `train` job does, from the same
-validated Parquet files. Runs inside a peer venv (bench/out/.venv-xgb174 or .venv-xgblatest).
+validated Parquet files. Runs inside a peer venv (bench/out/.venv-xgb174, .venv-xgblatest or
+.venv-xgb174-dataml-lib).
 
 Usage: python peer_train.py SPEC.json   -> prints one JSON line
 
@@ -143,8 +144,7 @@ def classification_metrics(y_true, proba, k):
     y_true = y_true.astype(int)
     pred = proba.argmax(axis=1)
     out = {"accuracy": float(skm.accuracy_score(y_true, pred))}
-    p, r, f, _ = skm.precision_recall_fscore_support(y_true, pred, labels=list(range(k)),
-                                                     average="macro", zero_division=0)
+    p, r, f, _ = skm.precision_recall_fscore_support(y_true, pred, average="macro", zero_division=0)
     out.update(precision=float(p), recall=float(r), f1_score=float(f))
     try:
         if k == 2:

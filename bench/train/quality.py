@@ -134,7 +134,9 @@ def main():
     a = ap.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
-    peers = common.available_peers([p.strip() for p in a.peers.split(",") if p.strip()] or None)
+    # The "on dataml's lib" peer is a speed diagnostic: its models are those of xgboost 1.7.4.
+    peers = common.available_peers([p.strip() for p in a.peers.split(",") if p.strip()]
+                                   or ["xgboost 1.7.4", "xgboost latest"])
     if not peers:
         raise SystemExit("no peer venv found; run bench/train/peer_venvs.sh")
     work = tempfile.mkdtemp(prefix="dataml-bench-quality.")
@@ -177,7 +179,7 @@ def main():
                     s, o = p["same_rows"]["metrics"], p["own"]["metrics"]
                     sp, sd = p["spread"], p["spread_dataml_split"]
                     rows_md.append(
-                        f"| {name} | {mode} -> {summary['model_summary']['algorithm']} | {p['version']} | "
+                        f"| {name} | {mode} -> {summary['model_summary']['algorithm']} | {plabel} | "
                         f"{summary['rows']['test']} / {p['own']['rows']['test']} | "
                         + " | ".join(f"{f(m[k])} / {f(s[k])} / {f(o[k])}" for k in METRICS) + " | "
                         + "; ".join(f"{f(sd[k]['mean'])} vs {f(sp[k]['mean'])} (sd {f(sd[k]['std'], 3)}, {f(sp[k]['std'], 3)})"

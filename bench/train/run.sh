@@ -10,11 +10,12 @@
 #   --datasets        which generated datasets (default both)
 #   --algorithms      which algorithms (default all three)
 #   --repeat N        rounds of (dataml, each peer) per case; the fastest of each counts (default 5)
-#   --peers LABELS    comma-separated: "xgboost 1.7.4", "xgboost latest" (default both)
+#   --peers LABELS    comma-separated: "xgboost 1.7.4", "xgboost latest", "xgboost 1.7.4 on
+#                     dataml's lib" (default: all three; quality.py: the first two)
 #   --no-quality      skip quality.py;  --only-quality: run quality.py only
 #   --keep            keep the work dir (server data dir, logs) and print its path
 # Generated CSVs are cached in bench/out/ (delete them to regenerate); the peers' venvs are
-# bench/out/.venv-xgb174 and bench/out/.venv-xgblatest (peer_venvs.sh).
+# bench/out/.venv-xgb174, .venv-xgblatest and .venv-xgb174-dataml-lib (peer_venvs.sh).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,7 +35,7 @@ while [[ $# -gt 0 ]]; do
     --keep) ARGS+=("$1"); QARGS+=("$1"); shift ;;
     --no-quality) QUALITY=0; shift ;;
     --only-quality) SPEED=0; shift ;;
-    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
