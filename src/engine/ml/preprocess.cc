@@ -1,6 +1,7 @@
 #include "engine/ml/preprocess.h"
 
 #include <arrow/api.h>
+#include <arrow/compute/api.h>
 
 #include <algorithm>
 #include <charconv>
@@ -273,31 +274,100 @@ Preprocess::Preprocess(Preprocess&&) noexcept = default;
 Preprocess& Preprocess::operator=(const Preprocess&) = default;
 Preprocess& Preprocess::operator=(Preprocess&&) noexcept = default;
 
+Result<std::vector<std::string>> Preprocess::FitClasses(const arrow::Table& table, const InputColumn& target) {
+  auto column = table.GetColumnByName(target.name);
+  if (!column) return Status::InvalidArgument("the data has no column '" + target.name + "'");
+  // The distinct values first (Arrow's hash kernel), so only those are turned into text.
+  auto unique = arrow::compute::Unique(arrow::Datum(column));
+  if (!unique.ok()) return Status::Internal("cannot list the classes: " + unique.status().ToString());
+  DATAML_ASSIGN_OR_RETURN(auto labels, TextsOf(arrow::ChunkedArray(*unique), target.name));
+  std::vector<std::string> classes;
+  for (auto& label : labels) {
+    if (label) classes.push_back(std::move(*label));
+  }
+  std::sort(classes.begin(), classes.end());
+  classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
+  SortNumerically(classes, target.type);
+  if (classes.size() < 2) {
+    return Status::InvalidArgument("the target column '" + target.name + "' needs at least two classes, found " +
+                                   std::to_string(classes.size()));
+  }
+  return classes;
+}
+
+Result<std::vector<float>> Preprocess::EncodeLabels(const arrow::Table& table, const InputColumn& target,
+                                                    ProblemType problem, const std::vector<std::string>& classes) {
+  DATAML_ASSIGN_OR_RETURN(const arrow::ChunkedArray* column, FindColumn(table, target.name));
+  std::vector<float> out;
+  out.reserve(static_cast<size_t>(column->length()));
+  if (problem == ProblemType::kRegression) {
+    DATAML_ASSIGN_OR_RETURN(auto numbers, NumbersOf(*column, target.name));
+    for (double v : numbers) out.push_back(static_cast<float>(v));
+    return out;
+  }
+  auto unknown = [&](const std::string& label) {
+    return Status::InvalidArgument("the target column '" + target.name + "' holds the class '" + label +
+                                   "', which the model was not trained on");
+  };
+  const arrow::Type::type id = column->type()->id();
+  if (id == arrow::Type::INT64 || id == arrow::Type::BOOL) {
+    // By value, without turning every cell into text: the classes are these values' texts.
+    std::unordered_map<int64_t, float> index;
+    for (size_t i = 0; i < classes.size(); ++i) {
+      int64_t key = 0;
+      const std::string& c = classes[i];
+      if (id == arrow::Type::BOOL) {
+        key = c == "true" ? 1 : 0;
+      } else if (std::from_chars(c.data(), c.data() + c.size(), key).ec != std::errc()) {
+        continue;
+      }
+      index.emplace(key, static_cast<float>(i));
+    }
+    for (const auto& chunk : column->chunks()) {
+      for (int64_t r = 0; r < chunk->length(); ++r) {
+        if (chunk->IsNull(r)) {
+          out.push_back(kMissing);
+          continue;
+        }
+        int64_t key = id == arrow::Type::BOOL ? static_cast<const arrow::BooleanArray&>(*chunk).Value(r)
+                                              : static_cast<const arrow::Int64Array&>(*chunk).Value(r);
+        auto it = index.find(key);
+        if (it == index.end()) return unknown(id == arrow::Type::BOOL ? (key ? "true" : "false") : std::to_string(key));
+        out.push_back(it->second);
+      }
+    }
+    return out;
+  }
+  std::unordered_map<std::string, float> index;
+  for (size_t i = 0; i < classes.size(); ++i) index.emplace(classes[i], static_cast<float>(i));
+  DATAML_ASSIGN_OR_RETURN(auto labels, TextsOf(*column, target.name));
+  for (const auto& label : labels) {
+    if (!label) {
+      out.push_back(kMissing);
+      continue;
+    }
+    auto it = index.find(*label);
+    if (it == index.end()) return unknown(*label);
+    out.push_back(it->second);
+  }
+  return out;
+}
+
 Result<Preprocess> Preprocess::Fit(const arrow::Table& table, const std::vector<InputColumn>& features,
                                    const InputColumn& target, ProblemType problem,
-                                   const std::vector<size_t>& fit_rows) {
+                                   const std::vector<size_t>& fit_rows, const std::vector<std::string>* classes) {
   if (features.empty()) return Status::InvalidArgument("a model needs at least one feature column");
   Preprocess p;
   p.problem_ = problem;
   p.inputs_ = features;
   p.target_ = target;
 
-  DATAML_ASSIGN_OR_RETURN(const arrow::ChunkedArray* target_column, FindColumn(table, target.name));
   if (problem == ProblemType::kClassification) {
-    DATAML_ASSIGN_OR_RETURN(auto labels, TextsOf(*target_column, target.name));
-    std::vector<std::string> classes;
-    for (const auto& label : labels) {
-      if (label) classes.push_back(*label);
+    if (classes != nullptr) {
+      p.classes_ = *classes;
+    } else {
+      DATAML_ASSIGN_OR_RETURN(p.classes_, FitClasses(table, target));
     }
-    std::sort(classes.begin(), classes.end());
-    classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
-    SortNumerically(classes, target.type);
-    if (classes.size() < 2) {
-      return Status::InvalidArgument("the target column '" + target.name +
-                                     "' needs at least two classes, found " +
-                                     std::to_string(classes.size()));
-    }
-    p.classes_ = std::move(classes);
   } else if (target.type != DataType::kInteger && target.type != DataType::kFloat) {
     return Status::InvalidArgument("a Regression target must be an Integer or Float column; '" +
                                    target.name + "' is " + DataTypeName(target.type));
@@ -431,31 +501,7 @@ Result<FeatureMatrix> Preprocess::Transform(const arrow::Table& table) const {
 }
 
 Result<std::vector<float>> Preprocess::EncodeTarget(const arrow::Table& table) const {
-  DATAML_ASSIGN_OR_RETURN(const arrow::ChunkedArray* column, FindColumn(table, target_.name));
-  std::vector<float> out;
-  if (problem_ == ProblemType::kRegression) {
-    DATAML_ASSIGN_OR_RETURN(auto numbers, NumbersOf(*column, target_.name));
-    out.reserve(numbers.size());
-    for (double v : numbers) out.push_back(static_cast<float>(v));
-    return out;
-  }
-  std::unordered_map<std::string, float> index;
-  for (size_t i = 0; i < classes_.size(); ++i) index.emplace(classes_[i], static_cast<float>(i));
-  DATAML_ASSIGN_OR_RETURN(auto labels, TextsOf(*column, target_.name));
-  out.reserve(labels.size());
-  for (const auto& label : labels) {
-    if (!label) {
-      out.push_back(kMissing);
-      continue;
-    }
-    auto it = index.find(*label);
-    if (it == index.end()) {
-      return Status::InvalidArgument("the target column '" + target_.name + "' holds the class '" +
-                                     *label + "', which the model was not trained on");
-    }
-    out.push_back(it->second);
-  }
-  return out;
+  return EncodeLabels(table, target_, problem_, classes_);
 }
 
 Status Preprocess::CheckCompatible(const Preprocess& other) const {

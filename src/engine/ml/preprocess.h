@@ -43,11 +43,20 @@ inline constexpr size_t kMaxCategories = 50;
 
 class Preprocess {
  public:
-  // Fits the target's classes on all of `table` (so that every label has an index) and the
-  // features on the rows `fit_rows` of it (the training split).
+  // The distinct values of a Classification target, as text in class-index order (numbers in
+  // numeric order); InvalidArgument for fewer than two.
+  static Result<std::vector<std::string>> FitClasses(const arrow::Table& table, const InputColumn& target);
+  // The target of every row as a class index of `classes` (or the value, for Regression); NaN
+  // when missing; InvalidArgument for a class not in `classes`.
+  static Result<std::vector<float>> EncodeLabels(const arrow::Table& table, const InputColumn& target,
+                                                 ProblemType problem, const std::vector<std::string>& classes);
+
+  // Fits the target's classes on all of `table` (so that every label has an index; or takes
+  // `classes` from FitClasses) and the features on the rows `fit_rows` of it (the training split).
   static Result<Preprocess> Fit(const arrow::Table& table, const std::vector<InputColumn>& features,
                                 const InputColumn& target, ProblemType problem,
-                                const std::vector<size_t>& fit_rows);
+                                const std::vector<size_t>& fit_rows,
+                                const std::vector<std::string>* classes = nullptr);
   // A preprocess saved by ToJson; InvalidArgument when it is malformed.
   static Result<Preprocess> FromJson(const nlohmann::json& json);
   nlohmann::json ToJson() const;

@@ -1,7 +1,8 @@
 // One training run, from a table of rows to a model, its preprocess and its holdout metrics:
 // encode the target, split a seeded (stratified) holdout, fit the preprocess on the training
-// rows, train the chosen algorithm (or each candidate of "auto" on a validation split of the
-// training rows, keeping the best), and evaluate on the holdout.
+// rows, train the chosen algorithm (or each candidate of "auto" on validation splits of the
+// training rows, keeping the best, then retrained on all training rows), and evaluate on the
+// holdout.
 #pragma once
 
 #include <arrow/table.h>
