@@ -31,9 +31,9 @@ class CsvValidatorTest : public ::testing::Test {
   std::shared_ptr<arrow::Table> ReadParquet(const std::string& path) {
     auto file = arrow::io::ReadableFile::Open(path).ValueOrDie();
     auto reader = parquet::arrow::OpenFile(file, arrow::default_memory_pool()).ValueOrDie();
-    std::shared_ptr<arrow::Table> table;
-    EXPECT_TRUE(reader->ReadTable(&table).ok());
-    return table;
+    auto table = reader->ReadTable();
+    EXPECT_TRUE(table.ok());
+    return table.ok() ? *table : nullptr;
   }
 
   std::filesystem::path dir_;

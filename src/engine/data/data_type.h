@@ -29,4 +29,7 @@ std::optional<int64_t> ParseDateTime(std::string_view text);
 // Whether `text` is a valid value of `type` (any text is a valid String).
 bool IsValidValue(DataType type, std::string_view text);
 
+// The calendar date of a day count since 1970-01-01 (proleptic Gregorian).
+void CivilFromDays(int64_t days, int& year, unsigned& month, unsigned& day);
+
 }  // namespace dataml::engine

@@ -1,4 +1,5 @@
 #include "engine/data/parquet_rows.h"
+#include "engine/data/data_type.h"
 #include "engine/data/memory_pool.h"
 
 #include <arrow/api.h>
@@ -9,19 +10,6 @@
 
 namespace dataml::engine {
 namespace {
-
-// Howard Hinnant's civil_from_days.
-void CivilFromDays(int64_t z, int& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<int>(yoe) + static_cast<int>(era) * 400 + (m <= 2 ? 1 : 0);
-}
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
@@ -89,10 +77,9 @@ Result<RowPage> ReadParquetRows(const std::vector<std::string>& paths, int64_t s
       int64_t first = std::max(skip, row_group_start);
       int64_t last = std::min(skip + limit, row_group_start + group_rows);
       if (first < last && static_cast<int64_t>(page.rows.size()) < limit) {
-        std::shared_ptr<arrow::Table> table;
-        auto st = reader->ReadRowGroup(g, &table);
-        if (!st.ok()) return Status::Internal("cannot read " + path + ": " + st.ToString());
-        auto combined = table->CombineChunksToBatch();
+        auto table = reader->ReadRowGroup(g);
+        if (!table.ok()) return Status::Internal("cannot read " + path + ": " + table.status().ToString());
+        auto combined = (*table)->CombineChunksToBatch();
         if (!combined.ok()) return Status::Internal(combined.status().ToString());
         const auto& batch = *combined;
         for (int64_t r = first - row_group_start; r < last - row_group_start; ++r) {

@@ -43,19 +43,6 @@ const std::vector<std::string>& DateParts(Kind kind) {
   return kind == Kind::kDate ? kDate : kDateTime;
 }
 
-// Howard Hinnant's civil_from_days.
-void CivilFromDays(int64_t z, int& y, unsigned& m, unsigned& d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  d = doy - (153 * mp + 2) / 5 + 1;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = static_cast<int>(yoe) + static_cast<int>(era) * 400 + (m <= 2 ? 1 : 0);
-}
-
 // Writes days, year, month, day, day of week (Monday = 0) and, for DateTime, hour.
 void DateFeatures(double days, Kind kind, double* out) {
   const double whole = std::floor(days);
