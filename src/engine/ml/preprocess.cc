@@ -487,6 +487,94 @@ Result<FeatureMatrix> Preprocess::Transform(const arrow::Table& table) const {
   return x;
 }
 
+namespace {
+
+Status WrongType(const InputColumn& column, const nlohmann::json& value) {
+  return Status::InvalidArgument("feature '" + column.name + "' must be " + DataTypeName(column.type) +
+                                 ", got " + value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+// A JSON value as the number a numeric, boolean or date column holds (NaN when missing).
+Result<double> NumberOfValue(const InputColumn& column, const nlohmann::json& value) {
+  if (value.is_null()) return std::nan("");
+  const bool text = value.is_string();
+  const std::string_view s = text ? std::string_view(value.get_ref<const std::string&>()) : std::string_view();
+  switch (column.type) {
+    case DataType::kInteger:
+      if (value.is_number_integer()) return static_cast<double>(value.get<int64_t>());
+      if (value.is_number_float() && std::floor(value.get<double>()) == value.get<double>()) return value.get<double>();
+      if (text) {
+        if (s.empty()) return std::nan("");
+        if (auto v = ParseInteger(s)) return static_cast<double>(*v);
+      }
+      break;
+    case DataType::kFloat:
+      if (value.is_number() && std::isfinite(value.get<double>())) return value.get<double>();
+      if (text) {
+        if (s.empty()) return std::nan("");
+        if (auto v = ParseFloat(s)) return *v;
+      }
+      break;
+    case DataType::kBoolean:
+      if (value.is_boolean()) return value.get<bool>() ? 1.0 : 0.0;
+      if (text) {
+        if (s.empty()) return std::nan("");
+        if (auto v = ParseBoolean(s)) return *v ? 1.0 : 0.0;
+      }
+      break;
+    case DataType::kDate:
+      if (text) {
+        if (s.empty()) return std::nan("");
+        if (auto v = ParseDate(s)) return static_cast<double>(*v);
+      }
+      break;
+    case DataType::kDateTime:
+      if (text) {
+        if (s.empty()) return std::nan("");
+        if (auto v = ParseDateTime(s)) return static_cast<double>(*v) / kMicrosPerDay;
+      }
+      break;
+    case DataType::kString: break;
+  }
+  return WrongType(column, value);
+}
+
+}  // namespace
+
+Status Preprocess::TransformRow(const nlohmann::json& values, float* out) const {
+  if (!values.is_object()) return Status::InvalidArgument("features must be an object");
+  size_t offset = 0;
+  std::vector<double> buf;
+  for (const Encoder& e : encoders_) {
+    auto it = values.find(e.column.name);
+    const nlohmann::json value = it == values.end() ? nlohmann::json() : *it;
+    const size_t width = e.Width();
+    if (e.kind == Kind::kCategorical) {
+      std::optional<std::string> text;
+      if (value.is_string()) {
+        text = value.get<std::string>();
+      } else if (value.is_number() || value.is_boolean()) {
+        text = value.dump();  // an id-like number sent as a number
+      } else if (!value.is_null()) {
+        return WrongType(e.column, value);
+      }
+      e.CategoricalFeatures(text, out + offset);
+    } else {
+      DATAML_ASSIGN_OR_RETURN(double number, NumberOfValue(e.column, value));
+      buf.assign(width, 0.0);
+      e.NumericFeatures(number, buf.data());
+      const size_t numeric = e.NumericWidth();
+      for (size_t k = 0; k < width; ++k) {
+        double v = buf[k];
+        if (standardize_ && k < numeric) v = (v - e.mean[k]) / e.scale[k];
+        out[offset + k] = static_cast<float>(v);
+      }
+    }
+    offset += width;
+  }
+  return Status::OK();
+}
+
 Result<std::vector<float>> Preprocess::EncodeTarget(const arrow::Table& table) const {
   return EncodeLabels(table, target_, problem_, classes_);
 }

@@ -63,6 +63,14 @@ class Preprocess {
 
   // The features of every row of `table`, which must hold the feature columns.
   Result<FeatureMatrix> Transform(const arrow::Table& table) const;
+  // One row given as JSON values by column name (a real-time prediction), into `out`
+  // (feature_names().size() floats). Each input's value must fit its type: a number (or its
+  // text) for Integer and Float, true/false (or their text) for Boolean, "YYYY-MM-DD" for Date,
+  // ISO-8601 for DateTime, text (or a number, read as its text) for String; an absent or null
+  // value is missing and filled as in training. Keys that are not inputs are ignored here.
+  // InvalidArgument naming the column for a value of the wrong type.
+  Status TransformRow(const nlohmann::json& values, float* out) const;
+
   // The target of every row: the class index (classification) or the value (regression); NaN
   // when missing. InvalidArgument for a class this preprocess has never seen.
   Result<std::vector<float>> EncodeTarget(const arrow::Table& table) const;

@@ -102,6 +102,31 @@ TEST(PreprocessTest, EncodesEachTypeAndHandlesMissingAndUnseenValues) {
   EXPECT_EQ(*y, (std::vector<float>{1, 0, 1, 0}));
 }
 
+TEST(PreprocessTest, ARowOfJsonValuesGivesTheSameFeaturesAsTheTable) {
+  auto p = Preprocess::Fit(*Training(), kFeatures, kTarget, ProblemType::kClassification, {0, 1, 2, 3});
+  ASSERT_TRUE(p.ok());
+  p->set_standardize(true);
+  auto table = p->Transform(*Training());
+  ASSERT_TRUE(table.ok());
+  // Row 0 and row 1 (missing charges), given the ways clients send them.
+  const std::vector<nlohmann::json> rows = {
+      {{"Charges", 10}, {"Plan", "a"}, {"Senior", true}, {"Joined", "2024-01-01"}, {"Churn", "ignored"}},
+      {{"Charges", nullptr}, {"Plan", "b"}, {"Senior", "false"}, {"Joined", "2024-01-02"}}};
+  for (size_t r = 0; r < rows.size(); ++r) {
+    std::vector<float> out(p->feature_names().size());
+    ASSERT_TRUE(p->TransformRow(rows[r], out.data()).ok());
+    EXPECT_EQ(out, std::vector<float>(table->row(r), table->row(r) + table->cols)) << "row " << r;
+  }
+  std::vector<float> out(p->feature_names().size());
+  auto bad = p->TransformRow({{"Charges", "ten"}}, out.data());
+  EXPECT_EQ(bad.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.message().find("Charges"), std::string::npos);
+  EXPECT_FALSE(p->TransformRow({{"Joined", "yesterday"}}, out.data()).ok());
+  EXPECT_FALSE(p->TransformRow({{"Senior", 2}}, out.data()).ok());
+  EXPECT_FALSE(p->TransformRow({{"Plan", nlohmann::json::array()}}, out.data()).ok());
+  EXPECT_TRUE(p->TransformRow(nlohmann::json::object(), out.data()).ok()) << "all missing is allowed";
+}
+
 TEST(PreprocessTest, FitsOnTheGivenRowsOnlyAndRoundTripsThroughJson) {
   // Fitted on rows 0 and 2 only: no missing values there, so no flags.
   auto p = Preprocess::Fit(*Training(), kFeatures, kTarget, ProblemType::kClassification, {0, 2});
