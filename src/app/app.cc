@@ -16,6 +16,7 @@
 #include "modules/datasets/datasets_handlers.h"
 #include "modules/docs/docs_handlers.h"
 #include "modules/files/files_handlers.h"
+#include "modules/inference/inference_handlers.h"
 #include "modules/ray/ray_handlers.h"
 #include "modules/rbac/rbac_handlers.h"
 #include "modules/templates/templates_handlers.h"
@@ -81,6 +82,7 @@ Result<std::unique_ptr<App>> BuildServices(const ServerConfig& config, const std
   app->jobs = std::make_unique<jobs::JobsService>(*app->db, jwt_secret);
   app->datasets = std::make_unique<datasets::DatasetsService>(*app->db, *app->store, *app->templates, *app->jobs);
   app->train = std::make_unique<train::TrainService>(*app->db, *app->store, *app->datasets, *app->jobs);
+  app->inference = std::make_unique<inference::InferenceService>(*app->db, *app->store, *app->datasets, *app->train);
   // Datasets cannot depend on the module built on them; it asks through this hook instead.
   app->datasets->SetUsedByModels([train = app->train.get()](const std::string& tenant_id, int64_t dataset_id) {
     return train->CountUsingDataset(tenant_id, dataset_id);
@@ -100,6 +102,7 @@ void RegisterRoutes(App& app, const ServerConfig& config) {
   files::RegisterFilesRoutes(r, *app.datasets, *app.tenants);
   train::RegisterTrainRoutes(r, *app.train, *app.jobs, *app.tenants);
   ray::RegisterRayRoutes(r, *app.jobs, *app.tenants);
+  inference::RegisterInferenceRoutes(r, *app.inference, *app.tenants);
   jobs::RegisterJobsRoutes(r, *app.jobs, [&app](const http::Request& req) {
     return tenants::TenantOfRequest(*app.tenants, req);
   });

@@ -10,6 +10,7 @@
 #include "jobs/dispatcher.h"
 #include "jobs/jobs_service.h"
 #include "modules/datasets/datasets_service.h"
+#include "modules/inference/inference_service.h"
 #include "modules/train/train_service.h"
 #include "modules/auth/auth_service.h"
 #include "modules/rbac/rbac_service.h"
@@ -32,6 +33,7 @@ struct App {
   std::unique_ptr<jobs::Dispatcher> dispatcher;  // started by `serve` once its port is bound
   std::unique_ptr<datasets::DatasetsService> datasets;
   std::unique_ptr<train::TrainService> train;
+  std::unique_ptr<inference::InferenceService> inference;
   http::Router router;
 };
 

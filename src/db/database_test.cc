@@ -24,9 +24,9 @@ TEST(DatabaseTest, RejectsUnknownUrls) {
 
 TEST(DatabaseTest, MigrationsAreIdempotent) {
   dataml::testing::TempDatabase temp;
-  EXPECT_EQ(*SchemaVersion(temp.db()), 3);
+  EXPECT_EQ(*SchemaVersion(temp.db()), 4);
   EXPECT_TRUE(Migrate(temp.db()).ok());
-  EXPECT_EQ(*SchemaVersion(temp.db()), 3);
+  EXPECT_EQ(*SchemaVersion(temp.db()), 4);
 }
 
 TEST(DatabaseTest, TransactionsRollBackOnError) {

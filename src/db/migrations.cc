@@ -199,6 +199,24 @@ const std::vector<Migration>& AllMigrations() {
                 created_by TEXT NOT NULL,
                 created_at TEXT NOT NULL))",
        }},
+      {4,
+       "predictions log",
+       {
+           // Every prediction made with a model: real-time ones (written in batches off the
+           // request path) and, later, batch prediction jobs.
+           R"(CREATE TABLE predictions (
+                id {{ID}},
+                tenant_id TEXT NOT NULL REFERENCES tenants (id),
+                training_id BIGINT NOT NULL,
+                prediction_type TEXT NOT NULL,
+                dataset_id BIGINT,
+                input_data TEXT NOT NULL,
+                output TEXT,
+                no_of_records BIGINT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL))",
+           "CREATE INDEX ix_predictions_training ON predictions (tenant_id, training_id, id)",
+       }},
   };
   return kMigrations;
 }

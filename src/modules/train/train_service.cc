@@ -386,6 +386,12 @@ Result<Training> TrainService::UpdatePreprocess(const std::string& tenant_id, in
   return Get(tenant_id, id);
 }
 
+Result<PreprocessRow> TrainService::GetPreprocess(const std::string& tenant_id, int64_t preprocess_id) {
+  DATAML_ASSIGN_OR_RETURN(auto row, repo_.FindPreprocess(tenant_id, preprocess_id));
+  if (!row) return Status::NotFound("Preprocess not found");
+  return *row;
+}
+
 Result<nlohmann::json> TrainService::Schema(const std::string& tenant_id, int64_t id) {
   DATAML_ASSIGN_OR_RETURN(Training t, Get(tenant_id, id));
   nlohmann::json schema = nlohmann::json::array();

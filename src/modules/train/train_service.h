@@ -65,6 +65,8 @@ class TrainService {
   Result<Training> UpdatePreprocess(const std::string& tenant_id, int64_t id, int64_t preprocess_id);
   // 10.5 (409 until the training completed).
   Result<Training> Completed(const std::string& tenant_id, int64_t id);
+  // A preprocess of the tenant (NotFound otherwise).
+  Result<PreprocessRow> GetPreprocess(const std::string& tenant_id, int64_t preprocess_id);
   // 8.8: the columns the model reads (Id, Features, Target) with their types.
   Result<nlohmann::json> Schema(const std::string& tenant_id, int64_t id);
 

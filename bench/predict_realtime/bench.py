@@ -1,0 +1,660 @@
+"""Real-time prediction benchmark driver: dataml's POST /api/v1/inference/ against a FastAPI +
+uvicorn + XGBoost 1.7.4 peer serving the same model file, both driven by wrk with keep-alive
+connections, in the same run. See README.md.
+
+Usage: bench.py --bin build/dataml --peer-python bench/out/.venv-predict-peer/bin/python
+                [--connections 1,2,4,8,16,32,64] [--main-connections 64] [--workers 1,2]
+                [--duration 10] [--warmup 3] [--bodies 64] [--threads N] [--peer-nthread 1]
+                [--wait-endpoint MINUTES] [--keep]
+
+1. A fresh `dataml serve` (bench/train/common.py's Server); the churn-like dataset of
+   bench/train/datasets.py (100,000 rows: 7 features incl. a 3-value string and a boolean) is
+   uploaded and an XGBoost model trained through the API (100 rounds, depth 6).
+2. Request bodies: --bodies rows of that dataset (seeded; some with missing charges, sent as
+   null), each {"train_id", "preprocess_id", "features": {...}, "target": "churned"}.
+3. The peer (peer_app.py) starts under uvicorn with the model.json and preprocess.json dataml
+   wrote; for each worker count asked for, one peer.
+4. Before any timing: a dozen bodies go to dataml and to every peer; the predicted class must be
+   the same and every class probability equal to 1e-6.
+5. For each connection count, each server in turn (dataml, then each peer): a warm-up wrk run
+   (discarded), then the measured one (wrk --latency with predict.lua). While one server is
+   measured, the others are frozen (SIGSTOP), so that they cost nothing.
+6. The report: one table per connection count with ratios dataml/peer; the peer's saturation
+   load (the fewest connections at which its throughput is within 5% of the best it reached);
+   the headline figures at --main-connections and at that saturation load.
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import random
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "train"))
+sys.path.insert(0, os.path.join(HERE, "..", "auth_get"))
+
+import common  # noqa: E402
+import datasets  # noqa: E402
+from common import Failure, Server  # noqa: E402
+from report import parse as parse_wrk  # noqa: E402  (bench/auth_get/report.py)
+
+ENDPOINT = "/api/v1/inference/"
+SATURATION_SHARE = 0.95  # "stops growing": within 5% of the best throughput of the sweep
+TOLERANCE = 1e-6
+
+
+# ---- dataml --------------------------------------------------------------------------------------
+
+def start_dataml(binary, work, attempts=10):
+    """A Server on `work` (a data dir that already exists is reused: same DB, same models). The
+    binary is rebuilt by others from time to time: when it is missing or does not start, wait a
+    minute and try again."""
+    for attempt in range(1, attempts + 1):
+        try:
+            if not os.access(binary, os.X_OK):
+                raise Failure(f"{binary} is missing")
+            return Server(binary, work)
+        except Failure as e:
+            if attempt == attempts:
+                raise
+            print(f"   dataml did not start ({str(e)[:300]}); retrying in 60 s "
+                  f"({attempt}/{attempts})", flush=True)
+            time.sleep(60)
+    raise AssertionError("unreachable")
+
+
+def train_model(server):
+    csv, meta = datasets.churn()
+    dataset_id = server.upload_csv(csv, "predict_bench_churn")
+    info = server.dataset(dataset_id)
+    schema = {c["column_name"]: c["data_type"] for c in info["dataset_schema"]}
+    if schema != meta["expected_types"]:
+        raise Failure(f"dataml inferred {schema}, expected {meta['expected_types']}")
+    summary, wall, _, _ = server.train(dataset_id, "predict_bench_churn", "XGBoost", meta["columns"],
+                                       dict(common.HYPERPARAMETERS))
+    return csv, meta, summary, wall
+
+
+def make_bodies(csv, meta, train_id, preprocess_id, count, seed=5):
+    """`count` request bodies from rows of the CSV: a seeded sample, an eighth of it rows with a
+    missing value (sent as JSON null). Values have their column's JSON type (integers, floats,
+    booleans, strings)."""
+    import pandas as pd
+    df = pd.read_csv(csv)
+    roles = {c["column_name"] for c in meta["columns"]}
+    features = [c for c in df.columns if c not in roles]
+    types = meta["expected_types"]
+    rng = random.Random(seed)
+    has_missing = df[features].isna().any(axis=1).to_numpy()
+    with_missing = [i for i in range(len(df)) if has_missing[i]]
+    complete = [i for i in range(len(df)) if not has_missing[i]]
+    n_missing = min(len(with_missing), max(1, count // 8))
+    picked = rng.sample(with_missing, n_missing) + rng.sample(complete, count - n_missing)
+    rng.shuffle(picked)
+    bodies = []
+    for i in picked:
+        row = df.iloc[i]
+        values = {}
+        for c in features:
+            v = row[c]
+            if pd.isna(v):
+                values[c] = None
+            elif types[c] == "Integer":
+                values[c] = int(v)
+            elif types[c] == "Float":
+                values[c] = float(v)
+            elif types[c] == "Boolean":
+                values[c] = bool(v) if not isinstance(v, str) else v.lower() == "true"
+            else:
+                values[c] = str(v)
+        bodies.append({"train_id": train_id, "preprocess_id": preprocess_id, "features": values,
+                       "target": meta["target"]})
+    return bodies
+
+
+def post(port, body, token=None, timeout=30):
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = "Bearer " + token
+    conn.request("POST", ENDPOINT, body=json.dumps(body), headers=headers)
+    resp = conn.getresponse()
+    data = resp.read()
+    conn.close()
+    return resp.status, data
+
+
+def wait_for_endpoint(server, binary, work, body, minutes):
+    """POSTs `body` to dataml's endpoint; while it answers 404 (not implemented in this build),
+    every 2 minutes restarts dataml from `binary` on the same data dir and tries again, for up
+    to `minutes`. Returns (server, status, data)."""
+    deadline = time.monotonic() + minutes * 60
+    status, data = post(server.port, body, server.token)
+    while status == 404 and b'"Not Found"' in data and time.monotonic() < deadline:
+        print(f"   {time.strftime('%H:%M:%S')} dataml answers 404 {data[:80]!r}: no endpoint in "
+              f"this build yet; trying again in 2 minutes (until "
+              f"{time.strftime('%H:%M', time.localtime(time.time() + deadline - time.monotonic()))})",
+              flush=True)
+        time.sleep(120)
+        server.stop()
+        server = start_dataml(binary, work)
+        status, data = post(server.port, body, server.token)
+    return server, status, data
+
+
+# ---- the peer ------------------------------------------------------------------------------------
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Peer:
+    """peer_app.py under uvicorn (uvloop + httptools, no access log), `workers` processes, in
+    its own session so the whole group can be frozen and stopped."""
+
+    def __init__(self, python, workers, env, work):
+        self.workers = workers
+        self.label = f"FastAPI x{workers}"
+        self.port = free_port()
+        self.out_path = os.path.join(work, f"peer{workers}.out")
+        uvicorn = os.path.join(os.path.dirname(python), "uvicorn")
+        with open(self.out_path, "wb") as out:
+            self.proc = subprocess.Popen(
+                [uvicorn, "peer_app:app", "--app-dir", HERE, "--host", "127.0.0.1",
+                 "--port", str(self.port), "--workers", str(workers), "--loop", "uvloop",
+                 "--http", "httptools", "--no-access-log", "--log-level", "warning"],
+                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                start_new_session=True)
+        self.pgid = self.proc.pid
+        deadline = time.monotonic() + 60
+        pids = set()
+        # Every worker must be up: ask /health until each worker pid has answered (connections
+        # are spread over the workers by the kernel), or give up on that after 10 s.
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise Failure(f"uvicorn exited early: {self.logs()}")
+            try:
+                import http.client
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+                conn.request("GET", "/health")
+                r = conn.getresponse()
+                pids.add(json.loads(r.read())["pid"])
+                conn.close()
+                if len(pids) >= workers or (pids and time.monotonic() > deadline - 50):
+                    break
+            except (OSError, ValueError):
+                time.sleep(0.1)
+        else:
+            raise Failure(f"the peer did not answer within 60 s: {self.logs()}")
+        time.sleep(0.5)
+
+    def logs(self):
+        with open(self.out_path, encoding="utf-8", errors="replace") as f:
+            return f.read()[-3000:]
+
+    def signal(self, sig):
+        try:
+            os.killpg(self.pgid, sig)
+        except ProcessLookupError:
+            pass
+
+    def cpu_seconds(self):
+        total = 0.0
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                with open(f"/proc/{pid}/stat", encoding="ascii") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == self.pgid:  # field 5 of stat: the process group
+                total += sum(int(x) for x in fields[11:13])
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def stop(self):
+        if self.proc.poll() is not None:
+            return
+        self.signal(signal.SIGCONT)
+        self.signal(signal.SIGTERM)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.signal(signal.SIGKILL)
+            self.proc.wait()
+
+
+# ---- checks --------------------------------------------------------------------------------------
+
+def normalise(body):
+    """(prediction as text, {class: probability}) of an answer."""
+    pred = body.get("prediction")
+    if isinstance(pred, bool):
+        pred = "true" if pred else "false"
+    probs = body.get("probabilities") or {}
+    if isinstance(probs, list):  # [{"class":..,"probability":..}] or plain list, just in case
+        probs = {str(p.get("class", i)) if isinstance(p, dict) else str(i):
+                 (p.get("probability") if isinstance(p, dict) else p) for i, p in enumerate(probs)}
+    return str(pred), {str(k): float(v) for k, v in probs.items()}
+
+
+def check_same(server, peers, bodies, count=12):
+    print(f"== same answers: {count} bodies to dataml and to each peer "
+          f"(class must match, probabilities to {TOLERANCE:g})")
+    worst = 0.0
+    ok = True
+    first = None
+    for body in bodies[:count]:
+        st, data = post(server.port, body, server.token)
+        if st != 200:
+            raise Failure(f"dataml answered {st}: {data[:400]!r} to {json.dumps(body)}")
+        ours = json.loads(data)
+        first = first or data
+        o_pred, o_probs = normalise(ours)
+        for peer in peers:
+            st, pdata = post(peer.port, body)
+            if st != 200:
+                raise Failure(f"{peer.label} answered {st}: {pdata[:400]!r}")
+            p_pred, p_probs = normalise(json.loads(pdata))
+            diff = max((abs(o_probs.get(k, math.inf) - v) for k, v in p_probs.items()),
+                       default=math.inf)
+            if set(o_probs) != set(p_probs):
+                diff = math.inf
+            worst = max(worst, diff)
+            same = o_pred == p_pred and diff <= TOLERANCE
+            ok &= same
+            if peer is peers[0] or not same:
+                feats = json.dumps(body["features"], separators=(",", ":"))
+                print(f"   {'ok  ' if same else 'DIFF'} {feats[:118]:<118} dataml {o_pred} "
+                      f"{json.dumps(o_probs)}  {peer.label} {p_pred} {json.dumps(p_probs)}  "
+                      f"max |diff| {diff:.2e}")
+    print(f"   largest probability difference: {worst:.2e} "
+          f"({'within' if worst <= TOLERANCE else 'ABOVE'} {TOLERANCE:g})")
+    print(f"   dataml's answer, e.g.: {first.decode(errors='replace')[:400]}")
+    return ok, worst, json.loads(first)
+
+
+# ---- load --------------------------------------------------------------------------------------
+
+def run_wrk(url, conns, seconds, bodies_path, token, out_path=None, wrk_threads=2, post=True):
+    """wrk against `url`: POSTs of the bodies in turn (predict.lua), or plain GETs with the
+    bearer token (post=False)."""
+    threads = max(1, min(wrk_threads, conns))
+    cmd = ["wrk", f"-t{threads}", f"-c{conns}", f"-d{seconds}s", "--timeout", "10s", "--latency"]
+    cmd += ["-s", os.path.join(HERE, "predict.lua")] if post else ["-H", f"Authorization: Bearer {token}"]
+    cmd.append(url)
+    env = dict(os.environ, BODIES=bodies_path, TOKEN=token or "")
+    r = subprocess.run(cmd, capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        raise Failure(f"wrk exit {r.returncode}: {r.stderr[-800:]}")
+    if out_path:
+        with open(out_path, "w", encoding="utf-8") as f:
+            f.write(" ".join(c if not c.startswith("Authorization") else "Authorization: Bearer ..."
+                             for c in cmd) + "\n" + r.stdout)
+    return r.stdout
+
+
+def wait_quiet(max_wait, threshold=0.2):
+    """Waits (up to `max_wait` s) until the rest of the machine keeps less than `threshold` cores
+    busy over a second; returns the seconds waited and the last load seen."""
+    t0 = time.monotonic()
+    while True:
+        b0 = common.busy_seconds()
+        time.sleep(1.0)
+        load = common.busy_seconds() - b0
+        waited = time.monotonic() - t0
+        if load < threshold or waited >= max_wait:
+            return waited, load
+        time.sleep(4.0)
+
+
+def measure(target, all_targets, conns, a, bodies_path, work, path=ENDPOINT, post=True, tag=""):
+    """Warm-up, then the measured wrk run against `target`, the other servers frozen."""
+    name, port, token, cpu_fn = target["name"], target["port"], target["token"], target["cpu"]
+    others = [t for t in all_targets if t is not target]
+    waited = 0.0
+    if a.quiet > 0:
+        waited, load = wait_quiet(a.quiet)
+        if waited > 1.5:
+            print(f"      (waited {waited:.0f} s for a quieter machine; {load:.2f} cores busy elsewhere)",
+                  flush=True)
+    for t in others:
+        t["freeze"](signal.SIGSTOP)
+    try:
+        url = f"http://127.0.0.1:{port}{path}"
+        if a.warmup > 0:
+            run_wrk(url, conns, a.warmup, bodies_path, token, post=post)
+        out_path = os.path.join(work, f"{name.replace(' ', '_')}{tag}_c{conns}.wrk")
+        busy0, cpu0 = common.busy_seconds(), cpu_fn()
+        ch0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.monotonic()
+        text = run_wrk(url, conns, a.duration, bodies_path, token, out_path, post=post)
+        span = time.monotonic() - t0
+        ch1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        busy1, cpu1 = common.busy_seconds(), cpu_fn()
+    finally:
+        for t in others:
+            t["freeze"](signal.SIGCONT)
+    r = parse_wrk(out_path)
+    wrk_cpu = (ch1.ru_utime - ch0.ru_utime) + (ch1.ru_stime - ch0.ru_stime)
+    r["server_cores"] = (cpu1 - cpu0) / span
+    r["wrk_cores"] = wrk_cpu / span
+    r["other_cores"] = max(0.0, (busy1 - busy0 - (cpu1 - cpu0) - wrk_cpu) / span)
+    r["raw"] = text
+    return r
+
+
+def saturation(sweep):
+    """The fewest connections at which the throughput is within 5% of the best of the sweep."""
+    best = max(r["rps"] for r in sweep.values())
+    for c in sorted(sweep):
+        if sweep[c]["rps"] >= SATURATION_SHARE * best:
+            return c
+    return max(sweep)
+
+
+# ---- report ------------------------------------------------------------------------------------
+
+def table(conns_list, names, results):
+    head = (f"{'conns':>5}  {'server':<13}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>8}"
+            f"{'sock err':>9}{'server CPU':>11}{'wrk CPU':>8}{'other':>6}   {'req/s o/p':>9}{'p50 o/p':>8}{'p99 o/p':>8}")
+    lines = [head, "-" * len(head)]
+    for c in conns_list:
+        d = results.get("dataml", {}).get(c)
+        for name in names:
+            r = results[name].get(c)
+            if r is None:
+                continue
+            ratio = ""
+            if name != "dataml" and d is not None:
+                ratio = (f"{d['rps'] / r['rps']:>8.2f}x{d['p50'] / r['p50']:>7.2f}x"
+                         f"{d['p99'] / r['p99']:>7.2f}x")
+            lines.append(f"{c if name == names[0] else '':>5}  {name:<13}{r['rps']:>9.0f}{r['p50']:>9.3f}"
+                         f"{r['p99']:>9.3f}{r['non2xx']:>8}{r['sock_err']:>9}{r['server_cores']:>11.2f}"
+                         f"{r['wrk_cores']:>8.2f}{r['other_cores']:>6.2f}   {ratio}")
+    return "\n".join(lines)
+
+
+def markdown(conns_list, names, results):
+    lines = ["| connections | server | req/s | p50 ms | p99 ms | server CPU (cores) | wrk CPU | "
+             "req/s ours/peer | p50 ours/peer | p99 ours/peer |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for c in conns_list:
+        d = results.get("dataml", {}).get(c)
+        for name in names:
+            r = results[name].get(c)
+            if r is None:
+                continue
+            ratio = " | | "
+            if name != "dataml" and d is not None:
+                ratio = (f"{d['rps'] / r['rps']:.2f}x | {d['p50'] / r['p50']:.2f}x | "
+                         f"{d['p99'] / r['p99']:.2f}x")
+            lines.append(f"| {c} | {name} | {r['rps']:.0f} | {r['p50']:.3f} | {r['p99']:.3f} | "
+                         f"{r['server_cores']:.2f} | {r['wrk_cores']:.2f} | {ratio} |")
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--peer-python", required=True)
+    ap.add_argument("--connections", default="1,2,4,8,16,32,64")
+    ap.add_argument("--main-connections", type=int, default=64)
+    ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--duration", type=int, default=10)
+    ap.add_argument("--warmup", type=int, default=3)
+    ap.add_argument("--bodies", type=int, default=64)
+    ap.add_argument("--threads", type=int, default=0, help="dataml --threads (0: its default)")
+    ap.add_argument("--peer-nthread", type=int, default=1)
+    ap.add_argument("--wait-endpoint", type=float, default=0, help="minutes")
+    ap.add_argument("--quiet", type=float, default=0,
+                    help="before each measurement wait up to this many seconds for the rest of "
+                         "the machine to be idle (< 0.2 cores busy)")
+    ap.add_argument("--no-reference", action="store_true",
+                    help="skip dataml's GET /api/v1/validate-token reference runs")
+    ap.add_argument("--peer-only", action="store_true", help="measure the peers without dataml")
+    ap.add_argument("--keep", action="store_true")
+    a = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    conns_list = sorted({int(x) for x in a.connections.split(",") if x.strip()})
+    if a.main_connections not in conns_list:
+        conns_list = sorted(set(conns_list) | {a.main_connections})
+    workers_list = [int(x) for x in a.workers.split(",") if x.strip()]
+    if a.threads:
+        os.environ["DATAML_THREADS"] = str(a.threads)
+    os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
+
+    work = tempfile.mkdtemp(prefix="dataml-bench-predict.")
+    started = time.monotonic()
+    server, peers = None, []
+    rc = 0
+    try:
+        print(f"== starting dataml ({a.bin}); dataset and training through the API")
+        server = start_dataml(a.bin, os.path.join(work, "server"))
+        csv, meta, summary, wall = train_model(server)
+        train_id, preprocess_id = summary["train_id"], summary["preprocess_id"]
+        model_path = server.model_path(train_id)
+        pre_path = os.path.join(server.data_dir, "tenants", server.tenant_id, "preprocesses",
+                                str(preprocess_id), "preprocess.json")
+        pre = server.preprocess_json(preprocess_id)
+        print(f"   trained {summary['model_summary']['model']} train_id {train_id} (preprocess "
+              f"{preprocess_id}) in {wall:.1f} s: {summary['num_boost_round']} rounds, depth "
+              f"{summary['xgboost_parameters'].get('max_depth')}, objective "
+              f"{summary['xgboost_parameters'].get('objective')}, accuracy "
+              f"{summary['model_summary']['accuracy']:.4f}")
+        print(f"   inputs: {', '.join(i['column_name'] + ' ' + i['data_type'] for i in pre['inputs'])}"
+              f" -> {len(pre['feature_names'])} features")
+        print(f"   model: {model_path}")
+        bodies = make_bodies(csv, meta, train_id, preprocess_id, a.bodies)
+        bodies_path = os.path.join(work, "bodies.jsonl")
+        with open(bodies_path, "w", encoding="utf-8") as f:
+            for b in bodies:
+                f.write(json.dumps(b, separators=(",", ":")) + "\n")
+        sizes = [len(json.dumps(b, separators=(",", ":"))) for b in bodies]
+        print(f"   {len(bodies)} request bodies ({min(sizes)}-{max(sizes)} bytes), "
+              f"{sum(any(v is None for v in b['features'].values()) for b in bodies)} with a null; e.g.\n"
+              f"   {json.dumps(bodies[0], separators=(',', ':'))}")
+
+        if not a.peer_only:
+            print("== dataml's endpoint")
+            server, status, data = wait_for_endpoint(server, a.bin, os.path.join(work, "server"),
+                                                     bodies[0], a.wait_endpoint)
+            if status != 200:
+                print(f"   dataml answers {status}: {data[:300]!r}")
+                print("   (run with --wait-endpoint MINUTES to wait for a build that has it, or "
+                      "--peer-only to measure the peers alone)")
+                raise Failure(f"dataml's {ENDPOINT} answered {status}")
+            print(f"   dataml answers 200: {data[:300].decode(errors='replace')}")
+
+        peer_env = dict(common.peer_env(), PEER_MODEL=model_path, PEER_PREPROCESS=pre_path,
+                        PEER_TRAIN_ID=str(train_id), PEER_PREPROCESS_ID=str(preprocess_id),
+                        PEER_NTHREAD=str(a.peer_nthread))
+        for w in workers_list:
+            print(f"== starting the peer: uvicorn, {w} worker process(es), uvloop + httptools, "
+                  f"XGBoost nthread={a.peer_nthread}")
+            peers.append(Peer(a.peer_python, w, peer_env, work))
+        peer_version = subprocess.run(
+            [a.peer_python, "-c", "import sys, xgboost, numpy, fastapi, uvicorn, pydantic; "
+             "print(xgboost.__version__, numpy.__version__, fastapi.__version__, "
+             "uvicorn.__version__, pydantic.__version__, sys.version.split()[0])"],
+            capture_output=True, text=True, env=common.peer_env()).stdout.split()
+
+        same, worst, sample = (True, 0.0, None)
+        if not a.peer_only:
+            same, worst, sample = check_same(server, peers, bodies)
+            if not same:
+                rc = 1
+                print("   WARNING: the answers differ; the timings below compare different work")
+        else:
+            for p in peers:
+                for body in bodies:
+                    st, data = post(p.port, body)
+                    if st != 200:
+                        raise Failure(f"{p.label} answered {st}: {data[:300]!r}")
+            print(f"   every peer answers 200 to every body, e.g. {data[:200].decode()}")
+
+        targets = []
+        if not a.peer_only:
+            srv = server
+            targets.append({"name": "dataml", "port": srv.port, "token": srv.token,
+                            "cpu": lambda: common.tree_cpu_seconds(srv.pid),
+                            "freeze": lambda sig: os.kill(srv.pid, sig)})
+        for p in peers:
+            targets.append({"name": p.label, "port": p.port, "token": server.token,
+                            "cpu": p.cpu_seconds, "freeze": p.signal})
+        names = [t["name"] for t in targets]
+        results = {n: {} for n in names}
+        reference = {}
+        total = len(conns_list) * len(targets) * (a.duration + a.warmup)
+        print(f"== load: wrk, {a.duration} s per measurement after a {a.warmup} s warm-up, "
+              f"connections {conns_list}; about {total // 60} min {total % 60} s")
+        for c in conns_list:
+            line = f"   c={c:<4}"
+            for t in targets:
+                r = measure(t, targets, c, a, bodies_path, work)
+                results[t["name"]][c] = r
+                line += f" {t['name']} {r['rps']:.0f} req/s p50 {r['p50']:.3f} p99 {r['p99']:.3f} ms;"
+                if r["non2xx"] or r["sock_err"]:
+                    line += f" ({r['non2xx']} non-2xx, {r['sock_err']} socket errors)"
+            print(line, flush=True)
+        if not a.peer_only and not a.no_reference and peers:
+            best = max(peers, key=lambda p: max(r["rps"] for r in results[p.label].values()))
+            ref_conns = sorted({saturation(results[best.label]), a.main_connections})
+            print(f"== reference: dataml's GET /api/v1/validate-token (HTTP + the same token and "
+                  f"user checks, no prediction) at {ref_conns} connections")
+            for c in ref_conns:
+                r = measure(targets[0], targets, c, a, bodies_path, work,
+                            path="/api/v1/validate-token", post=False, tag="_validate_token")
+                reference[c] = r
+                print(f"   c={c:<4} dataml validate-token {r['rps']:.0f} req/s p50 {r['p50']:.3f} "
+                      f"p99 {r['p99']:.3f} ms; server CPU {r['server_cores']:.2f} cores", flush=True)
+    finally:
+        for p in peers:
+            p.stop()
+        if server:
+            try:
+                os.kill(server.pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+            server.stop()
+        if a.keep or rc:
+            print(f"work dir kept: {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+    # ---- report ----
+    print()
+    print(table(conns_list, names, results))
+    peer_names = [n for n in names if n != "dataml"]
+    sat = {n: saturation(results[n]) for n in peer_names}
+    best_peer = max(peer_names, key=lambda n: max(r["rps"] for r in results[n].values()))
+    summary_out = {"peer_saturation": sat, "best_peer": best_peer}
+    print()
+    for n in peer_names:
+        best = max(r["rps"] for r in results[n].values())
+        print(f"{n}: best {best:.0f} req/s; saturation load (fewest connections within 5% of that): "
+              f"{sat[n]} connections")
+    print(f"the better peer (highest throughput): {best_peer}")
+    if "dataml" in results:
+        d, p = results["dataml"], results[best_peer]
+        m, s = a.main_connections, sat[best_peer]
+        head = {
+            "main": {"connections": m, "rps_ratio": d[m]["rps"] / p[m]["rps"],
+                     "p50_ratio": d[m]["p50"] / p[m]["p50"], "p99_ratio": d[m]["p99"] / p[m]["p99"],
+                     "dataml": {k: d[m][k] for k in ("rps", "p50", "p99")},
+                     "peer": {k: p[m][k] for k in ("rps", "p50", "p99")}},
+            "saturation": {"connections": s, "rps_ratio": d[s]["rps"] / p[s]["rps"],
+                           "dataml_p99": d[s]["p99"], "peer_p99": p[s]["p99"],
+                           "dataml_rps": d[s]["rps"], "peer_rps": p[s]["rps"]},
+            "best_rps_ratio": max(r["rps"] for r in d.values()) / max(r["rps"] for r in p.values()),
+        }
+        summary_out.update(head)
+        print()
+        print(f"at {m} connections (both): throughput ours/peer {head['main']['rps_ratio']:.2f}x, "
+              f"p50 {head['main']['p50_ratio']:.2f}x, p99 {head['main']['p99_ratio']:.2f}x "
+              f"(dataml {d[m]['rps']:.0f} req/s, p50 {d[m]['p50']:.3f} ms, p99 {d[m]['p99']:.3f} ms; "
+              f"{best_peer} {p[m]['rps']:.0f} req/s, p50 {p[m]['p50']:.3f} ms, p99 {p[m]['p99']:.3f} ms)")
+        hs = head["saturation"]
+        print(f"at the peer's saturation load, {s} connections: throughput ours/peer "
+              f"{hs['rps_ratio']:.2f}x ({hs['dataml_rps']:.0f} vs {hs['peer_rps']:.0f} req/s); "
+              f"dataml p99 {hs['dataml_p99']:.3f} ms (peer {hs['peer_p99']:.3f} ms)")
+        print(f"best throughput of each over the sweep: ours/peer {head['best_rps_ratio']:.2f}x")
+        for c, r in sorted(reference.items()):
+            pred = d[c]
+            print(f"reference at {c} connections: dataml's GET /api/v1/validate-token (no prediction) "
+                  f"{r['rps']:.0f} req/s, p50 {r['p50']:.3f} ms, p99 {r['p99']:.3f} ms, server CPU "
+                  f"{r['server_cores']:.2f} cores = {1e6 * r['server_cores'] / r['rps']:.0f} us/request; "
+                  f"the prediction endpoint: {1e6 * pred['server_cores'] / pred['rps']:.0f} us/request")
+        summary_out["reference_validate_token"] = {str(c): {k: r[k] for k in ("rps", "p50", "p99", "server_cores")}
+                                                   for c, r in reference.items()}
+        goal_rps = hs["rps_ratio"] >= 10
+        goal_p99 = hs["dataml_p99"] < 1.0
+        print(f"goal (issue): >= 10x the peer's throughput and p99 < 1 ms at the peer's saturation "
+              f"load: throughput {'MET' if goal_rps else 'NOT MET'} ({hs['rps_ratio']:.2f}x), "
+              f"p99 {'MET' if goal_p99 else 'NOT MET'} ({hs['dataml_p99']:.3f} ms)")
+    bad = [f"{n} c={c}" for n in names for c, r in results[n].items() if r["non2xx"] or r["sock_err"]]
+    if bad:
+        print(f"WARNING: errors (non-2xx or socket errors) in: {', '.join(bad)}")
+        rc = 1
+    loaded = [f"{n} c={c} ({r['other_cores']:.2f})" for n in names for c, r in results[n].items()
+              if r["other_cores"] > 0.15]
+    if loaded:
+        print(f"WARNING: other processes kept cores busy during: {', '.join(loaded)}; rerun on a "
+              f"quiet machine")
+    notes = [
+        f"machine: {os.cpu_count()} cores ({common.cpu_model()}), {platform.platform()}; the load "
+        f"generator (wrk) and the server under test share them. Run at "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {time.monotonic() - started:.0f} s",
+        f"wrk: -t2 (-t1 for 1 connection) -c N -d{a.duration}s --latency, after a {a.warmup}s "
+        f"warm-up, {len(bodies)} different bodies in turn (predict.lua), keep-alive; one server "
+        f"at a time, the others frozen (SIGSTOP)",
+        f"dataml: build/dataml --threads {a.threads or 'default (64)'}, bearer token checked on "
+        f"every request; OMP_WAIT_POLICY=PASSIVE",
+        f"peer: FastAPI {peer_version[2] if len(peer_version) > 2 else '?'} + uvicorn "
+        f"{peer_version[3] if len(peer_version) > 3 else '?'} (uvloop, httptools, no access log), "
+        f"xgboost {peer_version[0] if peer_version else '?'}, numpy "
+        f"{peer_version[1] if len(peer_version) > 1 else '?'}, python "
+        f"{peer_version[5] if len(peer_version) > 5 else '?'}; inplace_predict nthread="
+        f"{a.peer_nthread}; OMP_WAIT_POLICY=PASSIVE; no token check",
+        "CPU columns: cores used on average during the measured run (server: all its processes; "
+        "wrk; other: the rest of the machine)",
+    ]
+    print()
+    for n in notes:
+        print("note: " + n)
+    print()
+    print(markdown(conns_list, names, results))
+    for n in names:
+        for r in results[n].values():
+            r.pop("raw", None)
+    out = os.path.join(common.OUT, "predict_realtime_results.json")
+    with open(out, "w", encoding="utf-8") as f:
+        json.dump({"notes": notes, "summary": summary_out, "same_answers": same,
+                   "largest_probability_difference": worst, "dataml_sample_answer": sample,
+                   "results": {n: {str(c): r for c, r in v.items()} for n, v in results.items()}},
+                  f, indent=1)
+    print(f"\nraw results: {out}")
+    sys.exit(rc)
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except Failure as e:
+        print(f"error: {e}", file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,73 @@
+#include "modules/inference/inference_handlers.h"
+
+#include <limits>
+
+#include "http/input.h"
+#include "modules/rbac/permission_catalog.h"
+#include "modules/tenants/tenant_scope.h"
+
+namespace dataml::inference {
+namespace {
+
+using http::RouteAccess;
+
+Result<PredictInput> ParsePredict(const http::Request& req) {
+  DATAML_ASSIGN_OR_RETURN(nlohmann::json body, http::ParseJsonObject(req));
+  FieldErrors errors;
+  http::JsonFields f(body, {"body"}, errors);
+  PredictInput in;
+  auto train_id = f.Int("train_id", true);
+  auto preprocess_id = f.Int("preprocess_id", true);
+  auto target = f.String("target", false, 1024);
+  if (!body.contains("features") || body["features"].is_null()) {
+    errors.Add({"body", "features"}, "Field required", "missing");
+  } else if (!body["features"].is_object()) {
+    errors.Add({"body", "features"}, "Input should be a valid dictionary", "dict_type");
+  }
+  auto explain = req.Query("explain");
+  if (explain && *explain != "true" && *explain != "false") {
+    errors.Add({"query", "explain"}, "Input should be a valid boolean", "bool_parsing");
+  }
+  DATAML_RETURN_NOT_OK(errors.ToStatus());
+  in.train_id = *train_id;
+  in.preprocess_id = *preprocess_id;
+  in.target = target;
+  in.features = std::move(body["features"]);
+  in.explain = explain == "true";
+  return in;
+}
+
+}  // namespace
+
+void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, tenants::TenantsService& tenants) {
+  router.Add("POST", "/api/v1/inference", RouteAccess::Permission(rbac::perm::kRunInference),
+             [&](http::Request& req) -> Result<http::Response> {
+               DATAML_ASSIGN_OR_RETURN(PredictInput in, ParsePredict(req));
+               DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
+               DATAML_ASSIGN_OR_RETURN(nlohmann::json answer, inference.Predict(tenant_id, req.caller(), in));
+               return http::Response::Json(200, answer);
+             });
+
+  router.Add("GET", "/api/v1/inference/form-based-prediction", RouteAccess::Permission(rbac::perm::kRunInference),
+             [&](http::Request& req) -> Result<http::Response> {
+               DATAML_ASSIGN_OR_RETURN(int64_t id, http::QueryId(req, "id"));
+               DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
+               DATAML_ASSIGN_OR_RETURN(nlohmann::json form, inference.Form(tenant_id, id));
+               return http::Response::Json(200, form);
+             });
+
+  router.Add("GET", "/api/v1/inference/predictions", RouteAccess::Permission(rbac::perm::kViewPredictions),
+             [&](http::Request& req) -> Result<http::Response> {
+               FieldErrors errors;
+               http::ParamFields query(req.query, "query", errors);
+               auto train_id = query.Int("train_id", true);
+               int64_t skip = query.Int("skip", false, 0, std::numeric_limits<int32_t>::max()).value_or(0);
+               int64_t limit = query.Int("limit", false, 1, 1000).value_or(100);
+               DATAML_RETURN_NOT_OK(errors.ToStatus());
+               DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
+               DATAML_ASSIGN_OR_RETURN(nlohmann::json list, inference.Predictions(tenant_id, *train_id, skip, limit));
+               return http::Response::Json(200, list);
+             });
+}
+
+}  // namespace dataml::inference

@@ -1,0 +1,145 @@
+#include "modules/inference/inference_service.h"
+
+#include <set>
+
+#include "core/clock.h"
+#include "jobs/artifact_io.h"
+
+namespace dataml::inference {
+namespace {
+
+std::string Role(const nlohmann::json& column) { return column.value("attribute_name", ""); }
+
+std::string Dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+}  // namespace
+
+Result<std::shared_ptr<const LoadedModel>> InferenceService::Load(const train::Training& t) {
+  DATAML_ASSIGN_OR_RETURN(train::PreprocessRow row, train_.GetPreprocess(t.tenant_id, t.preprocess_id));
+  DATAML_ASSIGN_OR_RETURN(std::string preprocess_text, jobs::ReadBlob(store_, row.artifact_key));
+  DATAML_ASSIGN_OR_RETURN(auto preprocess,
+                          engine::ml::Preprocess::FromJson(nlohmann::json::parse(preprocess_text, nullptr, false)));
+  DATAML_ASSIGN_OR_RETURN(std::string model_json, jobs::ReadBlob(store_, t.model_key));
+  DATAML_ASSIGN_OR_RETURN(auto runtime, engine::ml::ModelRuntime::Make(std::move(preprocess), model_json));
+  DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(t.tenant_id, t.dataset_id));
+  auto loaded = std::make_shared<LoadedModel>(LoadedModel{std::move(runtime), "", std::nullopt, {}});
+  loaded->target = loaded->runtime.preprocess().target().name;
+  for (const nlohmann::json& c : t.columns) {
+    if (Role(c) == train::kRoleId) loaded->id_column = c.value("column_name", "");
+  }
+  for (const auto& spec : dataset.schema) {
+    if (spec.default_value) loaded->defaults[spec.name] = *spec.default_value;
+  }
+  return std::shared_ptr<const LoadedModel>(std::move(loaded));
+}
+
+Result<nlohmann::json> InferenceService::Form(const std::string& tenant_id, int64_t train_id) {
+  DATAML_ASSIGN_OR_RETURN(train::Training t, train_.Get(tenant_id, train_id));
+  DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(tenant_id, t.dataset_id));
+  std::map<std::string, std::optional<std::string>> defaults;
+  for (const auto& spec : dataset.schema) defaults[spec.name] = spec.default_value;
+  nlohmann::json headers = nlohmann::json::array();
+  std::string target;
+  for (const nlohmann::json& c : t.columns) {
+    const std::string role = Role(c), name = c.value("column_name", "");
+    if (role == train::kRoleTarget) target = name;
+    if (role != train::kRoleId && role != train::kRoleFeature) continue;
+    auto d = defaults.find(name);
+    headers.push_back({{"column_name", name},
+                       {"data_type", c.value("data_type", "")},
+                       {"default_value", d != defaults.end() && d->second ? nlohmann::json(*d->second) : nlohmann::json()},
+                       {"attribute_name", role}});
+  }
+  return nlohmann::json{{"id", train_id},
+                        {"headers", headers},
+                        {"target", target},
+                        {"preprocess_id", t.preprocess_id},
+                        {"problem_type", t.problem_type},
+                        {"ready", t.completed()}};
+}
+
+Result<nlohmann::json> InferenceService::Predict(const std::string& tenant_id, const Principal& caller,
+                                                 const PredictInput& in) {
+  DATAML_ASSIGN_OR_RETURN(train::Training t, train_.Completed(tenant_id, in.train_id));
+  if (in.preprocess_id != t.preprocess_id) {
+    return Status::Invalid({{{"body", "preprocess_id"},
+                             "Preprocess " + std::to_string(in.preprocess_id) + " is not the one training " +
+                                 std::to_string(in.train_id) + " uses (" + std::to_string(t.preprocess_id) + ")",
+                             "value_error"}});
+  }
+  DATAML_ASSIGN_OR_RETURN(auto model, cache_.Get({t.id, t.preprocess_id, t.modified_at}, [&] { return Load(t); }));
+  if (in.target && *in.target != model->target) {
+    return Status::Invalid({{{"body", "target"}, "The model predicts '" + model->target + "'", "value_error"}});
+  }
+  // Every key must be an input of the model, or its Id column (echoed back).
+  std::set<std::string> inputs;
+  for (const auto& input : model->runtime.preprocess().inputs()) inputs.insert(input.name);
+  std::vector<FieldError> errors;
+  for (const auto& [name, value] : in.features.items()) {
+    if (!inputs.contains(name) && name != model->id_column) {
+      errors.push_back({{"body", "features", name}, "Not an input of the model", "extra_forbidden"});
+    }
+  }
+  if (!errors.empty()) return Status::Invalid(std::move(errors));
+  // Absent inputs take the dataset's default, as an empty cell would have at upload.
+  nlohmann::json features = in.features;
+  for (const auto& [name, value] : model->defaults) {
+    if (inputs.contains(name) && (!features.contains(name) || features[name].is_null())) features[name] = value;
+  }
+  auto prediction = model->runtime.Predict(features);
+  if (!prediction.ok()) {
+    return Status::Invalid({{{"body", "features"}, prediction.status().message(), "value_error"}});
+  }
+
+  nlohmann::json answer = {{"train_id", t.id},
+                           {"preprocess_id", t.preprocess_id},
+                           {"predictor_name", t.predictor_name},
+                           {"target", model->target},
+                           {"prediction", prediction->prediction}};
+  if (!prediction->probabilities.empty()) {
+    nlohmann::json probabilities = nlohmann::json::object();
+    for (const auto& [label, p] : prediction->probabilities) probabilities[label] = p;
+    answer["probabilities"] = probabilities;
+  }
+  if (model->id_column) {
+    auto id = in.features.find(*model->id_column);
+    answer["id"] = {{*model->id_column, id != in.features.end() ? *id : nlohmann::json()}};
+  }
+  if (in.explain) {
+    DATAML_ASSIGN_OR_RETURN(engine::ml::RowExplanation why, model->runtime.Explain(features, kExplainTop));
+    nlohmann::json contributions = nlohmann::json::array();
+    for (const auto& [column, value] : why.contributions) contributions.push_back({{"column", column}, {"contribution", value}});
+    answer["explanation"] = {{"bias", why.bias}, {"contributions", contributions}, {"method", "TreeSHAP (margin)"}};
+  }
+  log_.Record({0, tenant_id, t.id, "realtime", std::nullopt, Dump(in.features), Dump(answer), 1, caller.username,
+               NowIso8601Utc()});
+  return answer;
+}
+
+Result<nlohmann::json> InferenceService::Predictions(const std::string& tenant_id, int64_t train_id, int64_t skip,
+                                                     int64_t limit) {
+  DATAML_ASSIGN_OR_RETURN(train::Training t, train_.Get(tenant_id, train_id));
+  log_.Flush();  // the caller's own predictions are in the list it asks for
+  DATAML_ASSIGN_OR_RETURN(auto records, log_.List(tenant_id, train_id, skip, limit));
+  DATAML_ASSIGN_OR_RETURN(int64_t total, log_.Count(tenant_id, train_id));
+  nlohmann::json data = nlohmann::json::array();
+  for (const PredictionRecord& r : records) {
+    data.push_back({{"prediction_id", r.id},
+                    {"train_id", r.training_id},
+                    {"date", r.created_at},
+                    {"dataset_id", r.dataset_id ? nlohmann::json(*r.dataset_id) : nlohmann::json()},
+                    {"predictor_name", t.predictor_name},
+                    {"prediction_type", r.prediction_type},
+                    {"input_data", r.input_data},
+                    {"output", r.output ? nlohmann::json::parse(*r.output, nullptr, false) : nlohmann::json()},
+                    {"status", "completed"},
+                    {"no_of_records", r.no_of_records},
+                    {"accuracy", nullptr},
+                    {"problem_type", t.problem_type},
+                    {"domain_name", t.domain},
+                    {"created_by", r.created_by}});
+  }
+  return nlohmann::json{{"total", total}, {"data", data}};
+}
+
+}  // namespace dataml::inference
