@@ -60,14 +60,17 @@ Result<nlohmann::json> InferenceService::Form(const std::string& tenant_id, int6
 
 Result<nlohmann::json> InferenceService::Predict(const std::string& tenant_id, const Principal& caller,
                                                  const PredictInput& in) {
-  DATAML_ASSIGN_OR_RETURN(train::Training t, train_.Completed(tenant_id, in.train_id));
+  DATAML_ASSIGN_OR_RETURN(train::ModelVersion t, train_.CompletedVersion(tenant_id, in.train_id));
   if (in.preprocess_id != t.preprocess_id) {
     return Status::Invalid({{{"body", "preprocess_id"},
                              "Preprocess " + std::to_string(in.preprocess_id) + " is not the one training " +
                                  std::to_string(in.train_id) + " uses (" + std::to_string(t.preprocess_id) + ")",
                              "value_error"}});
   }
-  DATAML_ASSIGN_OR_RETURN(auto model, cache_.Get({t.id, t.preprocess_id, t.modified_at}, [&] { return Load(t); }));
+  DATAML_ASSIGN_OR_RETURN(auto model, cache_.Get({t.id, t.preprocess_id, t.modified_at}, [&]() -> Result<std::shared_ptr<const LoadedModel>> {
+    DATAML_ASSIGN_OR_RETURN(train::Training full, train_.Completed(tenant_id, t.id));
+    return Load(full);
+  }));
   if (in.target && *in.target != model->target) {
     return Status::Invalid({{{"body", "target"}, "The model predicts '" + model->target + "'", "value_error"}});
   }

@@ -148,6 +148,28 @@ Result<std::optional<Training>> TrainRepository::Find(const std::string& tenant_
   return FindWhere(tenant_id, id);
 }
 
+Result<std::optional<ModelVersion>> TrainRepository::FindVersion(const std::string& tenant_id, int64_t id) {
+  return db_.Query<std::optional<ModelVersion>>([&](soci::session& sql) -> Result<std::optional<ModelVersion>> {
+    long long key = id;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT t.id, t.predictor_name, t.preprocess_id, t.modified_at, j.status AS job_status "
+                        "FROM trainings t LEFT JOIN jobs j ON j.id = (SELECT MAX(x.id) FROM jobs x WHERE "
+                        "x.tenant_id = t.tenant_id AND x.kind = 'train' AND x.subject = 'training:' || "
+                        "CAST(t.id AS TEXT)) WHERE t.id = :id AND t.tenant_id = :t",
+         soci::use(key), soci::use(tenant_id));
+    for (const soci::row& row : rows) {
+      ModelVersion v;
+      v.id = db::GetInt(row, "id");
+      v.predictor_name = db::GetString(row, "predictor_name");
+      v.preprocess_id = db::GetInt(row, "preprocess_id");
+      v.modified_at = db::GetString(row, "modified_at");
+      v.job_status = db::GetOptionalString(row, "job_status");
+      return std::optional<ModelVersion>(std::move(v));
+    }
+    return std::optional<ModelVersion>();
+  });
+}
+
 Result<std::optional<Training>> TrainRepository::FindInAnyTenant(int64_t id) {
   return FindWhere(std::nullopt, id);
 }

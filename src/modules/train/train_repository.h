@@ -28,6 +28,7 @@ class TrainRepository {
   Result<std::optional<int64_t>> DeleteTraining(const std::string& tenant_id, int64_t training_id);
 
   Result<std::optional<Training>> Find(const std::string& tenant_id, int64_t id);
+  Result<std::optional<ModelVersion>> FindVersion(const std::string& tenant_id, int64_t id);
   // For callbacks, which prove the job rather than a tenant.
   Result<std::optional<Training>> FindInAnyTenant(int64_t id);
   Result<std::vector<Training>> List(const std::string& tenant_id, int64_t skip, int64_t limit);

@@ -386,6 +386,16 @@ Result<Training> TrainService::UpdatePreprocess(const std::string& tenant_id, in
   return Get(tenant_id, id);
 }
 
+Result<ModelVersion> TrainService::CompletedVersion(const std::string& tenant_id, int64_t id) {
+  DATAML_ASSIGN_OR_RETURN(auto found, repo_.FindVersion(tenant_id, id));
+  if (!found) return Status::NotFound("Training job not found");
+  if (found->job_status != "completed") {
+    // The full row gives the status as users see it in the message.
+    return Completed(tenant_id, id).status();
+  }
+  return *found;
+}
+
 Result<PreprocessRow> TrainService::GetPreprocess(const std::string& tenant_id, int64_t preprocess_id) {
   DATAML_ASSIGN_OR_RETURN(auto row, repo_.FindPreprocess(tenant_id, preprocess_id));
   if (!row) return Status::NotFound("Preprocess not found");

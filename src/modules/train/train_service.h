@@ -65,6 +65,9 @@ class TrainService {
   Result<Training> UpdatePreprocess(const std::string& tenant_id, int64_t id, int64_t preprocess_id);
   // 10.5 (409 until the training completed).
   Result<Training> Completed(const std::string& tenant_id, int64_t id);
+  // A completed model's version, read cheaply (real-time prediction asks on every request);
+  // NotFound, or FailedPrecondition until it completed.
+  Result<ModelVersion> CompletedVersion(const std::string& tenant_id, int64_t id);
   // A preprocess of the tenant (NotFound otherwise).
   Result<PreprocessRow> GetPreprocess(const std::string& tenant_id, int64_t preprocess_id);
   // 8.8: the columns the model reads (Id, Features, Target) with their types.

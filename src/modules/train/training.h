@@ -46,6 +46,16 @@ struct Training {
   bool active() const { return !job_status || *job_status == "queued" || *job_status == "running"; }
 };
 
+// What real-time prediction needs to know of a model on every request (a lean read: no
+// summary, no columns).
+struct ModelVersion {
+  int64_t id = 0;
+  std::string predictor_name;
+  int64_t preprocess_id = 0;
+  std::string modified_at;
+  std::optional<std::string> job_status;
+};
+
 struct PreprocessRow {
   int64_t id = 0;
   std::string tenant_id;
