@@ -24,6 +24,7 @@ bench: build
 	@bench/ingest/run.sh
 	@bench/train/run.sh
 	@bench/shap/run.sh
+	@bench/predict_realtime/run.sh
 
 format:
 	@find src -name '*.h' -o -name '*.cc' | xargs clang-format -i

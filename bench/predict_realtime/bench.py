@@ -4,7 +4,7 @@ connections, in the same run. See README.md.
 
 Usage: bench.py --bin build/dataml --peer-python bench/out/.venv-predict-peer/bin/python
                 [--connections 1,2,4,8,16,32,64] [--main-connections 64] [--workers 1,2]
-                [--duration 10] [--warmup 3] [--bodies 64] [--threads N] [--peer-nthread 1]
+                [--duration 10] [--warmup 3] [--repeat 1] [--bodies 64] [--threads N] [--peer-nthread 1]
                 [--wait-endpoint MINUTES] [--keep]
 
 1. A fresh `dataml serve` (bench/train/common.py's Server); the churn-like dataset of
@@ -21,7 +21,8 @@ Usage: bench.py --bin build/dataml --peer-python bench/out/.venv-predict-peer/bi
    measured, the others are frozen (SIGSTOP), so that they cost nothing.
 6. The report: one table per connection count with ratios dataml/peer; the peer's saturation
    load (the fewest connections at which its throughput is within 5% of the best it reached);
-   the headline figures at --main-connections and at that saturation load.
+   the headline figures at --main-connections and at that saturation load. With --repeat N the
+   whole sweep runs N times and each figure is the median of the rounds.
 """
 
 import argparse
@@ -34,6 +35,7 @@ import resource
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -309,6 +311,20 @@ def run_wrk(url, conns, seconds, bodies_path, token, out_path=None, wrk_threads=
     return r.stdout
 
 
+def tcp_counters():
+    """System-wide TCP counters: connections opened (ActiveOpens, /proc/net/snmp) and SYNs or
+    handshakes dropped because a listen queue was full (ListenOverflows, /proc/net/netstat)."""
+    out = {}
+    for path, prefix, keys in (("/proc/net/snmp", "Tcp:", ("ActiveOpens",)),
+                               ("/proc/net/netstat", "TcpExt:", ("ListenOverflows",))):
+        with open(path, encoding="ascii") as f:
+            rows = [line.split() for line in f if line.startswith(prefix)]
+        names, values = rows[0], rows[1]
+        for k in keys:
+            out[k] = int(values[names.index(k)])
+    return out
+
+
 def wait_quiet(max_wait, threshold=0.2):
     """Waits (up to `max_wait` s) until the rest of the machine keeps less than `threshold` cores
     busy over a second; returns the seconds waited and the last load seen."""
@@ -340,13 +356,13 @@ def measure(target, all_targets, conns, a, bodies_path, work, path=ENDPOINT, pos
         if a.warmup > 0:
             run_wrk(url, conns, a.warmup, bodies_path, token, post=post)
         out_path = os.path.join(work, f"{name.replace(' ', '_')}{tag}_c{conns}.wrk")
-        busy0, cpu0 = common.busy_seconds(), cpu_fn()
+        busy0, cpu0, tcp0 = common.busy_seconds(), cpu_fn(), tcp_counters()
         ch0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.monotonic()
         text = run_wrk(url, conns, a.duration, bodies_path, token, out_path, post=post)
         span = time.monotonic() - t0
         ch1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        busy1, cpu1 = common.busy_seconds(), cpu_fn()
+        busy1, cpu1, tcp1 = common.busy_seconds(), cpu_fn(), tcp_counters()
     finally:
         for t in others:
             t["freeze"](signal.SIGCONT)
@@ -355,8 +371,24 @@ def measure(target, all_targets, conns, a, bodies_path, work, path=ENDPOINT, pos
     r["server_cores"] = (cpu1 - cpu0) / span
     r["wrk_cores"] = wrk_cpu / span
     r["other_cores"] = max(0.0, (busy1 - busy0 - (cpu1 - cpu0) - wrk_cpu) / span)
+    r["connects"] = tcp1["ActiveOpens"] - tcp0["ActiveOpens"]
+    r["listen_overflows"] = tcp1["ListenOverflows"] - tcp0["ListenOverflows"]
     r["raw"] = text
     return r
+
+
+def combine(rs):
+    """The rounds of one measurement: the median of each figure, errors summed, all rounds'
+    req/s and p99 kept."""
+    out = {k: statistics.median(r[k] for r in rs)
+           for k in ("rps", "p50", "p99", "server_cores", "wrk_cores", "other_cores", "connects",
+                     "listen_overflows")}
+    out["non2xx"] = sum(r["non2xx"] for r in rs)
+    out["sock_err"] = sum(r["sock_err"] for r in rs)
+    out["requests"] = sum(r["requests"] for r in rs)
+    out["rounds_rps"] = [r["rps"] for r in rs]
+    out["rounds_p99"] = [r["p99"] for r in rs]
+    return out
 
 
 def saturation(sweep):
@@ -371,8 +403,9 @@ def saturation(sweep):
 # ---- report ------------------------------------------------------------------------------------
 
 def table(conns_list, names, results):
-    head = (f"{'conns':>5}  {'server':<13}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>8}"
-            f"{'sock err':>9}{'server CPU':>11}{'wrk CPU':>8}{'other':>6}   {'req/s o/p':>9}{'p50 o/p':>8}{'p99 o/p':>8}")
+    head = (f"{'conns':>5}  {'server':<13}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>10}{'non-2xx':>8}"
+            f"{'sock err':>9}{'server CPU':>11}{'wrk CPU':>8}{'other':>6}{'connects':>9}{'lst ovf':>8}"
+            f"   {'req/s o/p':>9}{'p50 o/p':>8}{'p99 o/p':>9}")
     lines = [head, "-" * len(head)]
     for c in conns_list:
         d = results.get("dataml", {}).get(c)
@@ -383,17 +416,21 @@ def table(conns_list, names, results):
             ratio = ""
             if name != "dataml" and d is not None:
                 ratio = (f"{d['rps'] / r['rps']:>8.2f}x{d['p50'] / r['p50']:>7.2f}x"
-                         f"{d['p99'] / r['p99']:>7.2f}x")
+                         f"{d['p99'] / r['p99']:>8.2f}x")
             lines.append(f"{c if name == names[0] else '':>5}  {name:<13}{r['rps']:>9.0f}{r['p50']:>9.3f}"
-                         f"{r['p99']:>9.3f}{r['non2xx']:>8}{r['sock_err']:>9}{r['server_cores']:>11.2f}"
-                         f"{r['wrk_cores']:>8.2f}{r['other_cores']:>6.2f}   {ratio}")
+                         f"{r['p99']:>10.3f}{r['non2xx']:>8}{r['sock_err']:>9}{r['server_cores']:>11.2f}"
+                         f"{r['wrk_cores']:>8.2f}{r['other_cores']:>6.2f}{r['connects']:>9.0f}"
+                         f"{r['listen_overflows']:>8.0f}   {ratio}"
+                         + (f"   rounds: {'/'.join(f'{x:.0f}' for x in r['rounds_rps'])} req/s, p99 "
+                            f"{'/'.join(f'{x:.2f}' for x in r['rounds_p99'])} ms"
+                            if len(r.get("rounds_rps", [])) > 1 else ""))
     return "\n".join(lines)
 
 
 def markdown(conns_list, names, results):
     lines = ["| connections | server | req/s | p50 ms | p99 ms | server CPU (cores) | wrk CPU | "
-             "req/s ours/peer | p50 ours/peer | p99 ours/peer |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "connects | listen overflows | req/s ours/peer | p50 ours/peer | p99 ours/peer |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for c in conns_list:
         d = results.get("dataml", {}).get(c)
         for name in names:
@@ -404,8 +441,11 @@ def markdown(conns_list, names, results):
             if name != "dataml" and d is not None:
                 ratio = (f"{d['rps'] / r['rps']:.2f}x | {d['p50'] / r['p50']:.2f}x | "
                          f"{d['p99'] / r['p99']:.2f}x")
-            lines.append(f"| {c} | {name} | {r['rps']:.0f} | {r['p50']:.3f} | {r['p99']:.3f} | "
-                         f"{r['server_cores']:.2f} | {r['wrk_cores']:.2f} | {ratio} |")
+            spread = (f" ({min(r['rounds_rps']):.0f}-{max(r['rounds_rps']):.0f})"
+                      if len(r.get("rounds_rps", [])) > 1 else "")
+            lines.append(f"| {c} | {name} | {r['rps']:.0f}{spread} | {r['p50']:.3f} | {r['p99']:.3f} | "
+                         f"{r['server_cores']:.2f} | {r['wrk_cores']:.2f} | {r['connects']:.0f} | "
+                         f"{r['listen_overflows']:.0f} | {ratio} |")
     return "\n".join(lines)
 
 
@@ -419,6 +459,8 @@ def main():
     ap.add_argument("--duration", type=int, default=10)
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--bodies", type=int, default=64)
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="rounds of the whole sweep; each figure is the median of the rounds")
     ap.add_argument("--threads", type=int, default=0, help="dataml --threads (0: its default)")
     ap.add_argument("--peer-nthread", type=int, default=1)
     ap.add_argument("--wait-endpoint", type=float, default=0, help="minutes")
@@ -518,20 +560,22 @@ def main():
             targets.append({"name": p.label, "port": p.port, "token": server.token,
                             "cpu": p.cpu_seconds, "freeze": p.signal})
         names = [t["name"] for t in targets]
-        results = {n: {} for n in names}
+        runs = {n: {c: [] for c in conns_list} for n in names}
         reference = {}
-        total = len(conns_list) * len(targets) * (a.duration + a.warmup)
+        total = a.repeat * len(conns_list) * len(targets) * (a.duration + a.warmup)
         print(f"== load: wrk, {a.duration} s per measurement after a {a.warmup} s warm-up, "
-              f"connections {conns_list}; about {total // 60} min {total % 60} s")
-        for c in conns_list:
-            line = f"   c={c:<4}"
-            for t in targets:
-                r = measure(t, targets, c, a, bodies_path, work)
-                results[t["name"]][c] = r
-                line += f" {t['name']} {r['rps']:.0f} req/s p50 {r['p50']:.3f} p99 {r['p99']:.3f} ms;"
-                if r["non2xx"] or r["sock_err"]:
-                    line += f" ({r['non2xx']} non-2xx, {r['sock_err']} socket errors)"
-            print(line, flush=True)
+              f"connections {conns_list}, {a.repeat} round(s); about {total // 60} min {total % 60} s")
+        for i in range(a.repeat):
+            for c in conns_list:
+                line = f"   {f'{i + 1}/{a.repeat} ' if a.repeat > 1 else ''}c={c:<4}"
+                for t in targets:
+                    r = measure(t, targets, c, a, bodies_path, work, tag=f"_r{i + 1}")
+                    runs[t["name"]][c].append(r)
+                    line += f" {t['name']} {r['rps']:.0f} req/s p50 {r['p50']:.3f} p99 {r['p99']:.3f} ms;"
+                    if r["non2xx"] or r["sock_err"]:
+                        line += f" ({r['non2xx']} non-2xx, {r['sock_err']} socket errors)"
+                print(line, flush=True)
+        results = {n: {c: combine(runs[n][c]) for c in conns_list} for n in names}
         if not a.peer_only and not a.no_reference and peers:
             best = max(peers, key=lambda p: max(r["rps"] for r in results[p.label].values()))
             ref_conns = sorted({saturation(results[best.label]), a.main_connections})
@@ -632,7 +676,12 @@ def main():
         f"{peer_version[5] if len(peer_version) > 5 else '?'}; inplace_predict nthread="
         f"{a.peer_nthread}; OMP_WAIT_POLICY=PASSIVE; no token check",
         "CPU columns: cores used on average during the measured run (server: all its processes; "
-        "wrk; other: the rest of the machine)",
+        "wrk; other: the rest of the machine). connects: TCP connections opened during the run "
+        "(wrk's, plus any other process's); lst ovf: connections the kernel dropped at a full "
+        "listen queue (TcpExt ListenOverflows), both machine-wide",
+        "p50/p99 are wrk 4.1's figures, which include its coordinated-omission correction: a "
+        "request that took T counts as T / (mean interval between requests on a connection) "
+        "samples, so a few stalls of seconds can set p99",
     ]
     print()
     for n in notes:

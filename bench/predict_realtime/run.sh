@@ -6,15 +6,17 @@
 # peer's saturation load and dataml's p99 there. See README.md here.
 #
 # Usage: bench/predict_realtime/run.sh [--connections 1,2,4,...] [--main-connections N]
-#                                      [--workers 1,2] [--duration S] [--warmup S] [--bodies N]
-#                                      [--threads N] [--peer-nthread N] [--wait-endpoint MIN]
-#                                      [--quiet S] [--no-reference] [--peer-only] [--keep]
+#                                      [--workers 1,2] [--duration S] [--warmup S] [--repeat N]
+#                                      [--bodies N] [--threads N] [--peer-nthread N]
+#                                      [--wait-endpoint MIN] [--quiet S] [--no-reference]
+#                                      [--peer-only] [--keep]
 #   --connections      wrk connection counts to sweep (default 1,2,4,8,16,32,64)
 #   --main-connections the "many keep-alive connections" point compared head to head (default 64)
 #   --workers          uvicorn worker processes of the peer; each count is measured and the
 #                      better peer reported (default 1,2)
 #   --duration S       measured wrk run per server and connection count (default 10)
 #   --warmup S         discarded wrk run before each measurement (default 3)
+#   --repeat N         rounds of the whole sweep; each figure is the median of the rounds (default 1)
 #   --bodies N         different request bodies, sent in turn (default 64)
 #   --threads N        dataml --threads (default: dataml's default, 64)
 #   --peer-nthread N   XGBoost nthread in the peer (default 1)
@@ -39,10 +41,10 @@ PEER_REQS="$HERE/requirements-peer.txt"
 ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --connections|--main-connections|--workers|--duration|--warmup|--bodies|--threads|--peer-nthread|--wait-endpoint|--quiet)
+    --connections|--main-connections|--workers|--duration|--warmup|--repeat|--bodies|--threads|--peer-nthread|--wait-endpoint|--quiet)
       ARGS+=("$1" "$2"); shift 2 ;;
     --peer-only|--no-reference|--keep) ARGS+=("$1"); shift ;;
-    -h|--help) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
