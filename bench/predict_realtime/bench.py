@@ -4,8 +4,10 @@ connections, in the same run. See README.md.
 
 Usage: bench.py --bin build/dataml --peer-python bench/out/.venv-predict-peer/bin/python
                 [--connections 1,2,4,8,16,32,64] [--main-connections 64] [--workers 1,2]
-                [--duration 10] [--warmup 3] [--repeat 1] [--bodies 64] [--threads N] [--peer-nthread 1]
-                [--wait-endpoint MINUTES] [--keep]
+                [--duration 10] [--warmup 3] [--repeat 1] [--bodies 64] [--threads N]
+                [--peer-nthread 1] [--quiet S] [--wait-endpoint MINUTES] [--no-reference]
+                [--peer-only] [--keep]
+(run.sh installs the prerequisites and passes these on; see its --help.)
 
 1. A fresh `dataml serve` (bench/train/common.py's Server); the churn-like dataset of
    bench/train/datasets.py (100,000 rows: 7 features incl. a 3-value string and a boolean) is
@@ -14,18 +16,21 @@ Usage: bench.py --bin build/dataml --peer-python bench/out/.venv-predict-peer/bi
    null), each {"train_id", "preprocess_id", "features": {...}, "target": "churned"}.
 3. The peer (peer_app.py) starts under uvicorn with the model.json and preprocess.json dataml
    wrote; for each worker count asked for, one peer.
-4. Before any timing: a dozen bodies go to dataml and to every peer; the predicted class must be
-   the same and every class probability equal to 1e-6.
+4. Before any timing: a dozen bodies go to dataml and to every peer; the predicted class and
+   every other field of the answer must be the same and every class probability equal to 1e-6.
 5. For each connection count, each server in turn (dataml, then each peer): a warm-up wrk run
    (discarded), then the measured one (wrk --latency with predict.lua). While one server is
    measured, the others are frozen (SIGSTOP), so that they cost nothing.
-6. The report: one table per connection count with ratios dataml/peer; the peer's saturation
+6. Reference: dataml's GET /api/v1/validate-token (HTTP + token + user lookup, no prediction)
+   at the peer's saturation load and at --main-connections.
+7. The report: one table row per server and connection count, with ratios dataml/peer; the peer's saturation
    load (the fewest connections at which its throughput is within 5% of the best it reached);
    the headline figures at --main-connections and at that saturation load. With --repeat N the
    whole sweep runs N times and each figure is the median of the rounds.
 """
 
 import argparse
+import http.client
 import json
 import math
 import os
@@ -125,7 +130,6 @@ def make_bodies(csv, meta, train_id, preprocess_id, count, seed=5):
 
 
 def post(port, body, token=None, timeout=30):
-    import http.client
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     headers = {"Content-Type": "application/json"}
     if token:
@@ -183,27 +187,32 @@ class Peer:
                 stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
                 start_new_session=True)
         self.pgid = self.proc.pid
-        deadline = time.monotonic() + 60
+        try:
+            self._wait_ready(workers)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _wait_ready(self, workers):
+        """Until every worker has answered /health (the kernel hands each new connection to one
+        of them), or at least one has and 10 s have passed; at most 60 s."""
+        start = time.monotonic()
         pids = set()
-        # Every worker must be up: ask /health until each worker pid has answered (connections
-        # are spread over the workers by the kernel), or give up on that after 10 s.
-        while time.monotonic() < deadline:
+        while time.monotonic() - start < 60:
             if self.proc.poll() is not None:
                 raise Failure(f"uvicorn exited early: {self.logs()}")
             try:
-                import http.client
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
                 conn.request("GET", "/health")
-                r = conn.getresponse()
-                pids.add(json.loads(r.read())["pid"])
+                pids.add(json.loads(conn.getresponse().read())["pid"])
                 conn.close()
-                if len(pids) >= workers or (pids and time.monotonic() > deadline - 50):
-                    break
+                if len(pids) >= workers or time.monotonic() - start > 10:
+                    time.sleep(0.5)
+                    return
             except (OSError, ValueError):
-                time.sleep(0.1)
-        else:
-            raise Failure(f"the peer did not answer within 60 s: {self.logs()}")
-        time.sleep(0.5)
+                pass
+            time.sleep(0.05)
+        raise Failure(f"the peer did not answer within 60 s: {self.logs()}")
 
     def logs(self):
         with open(self.out_path, encoding="utf-8", errors="replace") as f:
@@ -257,7 +266,8 @@ def normalise(body):
 
 def check_same(server, peers, bodies, count=12):
     print(f"== same answers: {count} bodies to dataml and to each peer "
-          f"(class must match, probabilities to {TOLERANCE:g})")
+          f"(class and every other field must match, probabilities to {TOLERANCE:g}); features "
+          f"in the order {', '.join(bodies[0]['features'])}")
     worst = 0.0
     ok = True
     first = None
@@ -272,19 +282,26 @@ def check_same(server, peers, bodies, count=12):
             st, pdata = post(peer.port, body)
             if st != 200:
                 raise Failure(f"{peer.label} answered {st}: {pdata[:400]!r}")
-            p_pred, p_probs = normalise(json.loads(pdata))
+            theirs = json.loads(pdata)
+            p_pred, p_probs = normalise(theirs)
             diff = max((abs(o_probs.get(k, math.inf) - v) for k, v in p_probs.items()),
                        default=math.inf)
             if set(o_probs) != set(p_probs):
                 diff = math.inf
             worst = max(worst, diff)
-            same = o_pred == p_pred and diff <= TOLERANCE
+            # Every other field of the answer must be equal too (same keys, same values).
+            rest_o = {k: v for k, v in ours.items() if k != "probabilities"}
+            rest_p = {k: v for k, v in theirs.items() if k != "probabilities"}
+            if rest_o != rest_p:
+                print(f"   DIFF fields: dataml {json.dumps(rest_o)} {peer.label} {json.dumps(rest_p)}")
+            same = o_pred == p_pred and diff <= TOLERANCE and rest_o == rest_p
             ok &= same
             if peer is peers[0] or not same:
-                feats = json.dumps(body["features"], separators=(",", ":"))
-                print(f"   {'ok  ' if same else 'DIFF'} {feats[:118]:<118} dataml {o_pred} "
-                      f"{json.dumps(o_probs)}  {peer.label} {p_pred} {json.dumps(p_probs)}  "
-                      f"max |diff| {diff:.2e}")
+                feats = ",".join("null" if v is None else str(v).lower() if isinstance(v, bool)
+                                 else str(v) for v in body["features"].values())
+                fmt = lambda probs: " ".join(f"{k}={v:.9f}" for k, v in probs.items())  # noqa: E731
+                print(f"   {'ok  ' if same else 'DIFF'} [{feats}] dataml {o_pred} {fmt(o_probs)} | "
+                      f"{peer.label} {p_pred} {fmt(p_probs)} | max |diff| {diff:.1e}")
     print(f"   largest probability difference: {worst:.2e} "
           f"({'within' if worst <= TOLERANCE else 'ABOVE'} {TOLERANCE:g})")
     print(f"   dataml's answer, e.g.: {first.decode(errors='replace')[:400]}")
@@ -523,9 +540,12 @@ def main():
                 raise Failure(f"dataml's {ENDPOINT} answered {status}")
             print(f"   dataml answers 200: {data[:300].decode(errors='replace')}")
 
+        id_column = next((c["column_name"] for c in meta["columns"]
+                          if c["attribute_name"] == "Id"), "")
         peer_env = dict(common.peer_env(), PEER_MODEL=model_path, PEER_PREPROCESS=pre_path,
                         PEER_TRAIN_ID=str(train_id), PEER_PREPROCESS_ID=str(preprocess_id),
-                        PEER_NTHREAD=str(a.peer_nthread))
+                        PEER_NTHREAD=str(a.peer_nthread), PEER_ID_COLUMN=id_column,
+                        PEER_PREDICTOR_NAME=summary["predictor_name"])
         for w in workers_list:
             print(f"== starting the peer: uvicorn, {w} worker process(es), uvloop + httptools, "
                   f"XGBoost nthread={a.peer_nthread}")

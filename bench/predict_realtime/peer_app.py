@@ -4,12 +4,14 @@ POST /api/v1/inference/ serves it.
 Per request, as dataml does:
   1. parse and validate the JSON body {"train_id", "preprocess_id", "features": {...}, "target"}
      (a pydantic model, FastAPI's usual way);
-  2. check that train_id / preprocess_id are the loaded model's (404 otherwise) and that target
-     is the preprocess's target column (422 otherwise);
+  2. check that train_id / preprocess_id are the loaded model's (404 otherwise), that target
+     is the preprocess's target column (422 otherwise) and that every key of features is an input
+     of the model or its Id column (422 otherwise);
   3. encode the features into one row of floats exactly as dataml's Preprocess::TransformRow does
      (src/engine/ml/preprocess.cc), from the same preprocess.json;
   4. predict that one row with XGBoost's Booster.inplace_predict on the same model.json;
-  5. answer JSON with the predicted class and the probability of every class.
+  5. answer JSON with the same fields as dataml: the predicted class, the probability of every
+     class, train_id, preprocess_id, predictor_name, target and the Id column's value as `id`.
 
 It does not verify the bearer token (dataml does: JWT, user and permission checks; bench/auth_get
 measures that part on its own), so the peer does a little less work than dataml.
@@ -24,6 +26,8 @@ Environment:
   PEER_TRAIN_ID       the train_id requests must name
   PEER_PREPROCESS_ID  the preprocess_id requests must name
   PEER_NTHREAD        XGBoost nthread for prediction (default 1)
+  PEER_ID_COLUMN      the dataset's Id column, accepted in features and echoed back (optional)
+  PEER_PREDICTOR_NAME the training's predictor_name, echoed back
 """
 
 import json
@@ -222,6 +226,9 @@ if BOOSTER.num_features() != PRE.width:
 TRAIN_ID = int(os.environ["PEER_TRAIN_ID"])
 PREPROCESS_ID = int(os.environ["PEER_PREPROCESS_ID"])
 OBJECTIVE = json.loads(BOOSTER.save_config())["learner"]["objective"]["name"]
+ID_COLUMN = os.environ.get("PEER_ID_COLUMN") or None
+PREDICTOR_NAME = os.environ.get("PEER_PREDICTOR_NAME", "")
+ALLOWED_KEYS = frozenset(e["column_name"] for e in PRE.inputs) | ({ID_COLUMN} if ID_COLUMN else set())
 
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
 
@@ -250,19 +257,29 @@ async def predict(req: PredictRequest):
         return _error(404, "Preprocess not found")
     if req.target != PRE.target:
         return _error(422, f"the model predicts '{PRE.target}', not '{req.target}'")
+    unknown = [k for k in req.features if k not in ALLOWED_KEYS]
+    if unknown:
+        return _error(422, [{"loc": ["body", "features", k], "msg": "Not an input of the model",
+                             "type": "extra_forbidden"} for k in unknown])
     try:
         row = PRE.transform_row(req.features)
     except BadValue as e:
         return _error(422, str(e))
     x = np.array([row], dtype=np.float32)
     y = BOOSTER.inplace_predict(x)
+    answer = {"train_id": TRAIN_ID, "preprocess_id": PREPROCESS_ID,
+              "predictor_name": PREDICTOR_NAME, "target": PRE.target}
     if PRE.problem == "Regression":
-        return JSONResponse({"train_id": TRAIN_ID, "prediction": float(y[0])})
-    if OBJECTIVE == "binary:logistic":
-        p1 = float(y[0])
-        probs = [1.0 - p1, p1]
-    else:  # multi:softprob
-        probs = [float(v) for v in y[0]]
-    best = max(range(len(probs)), key=probs.__getitem__)
-    return JSONResponse({"train_id": TRAIN_ID, "prediction": PRE.classes[best],
-                         "probabilities": dict(zip(PRE.classes, probs))})
+        answer["prediction"] = float(y[0])
+    else:
+        if OBJECTIVE == "binary:logistic":
+            p1 = float(y[0])
+            probs = [1.0 - p1, p1]
+        else:  # multi:softprob
+            probs = [float(v) for v in y[0]]
+        best = max(range(len(probs)), key=probs.__getitem__)
+        answer["prediction"] = PRE.classes[best]
+        answer["probabilities"] = dict(zip(PRE.classes, probs))
+    if ID_COLUMN:
+        answer["id"] = {ID_COLUMN: req.features.get(ID_COLUMN)}
+    return JSONResponse(answer)
