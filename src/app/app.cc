@@ -82,7 +82,10 @@ Result<std::unique_ptr<App>> BuildServices(const ServerConfig& config, const std
   app->jobs = std::make_unique<jobs::JobsService>(*app->db, jwt_secret);
   app->datasets = std::make_unique<datasets::DatasetsService>(*app->db, *app->store, *app->templates, *app->jobs);
   app->train = std::make_unique<train::TrainService>(*app->db, *app->store, *app->datasets, *app->jobs);
-  app->inference = std::make_unique<inference::InferenceService>(*app->db, *app->store, *app->datasets, *app->train);
+  app->batch_predictions =
+      std::make_unique<inference::BatchPredictionService>(*app->db, *app->jobs, *app->datasets, *app->train);
+  app->inference = std::make_unique<inference::InferenceService>(*app->db, *app->store, *app->datasets, *app->train,
+                                                                  *app->batch_predictions);
   // Datasets cannot depend on the module built on them; it asks through this hook instead.
   app->datasets->SetUsedByModels([train = app->train.get()](const std::string& tenant_id, int64_t dataset_id) {
     return train->CountUsingDataset(tenant_id, dataset_id);
@@ -102,7 +105,7 @@ void RegisterRoutes(App& app, const ServerConfig& config) {
   files::RegisterFilesRoutes(r, *app.datasets, *app.tenants);
   train::RegisterTrainRoutes(r, *app.train, *app.jobs, *app.tenants);
   ray::RegisterRayRoutes(r, *app.jobs, *app.tenants);
-  inference::RegisterInferenceRoutes(r, *app.inference, *app.tenants);
+  inference::RegisterInferenceRoutes(r, *app.inference, *app.batch_predictions, *app.jobs, *app.tenants);
   jobs::RegisterJobsRoutes(r, *app.jobs, [&app](const http::Request& req) {
     return tenants::TenantOfRequest(*app.tenants, req);
   });

@@ -10,6 +10,7 @@
 #include "jobs/dispatcher.h"
 #include "jobs/jobs_service.h"
 #include "modules/datasets/datasets_service.h"
+#include "modules/inference/batch_prediction_service.h"
 #include "modules/inference/inference_service.h"
 #include "modules/train/train_service.h"
 #include "modules/auth/auth_service.h"
@@ -33,6 +34,7 @@ struct App {
   std::unique_ptr<jobs::Dispatcher> dispatcher;  // started by `serve` once its port is bound
   std::unique_ptr<datasets::DatasetsService> datasets;
   std::unique_ptr<train::TrainService> train;
+  std::unique_ptr<inference::BatchPredictionService> batch_predictions;
   std::unique_ptr<inference::InferenceService> inference;
   http::Router router;
 };

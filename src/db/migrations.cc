@@ -217,6 +217,22 @@ const std::vector<Migration>& AllMigrations() {
                 created_at TEXT NOT NULL))",
            "CREATE INDEX ix_predictions_training ON predictions (tenant_id, training_id, id)",
        }},
+      {5,
+       "batch predictions",
+       {
+           // Files a job wrote (batch prediction results) beside the uploads: listed and
+           // downloadable with the dataset, but not its data (not counted, never trained on).
+           "ALTER TABLE dataset_files ADD COLUMN kind TEXT NOT NULL DEFAULT 'upload'",
+           // A batch prediction is a row from the start (status 'submitted'); its job's worker
+           // reports the results file, the row count and the score, or the error.
+           "ALTER TABLE predictions ADD COLUMN status TEXT NOT NULL DEFAULT 'completed'",
+           "ALTER TABLE predictions ADD COLUMN job_id BIGINT",
+           "ALTER TABLE predictions ADD COLUMN file_id BIGINT",
+           "ALTER TABLE predictions ADD COLUMN result_key TEXT",
+           "ALTER TABLE predictions ADD COLUMN metrics TEXT",
+           "ALTER TABLE predictions ADD COLUMN error TEXT",
+           "ALTER TABLE predictions ADD COLUMN finished_at TEXT",
+       }},
   };
   return kMigrations;
 }

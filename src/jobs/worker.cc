@@ -6,6 +6,7 @@
 #include <exception>
 #include <filesystem>
 
+#include "jobs/batch_prediction_job.h"
 #include "jobs/job_client.h"
 #include "jobs/shap_job.h"
 #include "jobs/statistics_job.h"
@@ -77,6 +78,7 @@ JobKinds DefaultJobKinds() {
   kinds.Register("statistics", RunStatisticsJob);
   kinds.Register("train", RunTrainJob);
   kinds.Register("shap", RunShapJob);
+  kinds.Register("batch_prediction", RunBatchPredictionJob);
   return kinds;
 }
 

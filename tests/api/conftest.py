@@ -30,11 +30,27 @@ def postgres(db_kind):
     server.stop()
 
 
+# Every server the session started, for the failure reports below.
+STARTED_SERVERS = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed test's report shows what the servers logged as errors meanwhile (a 500's cause)."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        errors = [line for server in STARTED_SERVERS for line in server.stdout_lines[-500:] + server.stderr_lines[-500:]
+                  if "[error]" in line or "[critical]" in line]
+        if errors:
+            report.sections.append(("dataml server errors", "".join(errors[-20:])))
+
+
 @pytest.fixture(scope="session")
 def make_server(postgres):
     """Starts a fresh server (fresh data dir, fresh database); stopped at the end of the session,
     when its stderr must hold no sanitizer report."""
-    started = []
+    started = STARTED_SERVERS
 
     def start(env=None, admin_password=ADMIN_PASSWORD, data_dir=None, db_url=None):
         if db_url is None and postgres:

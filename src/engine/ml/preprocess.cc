@@ -283,7 +283,8 @@ Result<std::vector<std::string>> Preprocess::FitClasses(const arrow::Table& tabl
 }
 
 Result<std::vector<float>> Preprocess::EncodeLabels(const arrow::Table& table, const InputColumn& target,
-                                                    ProblemType problem, const std::vector<std::string>& classes) {
+                                                    ProblemType problem, const std::vector<std::string>& classes,
+                                                    std::optional<float> unknown_as) {
   DATAML_ASSIGN_OR_RETURN(const arrow::ChunkedArray* column, FindColumn(table, target.name));
   std::vector<float> out;
   out.reserve(static_cast<size_t>(column->length()));
@@ -319,8 +320,13 @@ Result<std::vector<float>> Preprocess::EncodeLabels(const arrow::Table& table, c
         int64_t key = id == arrow::Type::BOOL ? static_cast<const arrow::BooleanArray&>(*chunk).Value(r)
                                               : static_cast<const arrow::Int64Array&>(*chunk).Value(r);
         auto it = index.find(key);
-        if (it == index.end()) return unknown(id == arrow::Type::BOOL ? (key ? "true" : "false") : std::to_string(key));
-        out.push_back(it->second);
+        if (it != index.end()) {
+          out.push_back(it->second);
+        } else if (unknown_as) {
+          out.push_back(*unknown_as);
+        } else {
+          return unknown(id == arrow::Type::BOOL ? (key ? "true" : "false") : std::to_string(key));
+        }
       }
     }
     return out;
@@ -334,8 +340,13 @@ Result<std::vector<float>> Preprocess::EncodeLabels(const arrow::Table& table, c
       continue;
     }
     auto it = index.find(*label);
-    if (it == index.end()) return unknown(*label);
-    out.push_back(it->second);
+    if (it != index.end()) {
+      out.push_back(it->second);
+    } else if (unknown_as) {
+      out.push_back(*unknown_as);
+    } else {
+      return unknown(*label);
+    }
   }
   return out;
 }
@@ -575,8 +586,8 @@ Status Preprocess::TransformRow(const nlohmann::json& values, float* out) const 
   return Status::OK();
 }
 
-Result<std::vector<float>> Preprocess::EncodeTarget(const arrow::Table& table) const {
-  return EncodeLabels(table, target_, problem_, classes_);
+Result<std::vector<float>> Preprocess::EncodeTarget(const arrow::Table& table, std::optional<float> unknown_as) const {
+  return EncodeLabels(table, target_, problem_, classes_, unknown_as);
 }
 
 Status Preprocess::CheckCompatible(const Preprocess& other) const {

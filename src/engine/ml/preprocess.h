@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,9 +48,11 @@ class Preprocess {
   // numeric order); InvalidArgument for fewer than two.
   static Result<std::vector<std::string>> FitClasses(const arrow::Table& table, const InputColumn& target);
   // The target of every row as a class index of `classes` (or the value, for Regression); NaN
-  // when missing; InvalidArgument for a class not in `classes`.
+  // when missing; InvalidArgument for a class not in `classes`, or `unknown_as` when given (a
+  // batch prediction scores such a row as wrong instead of failing).
   static Result<std::vector<float>> EncodeLabels(const arrow::Table& table, const InputColumn& target,
-                                                 ProblemType problem, const std::vector<std::string>& classes);
+                                                 ProblemType problem, const std::vector<std::string>& classes,
+                                                 std::optional<float> unknown_as = std::nullopt);
 
   // Fits the target's classes on all of `table` (so that every label has an index; or takes
   // `classes` from FitClasses) and the features on the rows `fit_rows` of it (the training split).
@@ -72,8 +75,9 @@ class Preprocess {
   Status TransformRow(const nlohmann::json& values, float* out) const;
 
   // The target of every row: the class index (classification) or the value (regression); NaN
-  // when missing. InvalidArgument for a class this preprocess has never seen.
-  Result<std::vector<float>> EncodeTarget(const arrow::Table& table) const;
+  // when missing. InvalidArgument for a class this preprocess has never seen, or `unknown_as`.
+  Result<std::vector<float>> EncodeTarget(const arrow::Table& table,
+                                          std::optional<float> unknown_as = std::nullopt) const;
 
   ProblemType problem_type() const { return problem_; }
   const std::vector<InputColumn>& inputs() const { return inputs_; }

@@ -70,6 +70,7 @@ nlohmann::json ToJson(const DatasetFile& f) {
   return {{"dataset_id", f.dataset_id},
           {"id", f.id},
           {"file_name", f.file_name},
+          {"kind", f.kind},
           {"created_at", f.created_at},
           {"modified_at", f.modified_at},
           {"total_fields", f.total_fields},

@@ -11,12 +11,16 @@
 
 namespace dataml::datasets {
 
+inline constexpr const char* kUploadedFile = "upload";
+inline constexpr const char* kPredictionFile = "prediction";  // a batch prediction's results
+
 struct DatasetFile {
   int64_t id = 0;
   int64_t dataset_id = 0;
   std::string tenant_id;
   std::string file_name;
-  std::string raw_key;                     // storage key of the upload as received
+  std::string kind = kUploadedFile;        // only uploads are the dataset's data
+  std::string raw_key;                     // storage key of the upload as received (or the file written)
   std::optional<std::string> parquet_key;  // validated rows; none when the file was unusable
   int64_t raw_bytes = 0;
   int64_t total_fields = 0;

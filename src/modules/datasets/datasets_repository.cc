@@ -13,10 +13,10 @@ constexpr const char* kDatasetSelect =
     "total_records, COALESCE(f.valid_records, 0) AS valid_records FROM datasets d LEFT JOIN "
     "templates t ON t.id = d.template_id LEFT JOIN (SELECT dataset_id, COUNT(*) AS file_count, "
     "SUM(total_records) AS total_records, SUM(valid_records) AS valid_records FROM dataset_files "
-    "GROUP BY dataset_id) f ON f.dataset_id = d.id ";
+    "WHERE kind = 'upload' GROUP BY dataset_id) f ON f.dataset_id = d.id ";
 
 constexpr const char* kFileColumns =
-    "id, dataset_id, tenant_id, file_name, raw_key, parquet_key, raw_bytes, total_fields, "
+    "id, dataset_id, tenant_id, file_name, kind, raw_key, parquet_key, raw_bytes, total_fields, "
     "total_records, valid_records, error_report, created_by, created_at, modified_at";
 
 Dataset DatasetFromRow(const soci::row& row) {
@@ -45,6 +45,7 @@ DatasetFile FileFromRow(const soci::row& row) {
   f.dataset_id = db::GetInt(row, "dataset_id");
   f.tenant_id = db::GetString(row, "tenant_id");
   f.file_name = db::GetString(row, "file_name");
+  f.kind = db::GetString(row, "kind");
   f.raw_key = db::GetString(row, "raw_key");
   f.parquet_key = db::GetOptionalString(row, "parquet_key");
   f.raw_bytes = db::GetInt(row, "raw_bytes");
@@ -99,11 +100,11 @@ int64_t DatasetsRepository::InsertFile(soci::session& sql, const DatasetFile& f)
   soci::indicator report_ind = f.error_report.is_null() ? soci::i_null : soci::i_ok;
   // Keys are set once the id is known (SetFileKeys); until then they hold a placeholder.
   std::string pending = "pending";
-  sql << "INSERT INTO dataset_files (tenant_id, dataset_id, file_name, raw_key, parquet_key, "
+  sql << "INSERT INTO dataset_files (tenant_id, dataset_id, file_name, kind, raw_key, parquet_key, "
          "raw_bytes, total_fields, total_records, valid_records, error_report, created_by, "
-         "created_at, modified_at) VALUES (:t, :d, :n, :rk, NULL, :b, :tf, :tr, :vr, :er, :by, :ca, "
+         "created_at, modified_at) VALUES (:t, :d, :n, :kind, :rk, NULL, :b, :tf, :tr, :vr, :er, :by, :ca, "
          ":ma) RETURNING id",
-      soci::use(f.tenant_id), soci::use(dataset_id), soci::use(f.file_name), soci::use(pending),
+      soci::use(f.tenant_id), soci::use(dataset_id), soci::use(f.file_name), soci::use(f.kind), soci::use(pending),
       soci::use(raw_bytes), soci::use(fields), soci::use(total), soci::use(valid),
       soci::use(report, report_ind), soci::use(f.created_by), soci::use(f.created_at),
       soci::use(f.modified_at), soci::into(id);
@@ -123,7 +124,7 @@ void DatasetsRepository::RefreshDataset(soci::session& sql, int64_t dataset_id) 
   long long id = dataset_id;
   std::string now = NowIso8601Utc();
   sql << "UPDATE datasets SET modified_at = :now, is_valid = CASE WHEN (SELECT COALESCE(SUM("
-         "valid_records), 0) FROM dataset_files WHERE dataset_id = :id) > 0 THEN 1 ELSE 0 END WHERE "
+         "valid_records), 0) FROM dataset_files WHERE dataset_id = :id AND kind = 'upload') > 0 THEN 1 ELSE 0 END WHERE "
          "id = :id2",
       soci::use(now), soci::use(id), soci::use(id);
 }

@@ -23,6 +23,10 @@ engine::TableSchema SchemaOf(const templates::Template& t) {
 
 std::string DatasetSubject(int64_t dataset_id) { return "dataset:" + std::to_string(dataset_id); }
 
+std::string GeneratedFileKey(const std::string& tenant_id, int64_t dataset_id, const std::string& leaf) {
+  return DatasetKey(tenant_id, dataset_id) + "/generated/" + leaf;
+}
+
 std::filesystem::path DatasetsService::AbsolutePath(const std::string& key) const {
   auto path = store_.PathFor(key);
   return path.ok() ? *path : std::filesystem::path();
@@ -202,14 +206,57 @@ Result<std::vector<DatasetFile>> DatasetsService::Files(const std::string& tenan
   return repo_.Files(tenant_id, dataset_id);
 }
 
+Result<std::vector<std::string>> DatasetsService::ValidatedParquetKeys(const std::string& tenant_id,
+                                                                      int64_t dataset_id) {
+  DATAML_ASSIGN_OR_RETURN(auto files, Files(tenant_id, dataset_id));
+  std::vector<std::string> keys;
+  for (const auto& f : files) {
+    if (f.kind == kUploadedFile && f.parquet_key && f.valid_records > 0) keys.push_back(*f.parquet_key);
+  }
+  return keys;
+}
+
 Result<DatasetFile> DatasetsService::GetFile(const std::string& tenant_id, int64_t file_id) {
   DATAML_ASSIGN_OR_RETURN(auto found, repo_.FindFile(tenant_id, file_id));
   if (!found) return Status::NotFound("File not found");
   return *found;
 }
 
+Result<DatasetFile> DatasetsService::AddGeneratedFile(const std::string& tenant_id, int64_t dataset_id,
+                                                     DatasetFile file) {
+  DATAML_RETURN_NOT_OK(Get(tenant_id, dataset_id).status());
+  if (file.raw_key.rfind(GeneratedFileKey(tenant_id, dataset_id, ""), 0) != 0) {
+    return Status::InvalidArgument("a generated file must lie in its dataset's storage");
+  }
+  DATAML_ASSIGN_OR_RETURN(auto existing, repo_.FindFileByKey(tenant_id, file.raw_key));
+  if (existing) return *existing;
+  DATAML_ASSIGN_OR_RETURN(auto path, store_.PathFor(file.raw_key));
+  std::error_code ec;
+  file.raw_bytes = static_cast<int64_t>(std::filesystem::file_size(path, ec));
+  if (ec) return Status::NotFound("The file " + file.raw_key + " was not written");
+  file.tenant_id = tenant_id;
+  file.dataset_id = dataset_id;
+  file.parquet_key.reset();
+  file.error_report = nullptr;
+  file.created_at = file.modified_at = NowIso8601Utc();
+  DATAML_RETURN_NOT_OK(db_.RunInTransaction([&](soci::session& sql) {
+    file.id = repo_.InsertFile(sql, file);
+    repo_.SetFileKeys(sql, file.id, file.raw_key, std::nullopt);
+    return Status::OK();
+  }));
+  return file;
+}
+
 Status DatasetsService::DeleteFile(const std::string& tenant_id, int64_t file_id) {
   DATAML_ASSIGN_OR_RETURN(DatasetFile file, GetFile(tenant_id, file_id));
+  if (file.kind != kUploadedFile) {
+    // Not the dataset's data: no job or model reads it.
+    DATAML_RETURN_NOT_OK(db_.RunInTransaction([&](soci::session& sql) {
+      repo_.DeleteFile(sql, file.id);
+      return Status::OK();
+    }));
+    return store_.Remove(file.raw_key);
+  }
   DATAML_ASSIGN_OR_RETURN(bool busy, jobs_.HasActive(tenant_id, DatasetSubject(file.dataset_id)));
   if (busy) return Status::FailedPrecondition("A job is running on this file's dataset; try again when it ends");
   DATAML_RETURN_NOT_OK(CheckNotUsedByModels(tenant_id, file.dataset_id));
@@ -268,11 +315,7 @@ Result<jobs::Job> DatasetsService::GenerateStatistics(const std::string& tenant_
   if (!dataset.is_valid()) {
     return Status::FailedPrecondition("The dataset has no valid records to describe");
   }
-  DATAML_ASSIGN_OR_RETURN(auto files, repo_.Files(tenant_id, dataset_id));
-  nlohmann::json keys = nlohmann::json::array();
-  for (const auto& f : files) {
-    if (f.parquet_key && f.valid_records > 0) keys.push_back(*f.parquet_key);
-  }
+  DATAML_ASSIGN_OR_RETURN(std::vector<std::string> keys, ValidatedParquetKeys(tenant_id, dataset_id));
   nlohmann::json payload = {{"dataset_id", dataset_id}, {"parquet_keys", keys}, {"schema", SchemaToJson(dataset.schema)}};
   return jobs_.Submit(tenant_id, "statistics", DatasetSubject(dataset_id), payload, caller.username);
 }

@@ -56,6 +56,15 @@ class DatasetsService {
   Status Delete(const std::string& tenant_id, int64_t id);
 
   Result<std::vector<DatasetFile>> Files(const std::string& tenant_id, int64_t dataset_id);
+  // The storage keys of the dataset's validated rows (uploads with at least one valid record):
+  // what jobs read.
+  Result<std::vector<std::string>> ValidatedParquetKeys(const std::string& tenant_id, int64_t dataset_id);
+  // Registers a file a job wrote into the dataset's storage (a batch prediction's results: see
+  // GeneratedFileKey) as a file of the dataset. `file` gives kind, file_name, raw_key, counts
+  // and created_by. It is listed and downloadable like an upload, but is not the dataset's data.
+  // Idempotent by key (a replayed callback gets the same file); NotFound when the dataset or
+  // the blob is gone, InvalidArgument for a key outside the dataset.
+  Result<DatasetFile> AddGeneratedFile(const std::string& tenant_id, int64_t dataset_id, DatasetFile file);
   Result<DatasetFile> GetFile(const std::string& tenant_id, int64_t file_id);
   Status DeleteFile(const std::string& tenant_id, int64_t file_id);
   // The first `lines` lines of the raw upload.
@@ -87,5 +96,7 @@ class DatasetsService {
 };
 
 std::string DatasetSubject(int64_t dataset_id);
+// Where a job writes a file of the dataset (removed with the dataset).
+std::string GeneratedFileKey(const std::string& tenant_id, int64_t dataset_id, const std::string& leaf);
 
 }  // namespace dataml::datasets

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "http/input.h"
+#include "jobs/job_callback.h"
 #include "modules/rbac/permission_catalog.h"
 #include "modules/tenants/tenant_scope.h"
 
@@ -39,7 +40,8 @@ Result<PredictInput> ParsePredict(const http::Request& req) {
 
 }  // namespace
 
-void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, tenants::TenantsService& tenants) {
+void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, BatchPredictionService& batch,
+                             jobs::JobsService& jobs, tenants::TenantsService& tenants) {
   router.Add("POST", "/api/v1/inference", RouteAccess::Permission(rbac::perm::kRunInference),
              [&](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(PredictInput in, ParsePredict(req));
@@ -68,6 +70,43 @@ void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, 
                DATAML_ASSIGN_OR_RETURN(nlohmann::json list, inference.Predictions(tenant_id, *train_id, skip, limit));
                return http::Response::Json(200, list);
              });
+
+  // 9.2, under both names clients use.
+  auto start_batch = [&](http::Request& req) -> Result<http::Response> {
+    DATAML_ASSIGN_OR_RETURN(nlohmann::json body, http::ParseJsonObject(req));
+    FieldErrors errors;
+    http::JsonFields f(body, {"body"}, errors);
+    auto train_id = f.Int("train_id", true);
+    auto dataset_id = f.Int("dataset_id", true);
+    DATAML_RETURN_NOT_OK(errors.ToStatus());
+    DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
+    DATAML_ASSIGN_OR_RETURN(nlohmann::json started, batch.Start(tenant_id, req.caller(), *train_id, *dataset_id));
+    started["message"] = "Batch prediction started; follow it with /api/v1/inference/result?prediction_id=" +
+                         std::to_string(started["prediction_id"].get<int64_t>());
+    return http::Response::Json(202, started);
+  };
+  for (const char* path : {"/api/v1/inference/batchPrediction", "/api/v1/inference/batch-prediction"}) {
+    router.Add("POST", path, RouteAccess::Permission(rbac::perm::kRunBatchPrediction), start_batch);
+  }
+
+  router.Add("GET", "/api/v1/inference/result", RouteAccess::Permission(rbac::perm::kViewPredictions),
+             [&](http::Request& req) -> Result<http::Response> {
+               DATAML_ASSIGN_OR_RETURN(int64_t id, http::QueryId(req, "prediction_id"));
+               DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
+               DATAML_ASSIGN_OR_RETURN(nlohmann::json result, batch.Get(tenant_id, id));
+               return http::Response::Json(200, result);
+             });
+
+  // The batch job's worker callback: no user, the job's token instead.
+  router.Add("POST", kBatchResultPath, RouteAccess::Public(), [&](http::Request& req) -> Result<http::Response> {
+    DATAML_ASSIGN_OR_RETURN(jobs::WorkerCallback callback, jobs::ReadWorkerCallback(jobs, req));
+    FieldErrors errors;
+    http::JsonFields f(callback.body, {"body"}, errors);
+    auto prediction_id = f.Int("prediction_id", false);  // the job knows its prediction
+    DATAML_RETURN_NOT_OK(errors.ToStatus());
+    DATAML_ASSIGN_OR_RETURN(int64_t recorded, batch.RecordResult(callback.job_id, prediction_id, callback.body["result"]));
+    return http::Response::Json(200, {{"status", "success"}, {"prediction_id", recorded}});
+  });
 }
 
 }  // namespace dataml::inference

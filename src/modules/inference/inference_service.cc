@@ -114,8 +114,15 @@ Result<nlohmann::json> InferenceService::Predict(const std::string& tenant_id, c
     for (const auto& [column, value] : why.contributions) contributions.push_back({{"column", column}, {"contribution", value}});
     answer["explanation"] = {{"bias", why.bias}, {"contributions", contributions}, {"method", "TreeSHAP (margin)"}};
   }
-  log_.Record({0, tenant_id, t.id, "realtime", std::nullopt, Dump(in.features), Dump(answer), 1, caller.username,
-               NowIso8601Utc()});
+  PredictionRecord record;
+  record.tenant_id = tenant_id;
+  record.training_id = t.id;
+  record.prediction_type = kRealtime;
+  record.input_data = Dump(in.features);
+  record.output = Dump(answer);
+  record.created_by = caller.username;
+  record.created_at = NowIso8601Utc();
+  log_.Record(std::move(record));
   return answer;
 }
 
@@ -123,24 +130,32 @@ Result<nlohmann::json> InferenceService::Predictions(const std::string& tenant_i
                                                      int64_t limit) {
   DATAML_ASSIGN_OR_RETURN(train::Training t, train_.Get(tenant_id, train_id));
   log_.Flush();  // the caller's own predictions are in the list it asks for
-  DATAML_ASSIGN_OR_RETURN(auto records, log_.List(tenant_id, train_id, skip, limit));
-  DATAML_ASSIGN_OR_RETURN(int64_t total, log_.Count(tenant_id, train_id));
+  DATAML_ASSIGN_OR_RETURN(auto records, repo_.List(tenant_id, train_id, skip, limit));
+  DATAML_ASSIGN_OR_RETURN(int64_t total, repo_.Count(tenant_id, train_id));
   nlohmann::json data = nlohmann::json::array();
   for (const PredictionRecord& r : records) {
-    data.push_back({{"prediction_id", r.id},
-                    {"train_id", r.training_id},
-                    {"date", r.created_at},
-                    {"dataset_id", r.dataset_id ? nlohmann::json(*r.dataset_id) : nlohmann::json()},
-                    {"predictor_name", t.predictor_name},
-                    {"prediction_type", r.prediction_type},
-                    {"input_data", r.input_data},
-                    {"output", r.output ? nlohmann::json::parse(*r.output, nullptr, false) : nlohmann::json()},
-                    {"status", "completed"},
-                    {"no_of_records", r.no_of_records},
-                    {"accuracy", nullptr},
-                    {"problem_type", t.problem_type},
-                    {"domain_name", t.domain},
-                    {"created_by", r.created_by}});
+    nlohmann::json entry = {{"prediction_id", r.id},
+                            {"train_id", r.training_id},
+                            {"date", r.created_at},
+                            {"dataset_id", r.dataset_id ? nlohmann::json(*r.dataset_id) : nlohmann::json()},
+                            {"predictor_name", t.predictor_name},
+                            {"prediction_type", r.prediction_type},
+                            {"input_data", r.input_data},
+                            {"output", r.output ? nlohmann::json::parse(*r.output, nullptr, false) : nlohmann::json()},
+                            {"status", prediction_status::kCompleted},
+                            {"no_of_records", r.no_of_records},
+                            {"accuracy", nullptr},
+                            {"problem_type", t.problem_type},
+                            {"domain_name", t.domain},
+                            {"created_by", r.created_by}};
+    if (r.prediction_type == kBatch) {
+      DATAML_ASSIGN_OR_RETURN(nlohmann::json batch, batch_.Describe(r));
+      for (const char* key : {"status", "no_of_records", "accuracy", "rmse", "scored_records", "result_path", "file_id",
+                              "job_id", "error", "finished_at"}) {
+        entry[key] = batch[key];
+      }
+    }
+    data.push_back(std::move(entry));
   }
   return nlohmann::json{{"total", total}, {"data", data}};
 }

@@ -1,5 +1,5 @@
 // Inference (9.1, 9.3, 9.6): the form a client draws for a model, real-time predictions with the
-// compiled model (optionally explained), and the predictions log.
+// compiled model (optionally explained), and the predictions log (real-time and batch).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -9,8 +9,10 @@
 
 #include "core/principal.h"
 #include "modules/datasets/datasets_service.h"
+#include "modules/inference/batch_prediction_service.h"
 #include "modules/inference/model_cache.h"
 #include "modules/inference/prediction_log.h"
+#include "modules/inference/predictions_repository.h"
 #include "modules/train/train_service.h"
 #include "storage/blob_store.h"
 
@@ -31,15 +33,21 @@ inline constexpr size_t kExplainTop = 10;
 class InferenceService {
  public:
   InferenceService(db::Database& db, storage::BlobStore& store, datasets::DatasetsService& datasets,
-                   train::TrainService& train)
-      : store_(store), datasets_(datasets), train_(train), cache_(kModelCacheCapacity), log_(db, kPredictionLogCapacity) {}
+                   train::TrainService& train, BatchPredictionService& batch)
+      : store_(store),
+        datasets_(datasets),
+        train_(train),
+        batch_(batch),
+        repo_(db),
+        cache_(kModelCacheCapacity),
+        log_(db, kPredictionLogCapacity) {}
 
   // 9.3: the model's Id and Feature columns with type and default, its target and preprocess.
   Result<nlohmann::json> Form(const std::string& tenant_id, int64_t train_id);
   // 9.1: 404 for another tenant's model, 409 until it completed, 422 for a preprocess that is
   // not the model's, a target that is not its target, unknown features or wrong value types.
   Result<nlohmann::json> Predict(const std::string& tenant_id, const Principal& caller, const PredictInput& in);
-  // 9.6: newest first.
+  // 9.6: real-time and batch predictions of the model, newest first.
   Result<nlohmann::json> Predictions(const std::string& tenant_id, int64_t train_id, int64_t skip, int64_t limit);
 
  private:
@@ -48,6 +56,8 @@ class InferenceService {
   storage::BlobStore& store_;
   datasets::DatasetsService& datasets_;
   train::TrainService& train_;
+  BatchPredictionService& batch_;
+  PredictionsRepository repo_;
   ModelCache cache_;
   PredictionLog log_;
 };

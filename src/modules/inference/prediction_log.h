@@ -13,21 +13,9 @@
 
 #include "core/result.h"
 #include "db/database.h"
+#include "modules/inference/prediction.h"
 
 namespace dataml::inference {
-
-struct PredictionRecord {
-  int64_t id = 0;  // assigned by the database
-  std::string tenant_id;
-  int64_t training_id = 0;
-  std::string prediction_type;  // "realtime" (later "batch")
-  std::optional<int64_t> dataset_id;
-  std::string input_data;       // realtime: the features as JSON
-  std::optional<std::string> output;  // realtime: the answer as JSON
-  int64_t no_of_records = 1;
-  std::string created_by;
-  std::string created_at;
-};
 
 class PredictionLog {
  public:
@@ -43,10 +31,6 @@ class PredictionLog {
   void Flush();
 
   uint64_t dropped() const;
-
-  Result<std::vector<PredictionRecord>> List(const std::string& tenant_id, int64_t training_id, int64_t skip,
-                                             int64_t limit);
-  Result<int64_t> Count(const std::string& tenant_id, int64_t training_id);
 
  private:
   void Loop();

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "http/input.h"
+#include "jobs/job_callback.h"
 #include "modules/rbac/permission_catalog.h"
 #include "modules/tenants/tenant_scope.h"
 
@@ -122,23 +123,6 @@ http::Response FeatureImportanceResponse(const FeatureImportance& fi) {
       {"created_at", fi.created_at}};
   return http::Response::Text(200, "application/json",
                               body.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
-}
-
-// A worker callback: the body names its job (job_id), whose token must be in X-Job-Token.
-Result<std::pair<int64_t, nlohmann::json>> AuthenticatedCallback(const jobs::JobsService& jobs,
-                                                                 const http::Request& req) {
-  auto token = req.Header("x-job-token");
-  if (!token || token->empty()) return Status::Unauthenticated("Missing job token (X-Job-Token header)");
-  DATAML_ASSIGN_OR_RETURN(nlohmann::json body, http::ParseJsonObject(req));
-  FieldErrors errors;
-  http::JsonFields f(body, {"body"}, errors);
-  auto job_id = f.Int("job_id", true);
-  DATAML_RETURN_NOT_OK(errors.ToStatus());
-  if (!jobs.tokens().Verify(*job_id, *token)) return Status::Unauthenticated("Invalid job token");
-  if (!body.contains("result") || !body["result"].is_object()) {
-    return Status::Invalid({{{"body", "result"}, "Input should be a valid dictionary", "dict_type"}});
-  }
-  return std::make_pair(*job_id, std::move(body));
 }
 
 }  // namespace
@@ -260,7 +244,7 @@ void RegisterTrainRoutes(http::Router& router, TrainService& train, jobs::JobsSe
   // Worker callbacks: no user, the job's token instead (checked before anything else is read).
   router.Add("POST", "/api/v1/train/result", RouteAccess::Public(),
              [&](http::Request& req) -> Result<http::Response> {
-               DATAML_ASSIGN_OR_RETURN(auto callback, AuthenticatedCallback(jobs, req));
+               DATAML_ASSIGN_OR_RETURN(jobs::WorkerCallback callback, jobs::ReadWorkerCallback(jobs, req));
                auto& [job_id, body] = callback;
                FieldErrors errors;
                http::JsonFields f(body, {"body"}, errors);
@@ -273,7 +257,7 @@ void RegisterTrainRoutes(http::Router& router, TrainService& train, jobs::JobsSe
 
   router.Add("POST", "/api/v1/train/shap-result", RouteAccess::Public(),
              [&](http::Request& req) -> Result<http::Response> {
-               DATAML_ASSIGN_OR_RETURN(auto callback, AuthenticatedCallback(jobs, req));
+               DATAML_ASSIGN_OR_RETURN(jobs::WorkerCallback callback, jobs::ReadWorkerCallback(jobs, req));
                auto& [job_id, body] = callback;
                FieldErrors errors;
                http::JsonFields f(body, {"body"}, errors);

@@ -14,6 +14,7 @@
 #include "engine/ml/trainer.h"
 #include "engine/ml/training_table.h"
 #include "jobs/artifact_io.h"
+#include "jobs/job_callback.h"
 
 namespace dataml::train {
 namespace {
@@ -153,15 +154,6 @@ Status TrainService::ArtifactsExist(const Training& t) {
   return Status::OK();
 }
 
-Result<std::vector<std::string>> TrainService::ParquetKeys(const std::string& tenant_id, int64_t dataset_id) {
-  DATAML_ASSIGN_OR_RETURN(auto files, datasets_.Files(tenant_id, dataset_id));
-  std::vector<std::string> keys;
-  for (const auto& f : files) {
-    if (f.parquet_key && f.valid_records > 0) keys.push_back(*f.parquet_key);
-  }
-  return keys;
-}
-
 Result<nlohmann::json> TrainService::Details(const std::string& tenant_id, int64_t dataset_id) {
   DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(tenant_id, dataset_id));
   nlohmann::json schema = nlohmann::json::array();
@@ -196,7 +188,7 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
   }
   DATAML_ASSIGN_OR_RETURN(engine::ml::Hyperparameters hp, engine::ml::Hyperparameters::FromJson(in.hyperparameters));
   DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(tenant_id, in.dataset_id));
-  DATAML_ASSIGN_OR_RETURN(std::vector<std::string> keys, ParquetKeys(tenant_id, in.dataset_id));
+  DATAML_ASSIGN_OR_RETURN(std::vector<std::string> keys, datasets_.ValidatedParquetKeys(tenant_id, in.dataset_id));
   if (keys.empty()) {
     return Status::Invalid({{{"body", "dataset_id"}, "The dataset has no validated rows to train on", "value_error"}});
   }
@@ -415,7 +407,7 @@ Result<nlohmann::json> TrainService::Schema(const std::string& tenant_id, int64_
 Result<jobs::Job> TrainService::SubmitShap(const Training& t, const std::string& created_by, int64_t sample_rows) {
   DATAML_ASSIGN_OR_RETURN(auto preprocess, repo_.FindPreprocess(t.tenant_id, t.preprocess_id));
   if (!preprocess) return Status::Internal("the model's preprocess is missing");
-  DATAML_ASSIGN_OR_RETURN(std::vector<std::string> keys, ParquetKeys(t.tenant_id, t.dataset_id));
+  DATAML_ASSIGN_OR_RETURN(std::vector<std::string> keys, datasets_.ValidatedParquetKeys(t.tenant_id, t.dataset_id));
   nlohmann::json payload = {{"model_key", t.model_key},
                             {"preprocess_key", preprocess->artifact_key},
                             {"parquet_keys", keys},
@@ -470,23 +462,6 @@ Result<jobs::Job> TrainService::JobOfTraining(int64_t job_id, int64_t training_i
   return job;
 }
 
-// Outcome of a job, applied once: a replay of the same kind of outcome is accepted as done
-// (false), the first time returns true.
-namespace {
-Result<bool> Finish(jobs::JobsService& jobs, const jobs::Job& job, const nlohmann::json& result) {
-  const nlohmann::json error = result.value("error", nlohmann::json());
-  const bool failed = !error.is_null();
-  if (failed && (!error.is_string() || error.get_ref<const std::string&>().empty())) {
-    return Status::Invalid({{{"body", "result", "error"}, "Input should be a non-empty string or null", "string_type"}});
-  }
-  if (job.status == jobs::status::kRunning) {
-    DATAML_RETURN_NOT_OK(failed ? jobs.Fail(job.id, error.get<std::string>()) : jobs.Complete(job.id, result));
-    return true;
-  }
-  if (job.status == (failed ? jobs::status::kFailed : jobs::status::kCompleted)) return false;
-  return Status::FailedPrecondition("Job " + std::to_string(job.id) + " is not running (status: " + job.status + ")");
-}
-}  // namespace
 
 Result<int64_t> TrainService::RecordTrainingResult(int64_t job_id, std::optional<int64_t> given_id,
                                                    const nlohmann::json& result) {
@@ -508,7 +483,7 @@ Result<int64_t> TrainService::RecordTrainingResult(int64_t job_id, std::optional
     DATAML_RETURN_NOT_OK(CheckSummary(result));
     DATAML_RETURN_NOT_OK(ArtifactsExist(*training));
   }
-  DATAML_ASSIGN_OR_RETURN(bool first, Finish(jobs_, job, result));
+  DATAML_ASSIGN_OR_RETURN(bool first, jobs::FinishOnce(jobs_, job, result));
   if (failed) return training_id;
   // Idempotent, so a replay repairs a first attempt that failed here.
   DATAML_RETURN_NOT_OK(repo_.MarkTrained(training_id));
@@ -527,7 +502,7 @@ Status TrainService::RecordShapResult(int64_t job_id, int64_t training_id, const
   if (!failed && !(result.contains("feature_importance") && result["feature_importance"].is_object())) {
     return Status::Invalid({{{"body", "result", "feature_importance"}, "Field required", "missing"}});
   }
-  return Finish(jobs_, job, result).status();
+  return jobs::FinishOnce(jobs_, job, result).status();
 }
 
 Result<int64_t> TrainService::CountUsingDataset(const std::string& tenant_id, int64_t dataset_id) {

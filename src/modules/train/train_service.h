@@ -91,7 +91,6 @@ class TrainService {
 
  private:
   Result<jobs::Job> SubmitShap(const Training& t, const std::string& created_by, int64_t sample_rows);
-  Result<std::vector<std::string>> ParquetKeys(const std::string& tenant_id, int64_t dataset_id);
   Result<jobs::Job> JobOfTraining(int64_t job_id, int64_t training_id, const char* kind);
   // Whether the model and preprocess a successful train job must have written are there.
   Status ArtifactsExist(const Training& t);

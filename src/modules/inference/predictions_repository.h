@@ -1,0 +1,38 @@
+// The predictions table: the log of real-time predictions (written in batches by PredictionLog)
+// and batch prediction records.
+#pragma once
+
+#include <soci/soci.h>
+
+#include <optional>
+#include <vector>
+
+#include "core/result.h"
+#include "db/database.h"
+#include "modules/inference/prediction.h"
+
+namespace dataml::inference {
+
+class PredictionsRepository {
+ public:
+  explicit PredictionsRepository(db::Database& db) : db_(db) {}
+
+  static int64_t Insert(soci::session& sql, const PredictionRecord& r);
+  Result<int64_t> Insert(const PredictionRecord& r);
+  Status SetJob(int64_t id, int64_t job_id);
+  // How a batch prediction ended (status kCompleted or kFailed; the outcome fields as given).
+  Status Finish(const PredictionRecord& r);
+  Status Delete(int64_t id);
+
+  Result<std::optional<PredictionRecord>> Find(const std::string& tenant_id, int64_t id);
+  Result<std::optional<PredictionRecord>> FindInAnyTenant(int64_t id);  // for worker callbacks
+  // Newest first.
+  Result<std::vector<PredictionRecord>> List(const std::string& tenant_id, int64_t training_id, int64_t skip,
+                                             int64_t limit);
+  Result<int64_t> Count(const std::string& tenant_id, int64_t training_id);
+
+ private:
+  db::Database& db_;
+};
+
+}  // namespace dataml::inference
