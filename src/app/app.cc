@@ -85,7 +85,7 @@ Result<std::unique_ptr<App>> BuildServices(const ServerConfig& config, const std
   app->batch_predictions =
       std::make_unique<inference::BatchPredictionService>(*app->db, *app->jobs, *app->datasets, *app->train);
   app->inference = std::make_unique<inference::InferenceService>(*app->db, *app->store, *app->datasets, *app->train,
-                                                                  *app->batch_predictions);
+                                                                  *app->batch_predictions, config.prediction_log_max_rows);
   // Datasets cannot depend on the module built on them; it asks through this hook instead.
   app->datasets->SetUsedByModels([train = app->train.get()](const std::string& tenant_id, int64_t dataset_id) {
     return train->CountUsingDataset(tenant_id, dataset_id);

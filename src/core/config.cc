@@ -25,6 +25,7 @@ void ServerConfig::ApplyEnvironment() {
   ReadIntEnv("DATAML_LOGIN_LOCKOUT_SECONDS", login_lockout_seconds);
   ReadIntEnv("DATAML_MAX_BODY_BYTES", max_body_bytes);
   ReadIntEnv("DATAML_MAX_UPLOAD_BYTES", max_upload_bytes);
+  ReadIntEnv("DATAML_PREDICTION_LOG_MAX_ROWS", prediction_log_max_rows);
   if (const char* dir = std::getenv("DATAML_SWAGGER_DIR"); dir != nullptr && *dir != '\0') {
     swagger_dir = dir;
   }
@@ -42,6 +43,7 @@ Status ServerConfig::Validate() const {
   if (login_max_failures < 1 || login_lockout_seconds < 1) {
     return Status::InvalidArgument("login throttling settings must be positive");
   }
+  if (prediction_log_max_rows < 0) return Status::InvalidArgument("DATAML_PREDICTION_LOG_MAX_ROWS must be >= 0");
   std::string url = EffectiveDbUrl();
   if (url.rfind("sqlite://", 0) != 0 && url.rfind("postgresql://", 0) != 0 &&
       url.rfind("postgres://", 0) != 0) {

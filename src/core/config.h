@@ -28,6 +28,8 @@ struct ServerConfig {
   int login_max_failures = 5;           // failed logins for one user name in the window ...
   int64_t login_failure_window_seconds = 15 * 60;
   int64_t login_lockout_seconds = 5 * 60;  // ... lock it for this long
+  // Real-time predictions kept in the log per model (older ones are pruned); 0 keeps all.
+  int64_t prediction_log_max_rows = 1000000;
   std::string swagger_dir;  // swagger-ui-dist assets served under /docs
   std::string log_level = "info";
 

@@ -33,14 +33,14 @@ inline constexpr size_t kExplainTop = 10;
 class InferenceService {
  public:
   InferenceService(db::Database& db, storage::BlobStore& store, datasets::DatasetsService& datasets,
-                   train::TrainService& train, BatchPredictionService& batch)
+                   train::TrainService& train, BatchPredictionService& batch, int64_t log_max_rows_per_model)
       : store_(store),
         datasets_(datasets),
         train_(train),
         batch_(batch),
         repo_(db),
         cache_(kModelCacheCapacity),
-        log_(db, kPredictionLogCapacity) {}
+        log_(db, kPredictionLogCapacity, log_max_rows_per_model) {}
 
   // 9.3: the model's Id and Feature columns with type and default, its target and preprocess.
   Result<nlohmann::json> Form(const std::string& tenant_id, int64_t train_id);

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "modules/inference/predictions_repository.h"
@@ -14,7 +15,8 @@ constexpr std::chrono::milliseconds kLinger{100};  // gathers a batch under load
 
 }  // namespace
 
-PredictionLog::PredictionLog(db::Database& db, size_t capacity) : db_(db), capacity_(capacity) {
+PredictionLog::PredictionLog(db::Database& db, size_t capacity, int64_t max_rows_per_model)
+    : db_(db), capacity_(capacity), max_rows_per_model_(max_rows_per_model) {
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -28,6 +30,7 @@ PredictionLog::~PredictionLog() {
 }
 
 void PredictionLog::Record(PredictionRecord record) {
+  bool wake = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (queue_.size() >= capacity_) {
@@ -36,8 +39,11 @@ void PredictionLog::Record(PredictionRecord record) {
     }
     queue_.push_back(std::move(record));
     ++enqueued_;
+    // The writer sleeps until there is work, then lingers for a batch: waking it on every record
+    // cost a context switch per request (and showed in the p99) for nothing.
+    wake = queue_.size() == 1 || queue_.size() == kMaxBatch;
   }
-  wake_.notify_one();
+  if (wake) wake_.notify_one();
 }
 
 void PredictionLog::Flush() {
@@ -69,6 +75,7 @@ void PredictionLog::Loop() {
     lock.unlock();
     Status written = Write(batch);
     if (!written.ok()) spdlog::error("cannot write {} prediction log record(s): {}", batch.size(), written.message());
+    if (written.ok() && max_rows_per_model_ > 0) Prune(batch);
     lock.lock();
     done_ += batch.size();
     written_.notify_all();
@@ -80,6 +87,18 @@ Status PredictionLog::Write(const std::vector<PredictionRecord>& batch) {
     for (const PredictionRecord& r : batch) PredictionsRepository::Insert(sql, r);
     return Status::OK();
   });
+}
+
+void PredictionLog::Prune(const std::vector<PredictionRecord>& batch) {
+  const int64_t every = std::max<int64_t>(1, max_rows_per_model_ / 10);
+  PredictionsRepository repo(db_);
+  for (const PredictionRecord& r : batch) {
+    int64_t& count = since_prune_[{r.tenant_id, r.training_id}];
+    if (++count < every) continue;
+    count = 0;
+    Status pruned = repo.PruneRealtime(r.tenant_id, r.training_id, max_rows_per_model_);
+    if (!pruned.ok()) spdlog::error("cannot prune the predictions log of model {}: {}", r.training_id, pruned.message());
+  }
 }
 
 }  // namespace dataml::inference

@@ -1,10 +1,13 @@
 // The predictions log without a database write on the request's path: records are queued in
-// memory and a background thread inserts them in batches (one transaction per batch).
+// memory and a background thread inserts them in batches (one transaction per batch). The log is
+// bounded per model: older real-time records beyond a cap are pruned as new ones arrive (a busy
+// model would otherwise add ~500 bytes a prediction, gigabytes a day).
 #pragma once
 
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -20,8 +23,9 @@ namespace dataml::inference {
 class PredictionLog {
  public:
   // At most `capacity` records wait; beyond that new ones are dropped (and counted) rather
-  // than slowing predictions down.
-  PredictionLog(db::Database& db, size_t capacity);
+  // than slowing predictions down. Each model keeps its newest `max_rows_per_model` real-time
+  // records (0: all), pruned after every tenth of that many new ones.
+  PredictionLog(db::Database& db, size_t capacity, int64_t max_rows_per_model);
   ~PredictionLog();  // writes what is queued, then stops
   PredictionLog(const PredictionLog&) = delete;
   PredictionLog& operator=(const PredictionLog&) = delete;
@@ -35,9 +39,12 @@ class PredictionLog {
  private:
   void Loop();
   Status Write(const std::vector<PredictionRecord>& batch);
+  void Prune(const std::vector<PredictionRecord>& batch);  // on the writer thread
 
   db::Database& db_;
   const size_t capacity_;
+  const int64_t max_rows_per_model_;
+  std::map<std::pair<std::string, int64_t>, int64_t> since_prune_;  // writer thread only
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable written_;
