@@ -8,8 +8,8 @@ import time
 import pytest
 
 from test_datasets import make_template, upload
-from test_train import (churn_csv, job_token, regression_csv, scientist_tenant, train, upload_csv,
-                        wait_completed)
+from test_inference import churn_model
+from test_train import churn_csv, job_token, regression_csv, scientist_tenant, train, upload_csv, wait_completed
 
 CHURN_COLUMNS = ["CustomerID", "Tenure", "MonthlyCharges", "Contract", "Senior", "SignupDate"]
 
@@ -22,13 +22,7 @@ def without_column(text, name):
 
 @pytest.fixture(scope="module")
 def model(api):
-    """A completed churn model in a tenant of its own, with a scientist of that tenant."""
-    tenant = api.create_tenant()
-    _, token = api.create_user(tenant["id"], role="data_scientist")
-    client = api.client(token)
-    dataset = upload_csv(client, churn_csv())
-    t = train(client, dataset, algorithm="XGBoost", hyperparameters={"num_boost_round": 20})
-    wait_completed(client, t["id"])
+    client, t, dataset = churn_model(api, 20)
     yield client, t, dataset
     client.close()
 

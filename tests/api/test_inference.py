@@ -9,15 +9,21 @@ GOOD = {"CustomerID": "C-1", "Tenure": 3, "MonthlyCharges": 95.5, "Contract": "M
         "SignupDate": "2023-05-17"}
 
 
-@pytest.fixture(scope="module")
-def model(api):
-    """A completed churn model in a tenant of its own, with a scientist of that tenant."""
+def churn_model(api, rounds):
+    """A completed churn model in a tenant of its own: (a scientist of that tenant, the training,
+    its dataset)."""
     tenant = api.create_tenant()
     _, token = api.create_user(tenant["id"], role="data_scientist")
     client = api.client(token)
     dataset = upload_csv(client, churn_csv())
-    t = train(client, dataset, algorithm="XGBoost", hyperparameters={"num_boost_round": 30})
+    t = train(client, dataset, algorithm="XGBoost", hyperparameters={"num_boost_round": rounds})
     wait_completed(client, t["id"])
+    return client, t, dataset
+
+
+@pytest.fixture(scope="module")
+def model(api):
+    client, t, _ = churn_model(api, 30)
     yield client, t
     client.close()
 

@@ -21,6 +21,8 @@ namespace {
 
 constexpr int64_t kMaxClasses = 100;
 constexpr uint64_t kShapSeed = 42;
+
+std::string VersionKey(const std::string& tenant_id, int64_t id) { return tenant_id + "/" + std::to_string(id); }
 constexpr const char* kTrainResultPath = "/api/v1/train/result";
 constexpr const char* kShapResultPath = "/api/v1/train/shap-result";
 
@@ -349,6 +351,7 @@ Status TrainService::Delete(const std::string& tenant_id, int64_t id) {
   // learnt of it is stopped too).
   DATAML_RETURN_NOT_OK(jobs_.CancelActive(tenant_id, TrainingSubject(id), "terminated: the training was deleted"));
   DATAML_ASSIGN_OR_RETURN(std::optional<int64_t> unused_preprocess, repo_.DeleteTraining(tenant_id, id));
+  versions_.Invalidate(VersionKey(tenant_id, id));
   DATAML_RETURN_NOT_OK(store_.RemoveTree(ModelPrefix(tenant_id, id)));
   if (unused_preprocess) DATAML_RETURN_NOT_OK(store_.RemoveTree(PreprocessPrefix(tenant_id, *unused_preprocess)));
   return Status::OK();
@@ -375,17 +378,22 @@ Result<Training> TrainService::UpdatePreprocess(const std::string& tenant_id, in
                              "value_error"}});
   }
   DATAML_RETURN_NOT_OK(repo_.SetPreprocess(id, preprocess_id));
+  versions_.Invalidate(VersionKey(tenant_id, id));
   return Get(tenant_id, id);
 }
 
 Result<ModelVersion> TrainService::CompletedVersion(const std::string& tenant_id, int64_t id) {
-  DATAML_ASSIGN_OR_RETURN(auto found, repo_.FindVersion(tenant_id, id));
-  if (!found) return Status::NotFound("Training job not found");
-  if (found->job_status != "completed") {
-    // The full row gives the status as users see it in the message.
-    return Completed(tenant_id, id).status();
-  }
-  return *found;
+  // Only completed versions are cached: they change only through this service (update, delete).
+  DATAML_ASSIGN_OR_RETURN(auto version, versions_.GetOrLoad(VersionKey(tenant_id, id), [&]() -> Result<ModelVersion> {
+    DATAML_ASSIGN_OR_RETURN(auto found, repo_.FindVersion(tenant_id, id));
+    if (!found) return Status::NotFound("Training job not found");
+    if (found->job_status != "completed") {
+      // The full row gives the status as users see it in the message.
+      return Completed(tenant_id, id).status();
+    }
+    return *found;
+  }));
+  return *version;
 }
 
 Result<PreprocessRow> TrainService::GetPreprocess(const std::string& tenant_id, int64_t preprocess_id) {
@@ -487,6 +495,7 @@ Result<int64_t> TrainService::RecordTrainingResult(int64_t job_id, std::optional
   if (failed) return training_id;
   // Idempotent, so a replay repairs a first attempt that failed here.
   DATAML_RETURN_NOT_OK(repo_.MarkTrained(training_id));
+  versions_.Invalidate(VersionKey(training->tenant_id, training_id));
   if (first && training->shap_enabled) {
     // The training is accepted whatever happens here; a user can still start SHAP by hand.
     DATAML_ASSIGN_OR_RETURN(Training completed, Get(training->tenant_id, training_id));

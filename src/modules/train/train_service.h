@@ -5,11 +5,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/principal.h"
+#include "core/ttl_cache.h"
 #include "jobs/jobs_service.h"
 #include "modules/datasets/datasets_service.h"
 #include "modules/train/train_repository.h"
@@ -42,6 +44,11 @@ struct TrainingList {
 
 inline constexpr int64_t kDefaultShapSampleRows = 1000;
 inline constexpr int64_t kMaxShapSampleRows = 100000;
+// How long a completed model's version is reused without reading it again. This server's own
+// updates and deletes are seen at once; another server sharing the database serves the old
+// version (or a deleted model) for at most this long.
+inline constexpr std::chrono::milliseconds kModelVersionTtl{1000};
+inline constexpr size_t kModelVersionCacheSize = 4096;
 
 // summary[key] when it is text, else empty (summaries come from workers).
 std::string SummaryString(const nlohmann::json& summary, const char* key);
@@ -65,8 +72,8 @@ class TrainService {
   Result<Training> UpdatePreprocess(const std::string& tenant_id, int64_t id, int64_t preprocess_id);
   // 10.5 (409 until the training completed).
   Result<Training> Completed(const std::string& tenant_id, int64_t id);
-  // A completed model's version, read cheaply (real-time prediction asks on every request);
-  // NotFound, or FailedPrecondition until it completed.
+  // A completed model's version, read cheaply (real-time prediction asks on every request) and
+  // cached for kModelVersionTtl; NotFound, or FailedPrecondition until it completed.
   Result<ModelVersion> CompletedVersion(const std::string& tenant_id, int64_t id);
   // A preprocess of the tenant (NotFound otherwise).
   Result<PreprocessRow> GetPreprocess(const std::string& tenant_id, int64_t preprocess_id);
@@ -96,6 +103,7 @@ class TrainService {
   Status ArtifactsExist(const Training& t);
 
   TrainRepository repo_;
+  TtlCache<std::string, ModelVersion> versions_{kModelVersionCacheSize, kModelVersionTtl};  // "tenant/id"
   storage::BlobStore& store_;
   datasets::DatasetsService& datasets_;
   jobs::JobsService& jobs_;
