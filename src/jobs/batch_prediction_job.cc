@@ -53,6 +53,7 @@ Result<nlohmann::json> RunBatchPredictionJob(const nlohmann::json& payload, cons
   DATAML_RETURN_NOT_OK(context.store.Commit(temp, result_key));
   return nlohmann::json{{"result_key", result_key},
                         {"rows", summary->rows},
+                        {"columns", engine::ml::BatchResultHeader(runtime, options.id_column).size()},
                         {"bytes", ec ? 0 : bytes},
                         {"scored_rows", summary->scored_rows},
                         {"accuracy", OrNull(summary->accuracy)},

@@ -23,6 +23,12 @@ std::optional<int64_t> PredictionOfJob(const jobs::Job& job) {
   return id.get<int64_t>();
 }
 
+// A count a worker reported, 0 when absent or not a count.
+int64_t CountOr0(const nlohmann::json& result, const char* name) {
+  const nlohmann::json v = result.value(name, nlohmann::json());
+  return v.is_number_integer() && v.get<int64_t>() >= 0 ? v.get<int64_t>() : 0;
+}
+
 // A stored JSON object; empty when absent or unreadable.
 nlohmann::json ObjectOf(const std::optional<std::string>& text) {
   nlohmann::json j = text ? nlohmann::json::parse(*text, nullptr, false) : nlohmann::json::object();
@@ -207,13 +213,14 @@ Result<int64_t> BatchPredictionService::RecordResult(int64_t job_id, std::option
     file.file_name = ResultFileName(r.id);
     file.raw_key = expected_key;
     file.total_records = file.valid_records = rows.get<int64_t>();
+    file.total_fields = CountOr0(result, "columns");
     file.created_by = r.created_by;
     auto registered = datasets_.AddGeneratedFile(r.tenant_id, r.dataset_id.value_or(0), std::move(file));
     if (!registered.ok() && registered.status().code() == StatusCode::kNotFound) {
       return Status::Invalid({{{"body", "result"}, registered.status().message(), "value_error"}});
     }
     DATAML_RETURN_NOT_OK(registered.status());
-    nlohmann::json metrics = {{"scored_rows", result.value("scored_rows", 0)}};
+    nlohmann::json metrics = {{"scored_rows", CountOr0(result, "scored_rows")}};
     for (const char* name : {"accuracy", "rmse"}) {
       const nlohmann::json v = result.value(name, nlohmann::json());
       if (v.is_number()) metrics[name] = v;
