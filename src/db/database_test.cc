@@ -24,9 +24,9 @@ TEST(DatabaseTest, RejectsUnknownUrls) {
 
 TEST(DatabaseTest, MigrationsAreIdempotent) {
   dataml::testing::TempDatabase temp;
-  EXPECT_EQ(*SchemaVersion(temp.db()), 4);
+  EXPECT_EQ(*SchemaVersion(temp.db()), 5);  // the newest migration (batch predictions)
   EXPECT_TRUE(Migrate(temp.db()).ok());
-  EXPECT_EQ(*SchemaVersion(temp.db()), 4);
+  EXPECT_EQ(*SchemaVersion(temp.db()), 5);
 }
 
 TEST(DatabaseTest, TransactionsRollBackOnError) {

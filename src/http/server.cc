@@ -2,14 +2,65 @@
 
 #include <httplib.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 
 namespace dataml::http {
 namespace {
+
+// Connections the kernel queues for accept(). httplib listens with a backlog of 5
+// (CPPHTTPLIB_LISTEN_BACKLOG, compiled into Debian's libcpp-httplib): with 32-64 clients
+// reconnecting while the workers kept both cores busy the queue overflowed, the kernel dropped
+// their SYNs and each waited a second or more for the retransmission. The kernel caps it at
+// net.core.somaxconn (4096 by default).
+constexpr int kListenBacklog = 4096;
+
+// Each worker serves one keep-alive connection at a time, so a connection beyond the workers'
+// number waits until one is closed. Closing after a fixed count (our former 1,000) kept that
+// wait bounded, but also made every busy client reconnect many times a second at 10k+ req/s,
+// each time through the accept queue. Now a connection gives its worker up only when another
+// one is waiting and it has had its fair share of requests (ConnectionQueue); httplib's own
+// count is just a backstop.
+constexpr size_t kKeepAliveMaxRequests = 1'000'000;
+constexpr size_t kFairShareRequests = 1'000;
+
+// Requests served on the connection this worker thread holds; reset by ConnectionQueue.
+thread_local size_t requests_on_connection = 0;
+
+// httplib::Server with access to its listening socket (protected), to raise the backlog.
+class ListeningServer : public httplib::Server {
+ public:
+  // Linux lets listen() be called again on a listening socket, changing only its backlog.
+  bool RaiseBacklog(int backlog) { return ::listen(svr_sock_, backlog) == 0; }
+};
+
+// httplib's pool, counting the connections accepted but not yet taken by a worker (see
+// kFairShareRequests). One task is one connection, served until it closes.
+class ConnectionQueue : public httplib::TaskQueue {
+ public:
+  ConnectionQueue(size_t threads, std::atomic<int>& waiting) : pool_(threads), waiting_(waiting) {}
+
+  void enqueue(std::function<void()> fn) override {
+    waiting_.fetch_add(1, std::memory_order_relaxed);
+    pool_.enqueue([this, fn = std::move(fn)] {
+      waiting_.fetch_sub(1, std::memory_order_relaxed);
+      requests_on_connection = 0;
+      fn();
+    });
+  }
+  void shutdown() override { pool_.shutdown(); }
+
+ private:
+  httplib::ThreadPool pool_;
+  std::atomic<int>& waiting_;
+};
 
 std::string LowerAscii(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -102,9 +153,10 @@ struct CompiledRoute {
 
 struct Server::Impl {
   ServerOptions options;
-  httplib::Server server;
+  ListeningServer server;
   std::vector<CompiledRoute> compiled;
   std::vector<std::regex> streaming;  // upload routes, which may exceed max_body_bytes
+  std::atomic<int> waiting_connections{0};  // accepted, not yet served by a worker
   int bound_port = -1;
 };
 
@@ -119,11 +171,14 @@ Result<std::unique_ptr<Server>> Server::Make(ServerOptions options, const Router
   // Without TCP_NODELAY every small response waits ~40 ms on Nagle's algorithm.
   svr.set_tcp_nodelay(true);
   const int threads = options.threads;
-  svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  std::atomic<int>* waiting = &impl->waiting_connections;
+  svr.new_task_queue = [threads, waiting] {
+    return new ConnectionQueue(static_cast<size_t>(threads), *waiting);
+  };
   // httplib has one limit for every body; uploads need the larger one, so the smaller limit of
   // ordinary bodies is enforced from Content-Length before the body is read (pre-routing below).
   svr.set_payload_max_length(std::max(options.max_body_bytes, options.max_upload_bytes));
-  svr.set_keep_alive_max_count(1000);
+  svr.set_keep_alive_max_count(kKeepAliveMaxRequests);
   svr.set_read_timeout(30, 0);
   svr.set_write_timeout(30, 0);
 
@@ -132,8 +187,10 @@ Result<std::unique_ptr<Server>> Server::Make(ServerOptions options, const Router
     std::string regex = PathTemplateToRegex(route.path_template, names);
     impl->compiled.push_back({route.method, std::regex(regex)});
     const size_t max_upload_bytes = options.max_upload_bytes;
-    auto dispatch = [&authenticator, route, names, max_upload_bytes](const httplib::Request& req, httplib::Response& res,
-                                                   const httplib::ContentReader* reader) {
+    auto dispatch = [&authenticator, route, names, max_upload_bytes, waiting](
+                        const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader* reader) {
+      ++requests_on_connection;
       Request request = ToRequest(req, names);
       if (route.access.kind != Access::kPublic) {
         auto token = BearerToken(req);
@@ -181,10 +238,16 @@ Result<std::unique_ptr<Server>> Server::Make(ServerOptions options, const Router
         response = Status::PayloadTooLarge("Request body is larger than the limit of " +
                                            std::to_string(max_upload_bytes) + " bytes");
       }
-      Send(res, response.ok() ? *response : Response::Error(response.status()));
+      if (!response.ok()) response = Response::Error(response.status());
+      Send(res, *response);
       // A body left unread (a refused upload) would be parsed as the next request on this
       // keep-alive connection: close it instead of reading gigabytes for nothing.
-      if (!body_read) CloseAfterResponse(req, res);
+      if (!body_read) {
+        CloseAfterResponse(req, res);
+      } else if (requests_on_connection >= kFairShareRequests && response->file_path.empty() &&
+                 waiting->load(std::memory_order_relaxed) > 0) {
+        CloseAfterResponse(req, res);  // let a waiting connection have this worker
+      }
     };
     if (route.streaming_body) {
       impl->streaming.push_back(std::regex(regex));
@@ -278,6 +341,10 @@ Result<int> Server::Bind() {
   if (impl_->bound_port <= 0) {
     return Status::Unavailable("cannot bind " + impl_->options.host + ":" +
                                std::to_string(impl_->options.port));
+  }
+  if (!impl_->server.RaiseBacklog(kListenBacklog)) {
+    // Still serves, with httplib's backlog of 5: worth knowing when connections stall.
+    spdlog::warn("cannot raise the listen backlog to {}: {}", kListenBacklog, std::strerror(errno));
   }
   return impl_->bound_port;
 }

@@ -120,22 +120,25 @@ Status AuthService::ResetPassword(const Principal& caller, const ResetPasswordIn
 
 Result<Principal> AuthService::Authenticate(std::string_view bearer_token) {
   DATAML_ASSIGN_OR_RETURN(AccessClaims claims, codec_.Verify(std::string(bearer_token), NowUnixSeconds()));
-  auto user = users_.FindActive(claims.user_id);
+  // Cached briefly (users::kActiveUserCacheTtl): this runs on every request, and the row
+  // changes rarely; this process's own changes to a user reach it at once.
+  auto user = users_.FindActiveCached(claims.user_id);
   if (!user.ok()) {
     if (user.status().code() == StatusCode::kNotFound) {
       return Status::Unauthenticated("User not found or inactive");
     }
     return user.status();
   }
-  if (claims.issued_at < user->password_changed_at) {
+  const users::User& row = **user;
+  if (claims.issued_at < row.password_changed_at) {
     return Status::Unauthenticated("Token was issued before the password was changed");
   }
   // Tenant and superuser flag come from the database, not from the token.
-  return ToPrincipal(*user);
+  return ToPrincipal(row);
 }
 
 Status AuthService::Authorize(const Principal& principal, std::string_view permission) {
-  return rbac_.Check(principal, std::string(permission));
+  return rbac_.Check(principal, permission);
 }
 
 }  // namespace dataml::auth

@@ -1,5 +1,6 @@
 #include "modules/rbac/rbac_service.h"
 
+#include <algorithm>
 #include <regex>
 
 #include "modules/rbac/permission_catalog.h"
@@ -27,11 +28,25 @@ Status ValidatePermissionName(const std::string& name) {
 
 }  // namespace
 
-Status RbacService::Check(const Principal& caller, const std::string& permission) {
+Status RbacService::Check(const Principal& caller, std::string_view permission) {
   if (caller.is_superuser) return Status::OK();
-  DATAML_ASSIGN_OR_RETURN(bool allowed, repo_.UserHasPermission(caller.user_id, caller.tenant_id, permission));
+  auto load = [&]() -> Result<HeldPermissions> {
+    DATAML_ASSIGN_OR_RETURN(auto names, repo_.PermissionsOfUser(caller.user_id, caller.tenant_id));
+    // The database's ORDER BY follows its collation; binary_search needs std::string's order.
+    std::sort(names.begin(), names.end());
+    return HeldPermissions{caller.tenant_id, std::move(names)};
+  };
+  DATAML_ASSIGN_OR_RETURN(auto held, held_.GetOrLoad(caller.user_id, load));
+  bool allowed = false;
+  if (held->tenant_id == caller.tenant_id) {
+    allowed = std::binary_search(held->names.begin(), held->names.end(), permission);
+  } else {
+    // A principal's tenant is its user's, so this is not expected; answer it exactly anyway.
+    DATAML_ASSIGN_OR_RETURN(allowed, repo_.UserHasPermission(caller.user_id, caller.tenant_id,
+                                                             std::string(permission)));
+  }
   if (allowed) return Status::OK();
-  return Status::PermissionDenied("Missing permission: " + permission);
+  return Status::PermissionDenied("Missing permission: " + std::string(permission));
 }
 
 Result<std::vector<std::string>> RbacService::EffectivePermissions(const Principal& caller) {
@@ -65,7 +80,9 @@ Result<RoleList> RbacService::ListRoles(const std::string& tenant_id, int64_t sk
 Status RbacService::DeleteRole(const std::string& tenant_id, int64_t role_id) {
   DATAML_ASSIGN_OR_RETURN(Role role, GetRole(tenant_id, role_id));
   if (role.is_builtin) return Status::FailedPrecondition("Built-in role '" + role.name + "' cannot be deleted");
-  return repo_.DeleteRole(tenant_id, role_id);
+  Status deleted = repo_.DeleteRole(tenant_id, role_id);
+  held_.Clear();
+  return deleted;
 }
 
 Result<Permission> RbacService::CreatePermission(const std::string& tenant_id, const std::string& name,
@@ -96,7 +113,9 @@ Result<Role> RbacService::Grant(const std::string& tenant_id, int64_t role_id, i
     DATAML_ASSIGN_OR_RETURN(permission, repo_.FindPermissionByName(tenant_id, permission_name));
   }
   if (!permission) return Status::NotFound("Permission not found");
-  DATAML_RETURN_NOT_OK(repo_.Grant(role.id, permission->id));
+  Status granted = repo_.Grant(role.id, permission->id);
+  held_.Clear();  // every holder of the role gains it; rare enough to forget everyone
+  DATAML_RETURN_NOT_OK(granted);
   return GetRole(tenant_id, role_id);
 }
 
@@ -107,18 +126,24 @@ Result<Role> RbacService::Revoke(const std::string& tenant_id, int64_t role_id, 
   }
   DATAML_ASSIGN_OR_RETURN(auto permission, repo_.FindPermission(tenant_id, permission_id));
   if (!permission) return Status::NotFound("Permission not found");
-  DATAML_RETURN_NOT_OK(repo_.Revoke(role.id, permission->id));
+  Status revoked = repo_.Revoke(role.id, permission->id);
+  held_.Clear();
+  DATAML_RETURN_NOT_OK(revoked);
   return GetRole(tenant_id, role_id);
 }
 
 Status RbacService::AssignRole(const std::string& tenant_id, int64_t user_id, int64_t role_id) {
   DATAML_ASSIGN_OR_RETURN(Role role, GetRole(tenant_id, role_id));
-  return repo_.Assign(user_id, role.id);
+  Status assigned = repo_.Assign(user_id, role.id);
+  held_.Invalidate(user_id);
+  return assigned;
 }
 
 Status RbacService::RemoveRole(const std::string& tenant_id, int64_t user_id, int64_t role_id) {
   DATAML_ASSIGN_OR_RETURN(Role role, GetRole(tenant_id, role_id));
-  return repo_.Unassign(user_id, role.id);
+  Status removed = repo_.Unassign(user_id, role.id);
+  held_.Invalidate(user_id);
+  return removed;
 }
 
 }  // namespace dataml::rbac

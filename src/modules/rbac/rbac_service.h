@@ -3,10 +3,21 @@
 // TenantsService::ResolveTenant): this service never trusts a tenant from a request body.
 #pragma once
 
+#include <chrono>
+#include <string_view>
+
 #include "core/principal.h"
+#include "core/ttl_cache.h"
 #include "modules/rbac/rbac_repository.h"
 
 namespace dataml::rbac {
+
+// How long the permissions read for one user's permission checks may be reused. Grants,
+// revocations and role changes made through this process take effect at once; those made by
+// another server sharing the database are seen here up to this long later. Kept as short as
+// the user cache's (users::kActiveUserCacheTtl), for the same reason.
+inline constexpr std::chrono::seconds kPermissionCacheTtl{1};
+inline constexpr size_t kPermissionCacheCapacity = 4096;
 
 struct RoleList {
   std::vector<Role> roles;
@@ -19,12 +30,14 @@ struct PermissionList {
 
 class RbacService {
  public:
-  explicit RbacService(db::Database& db) : repo_(db) {}
+  explicit RbacService(db::Database& db)
+      : repo_(db), held_(kPermissionCacheCapacity, kPermissionCacheTtl) {}
 
   void SeedTenant(soci::session& sql, const std::string& tenant_id) { repo_.SeedTenant(sql, tenant_id); }
 
   // OK when the caller may use `permission` (superusers always may); PermissionDenied otherwise.
-  Status Check(const Principal& caller, const std::string& permission);
+  // Reads the caller's permissions through a cache (see kPermissionCacheTtl).
+  Status Check(const Principal& caller, std::string_view permission);
   // The caller's permission names in their tenant (every catalogue name for a superuser).
   Result<std::vector<std::string>> EffectivePermissions(const Principal& caller);
 
@@ -48,7 +61,15 @@ class RbacService {
   Result<std::vector<Role>> RolesOfUser(int64_t user_id) { return repo_.RolesOfUser(user_id); }
 
  private:
+  // The permission names a user holds in one tenant, sorted.
+  struct HeldPermissions {
+    std::string tenant_id;
+    std::vector<std::string> names;
+  };
+
   RbacRepository repo_;
+  // By user id. Every method here that changes who holds what forgets the users concerned.
+  TtlCache<int64_t, HeldPermissions> held_;
 };
 
 }  // namespace dataml::rbac

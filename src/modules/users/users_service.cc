@@ -127,7 +127,9 @@ Result<User> UsersService::Update(const Principal& caller, bool caller_manages_u
     DATAML_ASSIGN_OR_RETURN(bool taken, repo_.EmailTaken(*changes.email, target.id));
     if (taken) return Status::AlreadyExists("A user with this email already exists");
   }
-  DATAML_RETURN_NOT_OK(repo_.Update(target.id, changes));
+  Status updated = repo_.Update(target.id, changes);
+  active_users_.Invalidate(target.id);  // after the write, so that no load caches the old row
+  DATAML_RETURN_NOT_OK(updated);
   return Get(caller, user_id);
 }
 
@@ -135,6 +137,10 @@ Result<User> UsersService::FindActive(int64_t user_id) {
   DATAML_ASSIGN_OR_RETURN(auto found, repo_.FindById(user_id));
   if (!found || !found->user.is_active) return Status::NotFound("User not found or inactive");
   return found->user;
+}
+
+Result<std::shared_ptr<const User>> UsersService::FindActiveCached(int64_t user_id) {
+  return active_users_.GetOrLoad(user_id, [&] { return FindActive(user_id); });
 }
 
 Result<std::optional<UserWithPassword>> UsersService::FindForLogin(const std::string& username) {
@@ -153,7 +159,10 @@ Status UsersService::SetPassword(int64_t user_id, const std::string& new_passwor
                                  const std::string& username) {
   DATAML_RETURN_NOT_OK(CheckPasswordPolicy(new_password, username, {"query", "new_password"}));
   DATAML_ASSIGN_OR_RETURN(std::string hash, HashPassword(new_password));
-  return repo_.SetPassword(user_id, hash, NowUnixSeconds());
+  Status set = repo_.SetPassword(user_id, hash, NowUnixSeconds());
+  // Tokens issued before the change are refused from the next request on.
+  active_users_.Invalidate(user_id);
+  return set;
 }
 
 }  // namespace dataml::users

@@ -2,11 +2,24 @@
 // deactivation and password changes.
 #pragma once
 
+#include <chrono>
+#include <memory>
+
 #include "core/principal.h"
+#include "core/ttl_cache.h"
 #include "modules/tenants/tenants_service.h"
 #include "modules/users/users_repository.h"
 
 namespace dataml::users {
+
+// How long the user row read by the token check of every request may be reused. Changes made
+// through this process (deactivation, profile changes, password resets) take effect at once;
+// one made by another server sharing the database, or by `dataml admin reset-password`, is seen
+// here up to this long later. One second keeps that window short while sparing the database a
+// query per request.
+inline constexpr std::chrono::seconds kActiveUserCacheTtl{1};
+// Bound on the rows kept: well above the users one server sees within one TTL.
+inline constexpr size_t kActiveUserCacheCapacity = 4096;
 
 struct CreateUserInput {
   std::string tenant_id;
@@ -25,7 +38,10 @@ struct UserList {
 
 class UsersService {
  public:
-  UsersService(db::Database& db, tenants::TenantsService& tenants) : repo_(db), tenants_(tenants) {}
+  UsersService(db::Database& db, tenants::TenantsService& tenants)
+      : repo_(db),
+        tenants_(tenants),
+        active_users_(kActiveUserCacheCapacity, kActiveUserCacheTtl) {}
 
   // The caller must already be allowed to create users (can_manage_users); the tenant is
   // resolved from the caller (a superuser may name any existing tenant).
@@ -45,6 +61,9 @@ class UsersService {
 
   // For authentication: the active user with this id, or NotFound.
   Result<User> FindActive(int64_t user_id);
+  // The same, possibly as read up to kActiveUserCacheTtl ago (see there). For the token check
+  // of every request; anything that acts on a user reads it with FindActive.
+  Result<std::shared_ptr<const User>> FindActiveCached(int64_t user_id);
   Result<std::optional<UserWithPassword>> FindForLogin(const std::string& username);
   Result<std::optional<UserWithPassword>> FindWithPassword(int64_t user_id);
   Result<std::optional<UserWithPassword>> FindByUsername(const std::string& username);
@@ -60,6 +79,8 @@ class UsersService {
 
   UsersRepository repo_;
   tenants::TenantsService& tenants_;
+  // Active users by id, for FindActiveCached. Every method here that changes a user forgets it.
+  TtlCache<int64_t, User> active_users_;
 };
 
 }  // namespace dataml::users
