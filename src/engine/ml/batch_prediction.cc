@@ -74,10 +74,10 @@ std::vector<float> PredictRows(const TreeEnsemble& ensemble, const FeatureMatrix
   const size_t groups = ensemble.num_groups(), columns = ensemble.num_value_columns();
   std::vector<float> values(x.rows * columns);
   auto run = [&](size_t first, size_t last) {
-    std::vector<float> margins(groups);
+    std::vector<float> margins((last - first) * groups);
+    ensemble.PredictMarginsInto(x.row(first), last - first, x.cols, margins.data());
     for (size_t r = first; r < last; ++r) {
-      ensemble.PredictMargin(x.row(r), margins.data());
-      ensemble.Transform(margins.data(), values.data() + r * columns);
+      ensemble.Transform(margins.data() + (r - first) * groups, values.data() + r * columns);
     }
   };
   constexpr size_t kRowsPerThread = 4096;  // below this a thread costs more than it saves

@@ -268,6 +268,7 @@ Result<TreeEnsemble> TreeEnsemble::FromXGBoostJson(std::string_view text) {
       out.covers_ = std::move(trees.covers);
       out.tree_roots_ = std::move(trees.roots);
       out.max_depth_ = trees.max_depth;
+      out.PrepareLockstep();
       return out;
     }
     DATAML_ASSIGN_OR_RETURN(out.linear_weights_,
@@ -310,17 +311,81 @@ void TreeEnsemble::PredictMargin(const float* row, float* out_groups) const {
   PredictTreesInto(row, out_groups);
 }
 
+void TreeEnsemble::PrepareLockstep() {
+  lockstep_nodes_.resize(nodes_.size());
+  for (size_t k = 0; k < nodes_.size(); ++k) {
+    const TreeNode& node = nodes_[k];
+    LockstepNode& l = lockstep_nodes_[k];
+    if (node.is_leaf()) {
+      l = {static_cast<int32_t>(k), static_cast<int32_t>(k), 0, node.value};
+    } else {
+      l = {node.left, node.left + 1, node.split, node.value};
+    }
+  }
+  // Breadth-first layout: a child's depth is its parent's + 1, computed in one pass.
+  std::vector<int32_t> depth(nodes_.size(), 0);
+  tree_depths_.assign(tree_roots_.size(), 0);
+  for (size_t t = 0; t < tree_roots_.size(); ++t) {
+    for (size_t k = static_cast<size_t>(tree_roots_[t]); k < TreeEnd(t); ++k) {
+      if (!nodes_[k].is_leaf()) depth[nodes_[k].left] = depth[nodes_[k].left + 1] = depth[k] + 1;
+      tree_depths_[t] = std::max(tree_depths_[t], depth[k]);
+    }
+  }
+}
+
+template <bool kOneGroup>
+void TreeEnsemble::PredictTreesLockstep(const float* rows, size_t n, size_t stride, float* out) const {
+  constexpr size_t kLanes = 8;
+  const LockstepNode* nodes = lockstep_nodes_.data();
+  const size_t trees = tree_roots_.size(), groups = num_groups_;
+  std::vector<float> scratch(kOneGroup ? 0 : kLanes * groups);
+  for (size_t b = 0; b < n; b += kLanes) {
+    const size_t lanes = std::min(kLanes, n - b);
+    const float* row[kLanes];
+    // Lanes beyond the last row repeat it; their sums are dropped.
+    for (size_t i = 0; i < kLanes; ++i) row[i] = rows + (b + std::min(i, lanes - 1)) * stride;
+    float one[kLanes];
+    float* acc = kOneGroup ? one : scratch.data();
+    std::fill(acc, acc + kLanes * groups, base_margin_);
+    for (size_t t = 0; t < trees; ++t) {
+      int32_t k[kLanes];
+      for (size_t i = 0; i < kLanes; ++i) k[i] = tree_roots_[t];
+      for (int32_t level = 0; level < tree_depths_[t]; ++level) {
+        for (size_t i = 0; i < kLanes; ++i) {
+          const LockstepNode& node = nodes[k[i]];
+          const float x = row[i][node.split & ~TreeNode::kDefaultLeftBit];
+          const bool left = std::isnan(x) ? (node.split & TreeNode::kDefaultLeftBit) != 0 : x < node.value;
+          k[i] = left ? node.left : node.right;
+        }
+      }
+      const size_t g = kOneGroup ? 0 : static_cast<size_t>(tree_groups_[t]);
+      for (size_t i = 0; i < kLanes; ++i) acc[i * groups + g] += nodes[k[i]].value;
+    }
+    std::copy_n(acc, lanes * groups, out + b * groups);
+  }
+}
+
+void TreeEnsemble::PredictMarginsInto(const float* rows, size_t n, size_t stride, float* out) const {
+  if (is_linear_) {
+    for (size_t r = 0; r < n; ++r) PredictLinearInto(rows + r * stride, out + r * num_groups_);
+  } else if (num_groups_ == 1) {
+    PredictTreesLockstep<true>(rows, n, stride, out);
+  } else {
+    PredictTreesLockstep<false>(rows, n, stride, out);
+  }
+}
+
 std::vector<float> TreeEnsemble::PredictMargins(const FeatureMatrix& x) const {
   std::vector<float> out(x.rows * num_groups_);
-  std::vector<float> padded;  // only for input narrower or wider than the model
-  if (x.cols != num_features_) padded.assign(num_features_, kMissing);
+  if (x.cols >= num_features_) {
+    PredictMarginsInto(x.values.data(), x.rows, x.cols, out.data());
+    return out;
+  }
+  // Narrower input than the model: the absent columns are missing.
+  std::vector<float> padded(num_features_, kMissing);
   for (size_t r = 0; r < x.rows; ++r) {
-    const float* row = x.row(r);
-    if (x.cols != num_features_) {
-      std::copy_n(row, std::min(x.cols, num_features_), padded.begin());
-      row = padded.data();
-    }
-    PredictMargin(row, out.data() + r * num_groups_);
+    std::copy_n(x.row(r), x.cols, padded.begin());
+    PredictMargin(padded.data(), out.data() + r * num_groups_);
   }
   return out;
 }
