@@ -25,6 +25,7 @@ bench: build
 	@bench/train/run.sh
 	@bench/shap/run.sh
 	@bench/predict_realtime/run.sh
+	@bench/predict_batch/run.sh
 
 format:
 	@find src -name '*.h' -o -name '*.cc' | xargs clang-format -i
