@@ -32,22 +32,10 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-# ---- prerequisites (installs what is missing; builds nothing) ----------------------------------
-if [[ ! -x "$BIN" ]]; then
-  echo "error: $BIN not found. Build the server first (release), e.g.:" >&2
-  echo "  make build" >&2
-  exit 1
-fi
-if [[ ! -x "$VENV/bin/python" ]]; then
-  echo "== creating venv $VENV"
-  python3 -m venv "$VENV"
-fi
-# Pinned; a no-op (no network) when everything is already installed.
-"$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQS"
+# ---- prerequisites -----------------------------------------------------------------------------
+source "$ROOT/bench/prerequisites.sh"
+bench_prerequisites "$BIN" "$VENV" "$REQS"
 "$ROOT/bench/train/peer_venvs.sh"
-
-# Every XGBoost process of the run waits the same way (dataml's workers get this by default).
-export OMP_WAIT_POLICY=PASSIVE
 
 cd "$HERE"
 exec "$VENV/bin/python" "$HERE/bench.py" --bin "$BIN" ${ARGS[@]+"${ARGS[@]}"}

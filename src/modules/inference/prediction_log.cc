@@ -84,7 +84,7 @@ void PredictionLog::Loop() {
 
 Status PredictionLog::Write(const std::vector<PredictionRecord>& batch) {
   return db_.RunInTransaction([&](soci::session& sql) {
-    for (const PredictionRecord& r : batch) PredictionsRepository::Insert(sql, r);
+    PredictionsRepository::InsertMany(sql, batch);
     return Status::OK();
   });
 }

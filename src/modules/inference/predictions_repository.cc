@@ -73,6 +73,33 @@ int64_t PredictionsRepository::Insert(soci::session& sql, const PredictionRecord
   return id;
 }
 
+void PredictionsRepository::InsertMany(soci::session& sql, const std::vector<PredictionRecord>& records) {
+  if (records.empty()) return;
+  const size_t n = records.size();
+  std::vector<std::string> tenants(n), types(n), inputs(n), outputs(n), by(n), at(n), statuses(n);
+  std::vector<long long> trainings(n), datasets(n), counts(n);
+  std::vector<soci::indicator> dataset_ind(n), output_ind(n);
+  for (size_t i = 0; i < n; ++i) {
+    const PredictionRecord& r = records[i];
+    tenants[i] = r.tenant_id;
+    trainings[i] = r.training_id;
+    types[i] = r.prediction_type;
+    datasets[i] = r.dataset_id.value_or(0);
+    dataset_ind[i] = r.dataset_id ? soci::i_ok : soci::i_null;
+    inputs[i] = r.input_data;
+    outputs[i] = r.output.value_or("");
+    output_ind[i] = r.output ? soci::i_ok : soci::i_null;
+    counts[i] = r.no_of_records;
+    by[i] = r.created_by;
+    at[i] = r.created_at;
+    statuses[i] = r.status;
+  }
+  sql << "INSERT INTO predictions (tenant_id, training_id, prediction_type, dataset_id, input_data, output, "
+         "no_of_records, created_by, created_at, status) VALUES (:t, :tr, :pt, :d, :i, :o, :n, :by, :c, :s)",
+      soci::use(tenants), soci::use(trainings), soci::use(types), soci::use(datasets, dataset_ind), soci::use(inputs),
+      soci::use(outputs, output_ind), soci::use(counts), soci::use(by), soci::use(at), soci::use(statuses);
+}
+
 Result<int64_t> PredictionsRepository::Insert(const PredictionRecord& r) {
   return db_.Query<int64_t>([&](soci::session& sql) -> Result<int64_t> { return Insert(sql, r); });
 }
