@@ -155,6 +155,19 @@ def test_datasets_that_do_not_fit_are_refused_before_a_job(api, model):
     both = upload_csv(client, without_column(without_column(text, "Contract"), "Tenure"))
     assert {e["msg"].split("'")[1] for e in start(client, t["id"], both, expect=422)["detail"]} == {"Contract", "Tenure"}
 
+    # Whole numbers where the model reads a Float (a column inferred as Integer) are fine.
+    rows = list(csv.DictReader(io.StringIO(text)))
+    for r in rows:
+        r["MonthlyCharges"] = str(round(float(r["MonthlyCharges"]))) if r["MonthlyCharges"] else ""
+    whole = io.StringIO()
+    writer = csv.DictWriter(whole, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    integers = upload_csv(client, whole.getvalue())
+    schema = client.get("/api/v1/dataset/get_dataset_by_id", params={"dataset_id": integers}).json()["dataset_schema"]
+    assert {c["column_name"]: c["data_type"] for c in schema}["MonthlyCharges"] == "Integer"
+    assert wait_result(client, start(client, t["id"], integers)["prediction_id"])["status"] == "completed"
+
     # A dataset without one valid row: nothing to predict.
     template = make_template(client, [{"column_name": c, "data_type": d} for c, d in [
         ("CustomerID", "String"), ("Tenure", "Integer"), ("MonthlyCharges", "Float"), ("Contract", "String"),
