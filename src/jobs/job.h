@@ -21,7 +21,7 @@ inline constexpr const char* kCancelled = "cancelled";
 struct Job {
   int64_t id = 0;
   std::string tenant_id;
-  std::string kind;     // "statistics", later "train", "shap", "batch_prediction", "forecast"
+  std::string kind;     // "statistics", "train", "shap", "batch_prediction" (later "forecast")
   std::string subject;  // what it works on, e.g. "dataset:12"; used to find and guard jobs
   nlohmann::json payload;
   std::string status;
