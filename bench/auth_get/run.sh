@@ -42,29 +42,10 @@ while [[ $# -gt 0 ]]; do
   esac
 done
 
-# ---- prerequisites (installs what is missing; builds nothing) ----------------------------------
-if [[ ! -x "$BIN" ]]; then
-  echo "error: $BIN not found. Build the server first (release), e.g.:" >&2
-  echo "  make build" >&2
-  echo "  (or: cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release && cmake --build build)" >&2
-  exit 1
-fi
-
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "== installing wrk (apt-get)"
-  if [[ $(id -u) -ne 0 ]]; then
-    echo "error: wrk is missing and we are not root; install it with: sudo apt-get install -y wrk" >&2
-    exit 1
-  fi
-  apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
-fi
-
-if [[ ! -x "$VENV/bin/python" ]]; then
-  echo "== creating venv $VENV"
-  python3 -m venv "$VENV"
-fi
-# Pinned; a no-op (no network) when everything is already installed.
-"$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQS"
+# ---- prerequisites -----------------------------------------------------------------------------
+source "$ROOT/bench/prerequisites.sh"
+bench_prerequisites "$BIN" "$VENV" "$REQS"
+bench_require_wrk
 PY="$VENV/bin/python"
 
 # ---- run state and cleanup ---------------------------------------------------------------------

@@ -5,7 +5,7 @@ connections, in the same run. See README.md.
 Usage: bench.py --bin build/dataml --peer-python bench/out/.venv-predict-peer/bin/python
                 [--connections 1,2,4,8,16,32,64] [--main-connections 64] [--workers 1,2]
                 [--duration 10] [--warmup 3] [--repeat 1] [--bodies 64] [--threads N]
-                [--peer-nthread 1] [--quiet S] [--wait-endpoint MINUTES] [--no-reference]
+                [--peer-nthread 1] [--quiet S] [--no-reference]
                 [--peer-only] [--keep]
 (run.sh installs the prerequisites and passes these on; see its --help.)
 
@@ -139,24 +139,6 @@ def post(port, body, token=None, timeout=30):
     data = resp.read()
     conn.close()
     return resp.status, data
-
-
-def wait_for_endpoint(server, binary, work, body, minutes):
-    """POSTs `body` to dataml's endpoint; while it answers 404 (not implemented in this build),
-    every 2 minutes restarts dataml from `binary` on the same data dir and tries again, for up
-    to `minutes`. Returns (server, status, data)."""
-    deadline = time.monotonic() + minutes * 60
-    status, data = post(server.port, body, server.token)
-    while status == 404 and b'"Not Found"' in data and time.monotonic() < deadline:
-        print(f"   {time.strftime('%H:%M:%S')} dataml answers 404 {data[:80]!r}: no endpoint in "
-              f"this build yet; trying again in 2 minutes (until "
-              f"{time.strftime('%H:%M', time.localtime(time.time() + deadline - time.monotonic()))})",
-              flush=True)
-        time.sleep(120)
-        server.stop()
-        server = start_dataml(binary, work)
-        status, data = post(server.port, body, server.token)
-    return server, status, data
 
 
 # ---- the peer ------------------------------------------------------------------------------------
@@ -419,28 +401,33 @@ def saturation(sweep):
 
 # ---- report ------------------------------------------------------------------------------------
 
+def measured(conns_list, names, results):
+    """(connections, server, its figures, dataml's figures at that count) for each measurement."""
+    for c in conns_list:
+        d = results.get("dataml", {}).get(c)
+        for name in names:
+            r = results[name].get(c)
+            if r is not None:
+                yield c, name, r, d
+
+
 def table(conns_list, names, results):
     head = (f"{'conns':>5}  {'server':<13}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>10}{'non-2xx':>8}"
             f"{'sock err':>9}{'server CPU':>11}{'wrk CPU':>8}{'other':>6}{'connects':>9}{'lst ovf':>8}"
             f"   {'req/s o/p':>9}{'p50 o/p':>8}{'p99 o/p':>9}")
     lines = [head, "-" * len(head)]
-    for c in conns_list:
-        d = results.get("dataml", {}).get(c)
-        for name in names:
-            r = results[name].get(c)
-            if r is None:
-                continue
-            ratio = ""
-            if name != "dataml" and d is not None:
-                ratio = (f"{d['rps'] / r['rps']:>8.2f}x{d['p50'] / r['p50']:>7.2f}x"
-                         f"{d['p99'] / r['p99']:>8.2f}x")
-            lines.append(f"{c if name == names[0] else '':>5}  {name:<13}{r['rps']:>9.0f}{r['p50']:>9.3f}"
-                         f"{r['p99']:>10.3f}{r['non2xx']:>8}{r['sock_err']:>9}{r['server_cores']:>11.2f}"
-                         f"{r['wrk_cores']:>8.2f}{r['other_cores']:>6.2f}{r['connects']:>9.0f}"
-                         f"{r['listen_overflows']:>8.0f}   {ratio}"
-                         + (f"   rounds: {'/'.join(f'{x:.0f}' for x in r['rounds_rps'])} req/s, p99 "
-                            f"{'/'.join(f'{x:.2f}' for x in r['rounds_p99'])} ms"
-                            if len(r.get("rounds_rps", [])) > 1 else ""))
+    for c, name, r, d in measured(conns_list, names, results):
+        ratio = ""
+        if name != "dataml" and d is not None:
+            ratio = (f"{d['rps'] / r['rps']:>8.2f}x{d['p50'] / r['p50']:>7.2f}x"
+                     f"{d['p99'] / r['p99']:>8.2f}x")
+        lines.append(f"{c if name == names[0] else '':>5}  {name:<13}{r['rps']:>9.0f}{r['p50']:>9.3f}"
+                     f"{r['p99']:>10.3f}{r['non2xx']:>8}{r['sock_err']:>9}{r['server_cores']:>11.2f}"
+                     f"{r['wrk_cores']:>8.2f}{r['other_cores']:>6.2f}{r['connects']:>9.0f}"
+                     f"{r['listen_overflows']:>8.0f}   {ratio}"
+                     + (f"   rounds: {'/'.join(f'{x:.0f}' for x in r['rounds_rps'])} req/s, p99 "
+                        f"{'/'.join(f'{x:.2f}' for x in r['rounds_p99'])} ms"
+                        if len(r.get("rounds_rps", [])) > 1 else ""))
     return "\n".join(lines)
 
 
@@ -448,21 +435,16 @@ def markdown(conns_list, names, results):
     lines = ["| connections | server | req/s | p50 ms | p99 ms | server CPU (cores) | wrk CPU | "
              "connects | listen overflows | req/s ours/peer | p50 ours/peer | p99 ours/peer |",
              "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-    for c in conns_list:
-        d = results.get("dataml", {}).get(c)
-        for name in names:
-            r = results[name].get(c)
-            if r is None:
-                continue
-            ratio = " | | "
-            if name != "dataml" and d is not None:
-                ratio = (f"{d['rps'] / r['rps']:.2f}x | {d['p50'] / r['p50']:.2f}x | "
-                         f"{d['p99'] / r['p99']:.2f}x")
-            spread = (f" ({min(r['rounds_rps']):.0f}-{max(r['rounds_rps']):.0f})"
-                      if len(r.get("rounds_rps", [])) > 1 else "")
-            lines.append(f"| {c} | {name} | {r['rps']:.0f}{spread} | {r['p50']:.3f} | {r['p99']:.3f} | "
-                         f"{r['server_cores']:.2f} | {r['wrk_cores']:.2f} | {r['connects']:.0f} | "
-                         f"{r['listen_overflows']:.0f} | {ratio} |")
+    for c, name, r, d in measured(conns_list, names, results):
+        ratio = " | | "
+        if name != "dataml" and d is not None:
+            ratio = (f"{d['rps'] / r['rps']:.2f}x | {d['p50'] / r['p50']:.2f}x | "
+                     f"{d['p99'] / r['p99']:.2f}x")
+        spread = (f" ({min(r['rounds_rps']):.0f}-{max(r['rounds_rps']):.0f})"
+                  if len(r.get("rounds_rps", [])) > 1 else "")
+        lines.append(f"| {c} | {name} | {r['rps']:.0f}{spread} | {r['p50']:.3f} | {r['p99']:.3f} | "
+                     f"{r['server_cores']:.2f} | {r['wrk_cores']:.2f} | {r['connects']:.0f} | "
+                     f"{r['listen_overflows']:.0f} | {ratio} |")
     return "\n".join(lines)
 
 
@@ -480,7 +462,6 @@ def main():
                     help="rounds of the whole sweep; each figure is the median of the rounds")
     ap.add_argument("--threads", type=int, default=0, help="dataml --threads (0: its default)")
     ap.add_argument("--peer-nthread", type=int, default=1)
-    ap.add_argument("--wait-endpoint", type=float, default=0, help="minutes")
     ap.add_argument("--quiet", type=float, default=0,
                     help="before each measurement wait up to this many seconds for the rest of "
                          "the machine to be idle (< 0.2 cores busy)")
@@ -531,12 +512,9 @@ def main():
 
         if not a.peer_only:
             print("== dataml's endpoint")
-            server, status, data = wait_for_endpoint(server, a.bin, os.path.join(work, "server"),
-                                                     bodies[0], a.wait_endpoint)
+            status, data = post(server.port, bodies[0], server.token)
             if status != 200:
                 print(f"   dataml answers {status}: {data[:300]!r}")
-                print("   (run with --wait-endpoint MINUTES to wait for a build that has it, or "
-                      "--peer-only to measure the peers alone)")
                 raise Failure(f"dataml's {ENDPOINT} answered {status}")
             print(f"   dataml answers 200: {data[:300].decode(errors='replace')}")
 

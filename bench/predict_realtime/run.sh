@@ -8,7 +8,7 @@
 # Usage: bench/predict_realtime/run.sh [--connections 1,2,4,...] [--main-connections N]
 #                                      [--workers 1,2] [--duration S] [--warmup S] [--repeat N]
 #                                      [--bodies N] [--threads N] [--peer-nthread N]
-#                                      [--wait-endpoint MIN] [--quiet S] [--no-reference]
+#                                      [--quiet S] [--no-reference]
 #                                      [--peer-only] [--keep]
 #   --connections      wrk connection counts to sweep (default 1,2,4,8,16,32,64)
 #   --main-connections the "many keep-alive connections" point compared head to head (default 64)
@@ -20,8 +20,6 @@
 #   --bodies N         different request bodies, sent in turn (default 64)
 #   --threads N        dataml --threads (default: dataml's default, 64)
 #   --peer-nthread N   XGBoost nthread in the peer (default 1)
-#   --wait-endpoint M  while dataml's endpoint answers 404, restart dataml every 2 min from
-#                      build/dataml (same data dir) for up to M minutes (default 0: fail at once)
 #   --quiet S          before each measurement, wait up to S seconds for the rest of the machine
 #                      to go idle (< 0.2 cores busy); default 0 (don't wait)
 #   --no-reference     skip the reference runs of dataml's GET /api/v1/validate-token
@@ -41,34 +39,18 @@ PEER_REQS="$HERE/requirements-peer.txt"
 ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --connections|--main-connections|--workers|--duration|--warmup|--repeat|--bodies|--threads|--peer-nthread|--wait-endpoint|--quiet)
+    --connections|--main-connections|--workers|--duration|--warmup|--repeat|--bodies|--threads|--peer-nthread|--quiet)
       ARGS+=("$1" "$2"); shift 2 ;;
     --peer-only|--no-reference|--keep) ARGS+=("$1"); shift ;;
-    -h|--help) sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
-# ---- prerequisites (installs what is missing; builds nothing) ----------------------------------
-if [[ ! -x "$BIN" ]]; then
-  echo "error: $BIN not found. Build the server first (release), e.g.:" >&2
-  echo "  make build" >&2
-  exit 1
-fi
-if ! command -v wrk >/dev/null 2>&1; then
-  echo "== installing wrk (apt-get)"
-  if [[ $(id -u) -ne 0 ]]; then
-    echo "error: wrk is missing and we are not root; install it with: sudo apt-get install -y wrk" >&2
-    exit 1
-  fi
-  apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
-fi
-if [[ ! -x "$VENV/bin/python" ]]; then
-  echo "== creating venv $VENV"
-  python3 -m venv "$VENV"
-fi
-# Pinned; a no-op (no network) when everything is already installed. The driver runs here.
-"$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQS"
+# ---- prerequisites -----------------------------------------------------------------------------
+source "$ROOT/bench/prerequisites.sh"
+bench_prerequisites "$BIN" "$VENV" "$REQS"
+bench_require_wrk
 
 # The peer's own venv: XGBoost 1.7.4 (the version dataml links) with FastAPI/uvicorn, the whole
 # pinned set installed with --no-deps; left alone while its stamp matches (no pip, no network).
@@ -84,9 +66,6 @@ if [[ ! -x "$PEER_VENV/bin/python" || ! -f "$PEER_VENV/.requirements.sha256" \
     || { echo "error: $PEER_VENV does not import xgboost/fastapi/uvicorn" >&2; exit 1; }
   echo "$WANT" >"$PEER_VENV/.requirements.sha256"
 fi
-
-# Every XGBoost process of the run waits the same way: dataml's server and the peer's workers.
-export OMP_WAIT_POLICY=PASSIVE
 
 cd "$HERE"
 exec "$VENV/bin/python" "$HERE/bench.py" --bin "$BIN" --peer-python "$PEER_VENV/bin/python" \
