@@ -3,6 +3,7 @@ model (explained on request), and the predictions log."""
 import pytest
 
 from conftest import unique
+from test_datasets import make_template, upload
 from test_train import churn_csv, scientist_tenant, train, upload_csv, wait_completed
 
 GOOD = {"CustomerID": "C-1", "Tenure": 3, "MonthlyCharges": 95.5, "Contract": "Monthly", "Senior": False,
@@ -153,3 +154,29 @@ def test_a_model_still_training_answers_409(model):
     assert "has not completed" in r["detail"]
     r = client.post("/api/v1/ray/terminate_ray_job", params={"ray_job_id": pending["ray_job_id"], "usage": "training"})
     assert r.status_code == 200, r.text
+
+
+def test_absent_inputs_take_the_template_default(api):
+    """A template default fills an absent (or null) input, as it fills an empty cell at upload."""
+    tenant = api.create_tenant()
+    _, token = api.create_user(tenant["id"], role="data_scientist")
+    with api.client(token) as client:
+        template = make_template(client, [
+            {"column_name": "CustomerID", "data_type": "String"},
+            {"column_name": "Tenure", "data_type": "Integer", "default_value": "60"},
+            {"column_name": "MonthlyCharges", "data_type": "Float"},
+            {"column_name": "Contract", "data_type": "String"},
+            {"column_name": "Senior", "data_type": "Boolean"},
+            {"column_name": "SignupDate", "data_type": "Date"},
+            {"column_name": "Churn", "data_type": "Boolean"}])
+        r = upload(client, template_id=template, files=[("files", ("c.csv", churn_csv().encode(), "text/csv"))])
+        assert r.status_code == 201, r.text
+        t = train(client, r.json()["dataset_id"], algorithm="XGBoost", hyperparameters={"num_boost_round": 20})
+        wait_completed(client, t["id"])
+        form = client.get("/api/v1/inference/form-based-prediction", params={"id": t["id"]}).json()
+        assert {h["column_name"]: h["default_value"] for h in form["headers"]}["Tenure"] == "60"
+        rest = {k: v for k, v in GOOD.items() if k != "Tenure"}
+        stated = predict(client, t, {**rest, "Tenure": 60})["probabilities"]
+        assert predict(client, t, rest)["probabilities"] == stated
+        assert predict(client, t, {**rest, "Tenure": None})["probabilities"] == stated
+        assert predict(client, t, {**rest, "Tenure": 1})["probabilities"] != stated

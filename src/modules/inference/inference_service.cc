@@ -1,6 +1,5 @@
 #include "modules/inference/inference_service.h"
 
-#include <set>
 
 #include "core/clock.h"
 #include "jobs/artifact_io.h"
@@ -22,13 +21,14 @@ Result<std::shared_ptr<const LoadedModel>> InferenceService::Load(const train::T
   DATAML_ASSIGN_OR_RETURN(std::string model_json, jobs::ReadBlob(store_, t.model_key));
   DATAML_ASSIGN_OR_RETURN(auto runtime, engine::ml::ModelRuntime::Make(std::move(preprocess), model_json));
   DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(t.tenant_id, t.dataset_id));
-  auto loaded = std::make_shared<LoadedModel>(LoadedModel{std::move(runtime), "", std::nullopt, {}});
+  auto loaded = std::make_shared<LoadedModel>(LoadedModel{std::move(runtime), "", std::nullopt, {}, {}});
   loaded->target = loaded->runtime.preprocess().target().name;
   for (const nlohmann::json& c : t.columns) {
     if (Role(c) == train::kRoleId) loaded->id_column = c.value("column_name", "");
   }
+  for (const auto& input : loaded->runtime.preprocess().inputs()) loaded->inputs.insert(input.name);
   for (const auto& spec : dataset.schema) {
-    if (spec.default_value) loaded->defaults[spec.name] = *spec.default_value;
+    if (spec.default_value && loaded->inputs.contains(spec.name)) loaded->defaults[spec.name] = *spec.default_value;
   }
   return std::shared_ptr<const LoadedModel>(std::move(loaded));
 }
@@ -75,21 +75,25 @@ Result<nlohmann::json> InferenceService::Predict(const std::string& tenant_id, c
     return Status::Invalid({{{"body", "target"}, "The model predicts '" + model->target + "'", "value_error"}});
   }
   // Every key must be an input of the model, or its Id column (echoed back).
-  std::set<std::string> inputs;
-  for (const auto& input : model->runtime.preprocess().inputs()) inputs.insert(input.name);
   std::vector<FieldError> errors;
   for (const auto& [name, value] : in.features.items()) {
-    if (!inputs.contains(name) && name != model->id_column) {
+    if (!model->inputs.contains(name) && name != model->id_column) {
       errors.push_back({{"body", "features", name}, "Not an input of the model", "extra_forbidden"});
     }
   }
   if (!errors.empty()) return Status::Invalid(std::move(errors));
-  // Absent inputs take the dataset's default, as an empty cell would have at upload.
-  nlohmann::json features = in.features;
-  for (const auto& [name, value] : model->defaults) {
-    if (inputs.contains(name) && (!features.contains(name) || features[name].is_null())) features[name] = value;
+  // Absent inputs take the dataset's default, as an empty cell would have at upload (the
+  // features are copied only when the model has defaults).
+  nlohmann::json with_defaults;
+  const nlohmann::json* features = &in.features;
+  if (!model->defaults.empty()) {
+    with_defaults = in.features;
+    for (const auto& [name, value] : model->defaults) {
+      if (!with_defaults.contains(name) || with_defaults[name].is_null()) with_defaults[name] = value;
+    }
+    features = &with_defaults;
   }
-  auto prediction = model->runtime.Predict(features);
+  auto prediction = model->runtime.Predict(*features);
   if (!prediction.ok()) {
     return Status::Invalid({{{"body", "features"}, prediction.status().message(), "value_error"}});
   }
@@ -109,7 +113,7 @@ Result<nlohmann::json> InferenceService::Predict(const std::string& tenant_id, c
     answer["id"] = {{*model->id_column, id != in.features.end() ? *id : nlohmann::json()}};
   }
   if (in.explain) {
-    DATAML_ASSIGN_OR_RETURN(engine::ml::RowExplanation why, model->runtime.Explain(features, kExplainTop));
+    DATAML_ASSIGN_OR_RETURN(engine::ml::RowExplanation why, model->runtime.Explain(*features, kExplainTop));
     nlohmann::json contributions = nlohmann::json::array();
     for (const auto& [column, value] : why.contributions) contributions.push_back({{"column", column}, {"contribution", value}});
     answer["explanation"] = {{"bias", why.bias}, {"contributions", contributions}, {"method", "TreeSHAP (margin)"}};

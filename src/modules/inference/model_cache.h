@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 #include <optional>
+#include <set>
 #include <tuple>
 
 #include "core/result.h"
@@ -24,7 +25,8 @@ struct LoadedModel {
   engine::ml::ModelRuntime runtime;
   std::string target;                       // the target column's name
   std::optional<std::string> id_column;     // accepted in features and echoed back
-  std::map<std::string, std::string> defaults;  // per input column, from the dataset's schema
+  std::set<std::string> inputs;             // the preprocess's input columns
+  std::map<std::string, std::string> defaults;  // per input column that has one, from the dataset's schema
 };
 
 struct ModelKey {
