@@ -162,4 +162,4 @@ CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || tru
   "wrk: -t$WRK_THREADS -c$CONNS -d${DURATION}s --latency after a ${WARMUP}s warm-up, same token (HS256, issued by dataml) for both" \
   "dataml: build/dataml --threads $DATAML_THREADS, SQLite in WAL mode, one database session per thread (--db-pool 0)" \
   "peer: uvicorn --workers $WORKERS (processes; use --workers 1 for one), uvloop+httptools, async handler, PyJWT verify + sqlite3 lookup on one connection per thread (= per worker process)" \
-  "both: no per-request access log; dataml's cpp-httplib closes a keep-alive connection after 1000 requests (wrk reconnects), uvicorn does not"
+  "both: no per-request access log; keep-alive connections stay open on both (dataml yields a connection's worker after 1,000 requests only when another connection waits)"
