@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <regex>
 
 #include "http/response.h"
 #include "http/router.h"
@@ -79,23 +78,6 @@ TEST(ResponseTest, ErrorsUseFastApiShapes) {
   EXPECT_EQ(HttpStatusFor(StatusCode::kFailedPrecondition), 409);
   EXPECT_EQ(HttpStatusFor(StatusCode::kPayloadTooLarge), 413);
   EXPECT_EQ(HttpStatusFor(StatusCode::kTooManyRequests), 429);
-}
-
-TEST(RouterTest, PathTemplatesAcceptATrailingSlash) {
-  std::vector<std::string> names;
-  std::regex re(PathTemplateToRegex("/api/v1/rbac/roles/{role_id}/permissions/{permission_id}", names));
-  EXPECT_EQ(names, (std::vector<std::string>{"role_id", "permission_id"}));
-  std::smatch m;
-  std::string path = "/api/v1/rbac/roles/7/permissions/9/";
-  ASSERT_TRUE(std::regex_match(path, m, re));
-  EXPECT_EQ(m[1].str(), "7");
-  EXPECT_EQ(m[2].str(), "9");
-  EXPECT_FALSE(std::regex_match(std::string("/api/v1/rbac/roles/7/permissions/9/x"), re));
-  std::vector<std::string> none;
-  std::regex literal(PathTemplateToRegex("/api/v1/template/", none));
-  EXPECT_TRUE(std::regex_match(std::string("/api/v1/template"), literal));
-  EXPECT_TRUE(std::regex_match(std::string("/api/v1/template/"), literal));
-  EXPECT_FALSE(std::regex_match(std::string("/api/v1/template/list"), literal));
 }
 
 }  // namespace

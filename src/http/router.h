@@ -29,6 +29,11 @@ struct RouteAccess {
   static RouteAccess Permission(std::string name) { return {Access::kPermission, std::move(name)}; }
 };
 
+// Where a handler runs. Handlers that may block (database work, hashing, files) run on the
+// server's pool; a cheap one that answers from memory in microseconds may run on the I/O
+// thread that read its request, saving two thread hand-offs (docs/http.md lists which).
+enum class Execution { kPool, kInline };
+
 // A handler returns its response, or the Status that becomes the error response.
 using Handler = std::function<Result<Response>(Request&)>;
 
@@ -38,11 +43,13 @@ struct Route {
   RouteAccess access;
   Handler handler;
   bool streaming_body = false;  // the handler reads the body itself (uploads), up to the upload limit
+  Execution execution = Execution::kPool;
 };
 
 class Router {
  public:
-  void Add(std::string method, std::string path_template, RouteAccess access, Handler handler);
+  void Add(std::string method, std::string path_template, RouteAccess access, Handler handler,
+           Execution execution = Execution::kPool);
   // A POST whose multipart body the handler streams through Request::read_multipart.
   void AddUpload(std::string path_template, RouteAccess access, Handler handler);
   const std::vector<Route>& routes() const { return routes_; }
@@ -50,8 +57,5 @@ class Router {
  private:
   std::vector<Route> routes_;
 };
-
-// "/a/{id}/b" -> "^/a/([^/]+)/b/?$" and the parameter names in order.
-std::string PathTemplateToRegex(const std::string& path_template, std::vector<std::string>& names);
 
 }  // namespace dataml::http

@@ -10,7 +10,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <regex>
+
+#include "http/dispatcher.h"
 
 namespace dataml::http {
 namespace {
@@ -95,43 +96,12 @@ void Send(httplib::Response& out, const Response& in) {
       });
 }
 
-// "Bearer <token>" (scheme case-insensitive, as RFC 6750 allows) -> token.
-std::optional<std::string> BearerToken(const httplib::Request& req) {
-  if (!req.has_header("Authorization")) return std::nullopt;
-  std::string value = req.get_header_value("Authorization");
-  if (value.size() < 7 || LowerAscii(value.substr(0, 7)) != "bearer ") return std::nullopt;
-  std::string token = value.substr(7);
-  token.erase(0, token.find_first_not_of(' '));
-  if (token.empty()) return std::nullopt;
-  return token;
-}
-
-Request ToRequest(const httplib::Request& req, const std::vector<std::string>& names) {
-  Request r;
-  r.method = req.method;
-  r.path = req.path;
-  for (size_t i = 0; i < names.size() && i + 1 < req.matches.size(); ++i) {
-    r.path_params[names[i]] = req.matches[i + 1].str();
-  }
-  for (const auto& [k, v] : req.params) r.query.emplace(k, v);
-  for (const auto& [k, v] : req.headers) r.headers[LowerAscii(k)] = v;
-  r.body = req.body;
-  r.remote_addr = req.remote_addr;
-  std::string content_type = LowerAscii(req.get_header_value("Content-Type"));
-  if (content_type.rfind("application/x-www-form-urlencoded", 0) == 0) {
-    httplib::Params form;
-    httplib::detail::parse_query_text(req.body, form);
-    for (const auto& [k, v] : form) r.form.emplace(k, v);
-  }
-  return r;
-}
-
 // Ends the connection after this response, because its request body was not (fully) read:
 // kept open, the unread bytes would be parsed as the next request (request smuggling).
 // cpp-httplib 0.11 (Debian 12) closes a keep-alive connection only when the request asks or
 // when writing the response fails, so the body is sent through a content provider that reports
 // failure once every byte is out.
-void CloseAfterResponse(const httplib::Request&, httplib::Response& res) {
+void CloseAfterResponse(httplib::Response& res) {
   res.set_header("Connection", "close");
   auto body = std::make_shared<std::string>(std::move(res.body));
   std::string content_type = res.get_header_value("Content-Type");
@@ -144,18 +114,25 @@ void CloseAfterResponse(const httplib::Request&, httplib::Response& res) {
                            });
 }
 
-struct CompiledRoute {
-  std::string method;
-  std::regex pattern;
-};
+RequestHead HeadOf(const httplib::Request& req, std::string& target) {
+  target = req.target.empty() ? req.path : req.target;
+  RequestHead head{req.method, target, std::nullopt, req.has_header("Transfer-Encoding")};
+  if (req.has_header("Content-Length")) {
+    try {
+      head.content_length = std::stoull(req.get_header_value("Content-Length"));
+    } catch (const std::exception&) {
+      // httplib itself answers 400 for a malformed length
+    }
+  }
+  return head;
+}
 
 }  // namespace
 
 struct Server::Impl {
   ServerOptions options;
   ListeningServer server;
-  std::vector<CompiledRoute> compiled;
-  std::vector<std::regex> streaming;  // upload routes, which may exceed max_body_bytes
+  std::unique_ptr<Dispatcher> dispatcher;
   std::atomic<int> waiting_connections{0};  // accepted, not yet served by a worker
   int bound_port = -1;
 };
@@ -167,6 +144,8 @@ Result<std::unique_ptr<Server>> Server::Make(ServerOptions options, const Router
                                              Authenticator& authenticator) {
   auto impl = std::make_unique<Impl>();
   impl->options = options;
+  impl->dispatcher = std::make_unique<Dispatcher>(
+      router, authenticator, DispatcherLimits{options.max_body_bytes, options.max_upload_bytes});
   httplib::Server& svr = impl->server;
   // Without TCP_NODELAY every small response waits ~40 ms on Nagle's algorithm.
   svr.set_tcp_nodelay(true);
@@ -175,96 +154,84 @@ Result<std::unique_ptr<Server>> Server::Make(ServerOptions options, const Router
   svr.new_task_queue = [threads, waiting] {
     return new ConnectionQueue(static_cast<size_t>(threads), *waiting);
   };
-  // httplib has one limit for every body; uploads need the larger one, so the smaller limit of
-  // ordinary bodies is enforced from Content-Length before the body is read (pre-routing below).
+  // The dispatcher enforces each route's own limit from the head; this is httplib's backstop.
   svr.set_payload_max_length(std::max(options.max_body_bytes, options.max_upload_bytes));
   svr.set_keep_alive_max_count(kKeepAliveMaxRequests);
   svr.set_read_timeout(30, 0);
   svr.set_write_timeout(30, 0);
 
-  for (const Route& route : router.routes()) {
-    std::vector<std::string> names;
-    std::string regex = PathTemplateToRegex(route.path_template, names);
-    impl->compiled.push_back({route.method, std::regex(regex)});
-    const size_t max_upload_bytes = options.max_upload_bytes;
-    auto dispatch = [&authenticator, route, names, max_upload_bytes, waiting](
-                        const httplib::Request& req, httplib::Response& res,
-                        const httplib::ContentReader* reader) {
-      ++requests_on_connection;
-      Request request = ToRequest(req, names);
-      if (route.access.kind != Access::kPublic) {
-        auto token = BearerToken(req);
-        Status refused = Status::OK();
-        Result<Principal> principal = Status::Unauthenticated("Not authenticated");
-        if (token) principal = authenticator.Authenticate(*token);
-        if (!principal.ok()) {
-          refused = principal.status();
-        } else if (route.access.kind == Access::kSuperuser && !principal->is_superuser) {
-          refused = Status::PermissionDenied("This action requires a platform superuser");
-        } else if (route.access.kind == Access::kPermission) {
-          refused = authenticator.Authorize(*principal, route.access.permission);
-        }
-        if (!refused.ok()) {
-          Send(res, Response::Error(refused));
-          if (reader != nullptr) CloseAfterResponse(req, res);
-          return;
-        }
-        request.principal = std::move(principal).ValueOrDie();
-      }
-      bool body_read = reader == nullptr;  // completely, to the end of the body
-      size_t received = 0;
-      bool too_large = false;
-      if (reader != nullptr) {
-        // Only reached after authentication: an anonymous upload is refused unread.
-        request.read_multipart = [&, reader](const PartStart& start, const PartData& data) {
-          if (!req.is_multipart_form_data()) return false;
-          body_read = (*reader)(
-              [&start, &too_large](const httplib::MultipartFormData& part) {
-                return too_large || start({part.name, part.filename, part.content_type});
-              },
-              [&](const char* bytes, size_t length) {
-                // Chunked bodies carry no Content-Length for the pre-routing check: count here.
-                // Past the limit the rest is read and dropped, which keeps the connection in
-                // step (cpp-httplib 0.11 cannot be told to close it).
-                received += length;
-                if (received > max_upload_bytes) too_large = true;
-                return too_large || data(bytes, length);
-              });
-          return body_read && !too_large;
-        };
-      }
-      Result<Response> response = route.handler(request);
-      if (too_large) {
-        response = Status::PayloadTooLarge("Request body is larger than the limit of " +
-                                           std::to_string(max_upload_bytes) + " bytes");
-      }
-      if (!response.ok()) response = Response::Error(response.status());
-      Send(res, *response);
-      // A body left unread (a refused upload) would be parsed as the next request on this
-      // keep-alive connection: close it instead of reading gigabytes for nothing.
-      if (!body_read) {
-        CloseAfterResponse(req, res);
-      } else if (requests_on_connection >= kFairShareRequests && response->file_path.empty() &&
-                 waiting->load(std::memory_order_relaxed) > 0) {
-        CloseAfterResponse(req, res);  // let a waiting connection have this worker
-      }
-    };
-    if (route.streaming_body) {
-      impl->streaming.push_back(std::regex(regex));
-      svr.Post(regex, [dispatch](const httplib::Request& req, httplib::Response& res,
-                                 const httplib::ContentReader& reader) { dispatch(req, res, &reader); });
-      continue;
+  const Dispatcher& dispatcher = *impl->dispatcher;
+  // Every request goes through one catch-all handler per method; the dispatcher routes it.
+  auto dispatch = [&dispatcher, waiting](const httplib::Request& req, httplib::Response& res,
+                                         const httplib::ContentReader* reader) {
+    ++requests_on_connection;
+    std::string target;
+    Admission admission = dispatcher.Admit(HeadOf(req, target));
+    if (admission.refusal) {
+      Send(res, *admission.refusal);
+      if (reader != nullptr) CloseAfterResponse(res);
+      return;
     }
-    auto handler = [dispatch](const httplib::Request& req, httplib::Response& res) {
-      dispatch(req, res, nullptr);
-    };
-    if (route.method == "GET") svr.Get(regex, handler);
-    else if (route.method == "POST") svr.Post(regex, handler);
-    else if (route.method == "PUT") svr.Put(regex, handler);
-    else if (route.method == "PATCH") svr.Patch(regex, handler);
-    else if (route.method == "DELETE") svr.Delete(regex, handler);
-    else return Status::Internal("unsupported method " + route.method);
-  }
+    Request request;
+    request.method = req.method;
+    for (const auto& [k, v] : req.headers) request.headers[LowerAscii(k)] = v;
+    request.remote_addr = req.remote_addr;
+    Dispatcher::Prepare(admission, request);
+    bool body_read = true;  // completely, to the end of the body
+    size_t received = 0;
+    bool too_large = false;
+    if (reader != nullptr && !admission.streaming) {
+      body_read = (*reader)([&](const char* bytes, size_t length) {
+        received += length;
+        if (received > admission.body_limit) too_large = true;
+        if (!too_large) request.body.append(bytes, length);
+        return !too_large;
+      });
+    } else if (reader != nullptr) {
+      body_read = false;
+      const size_t limit = admission.body_limit;
+      request.read_multipart = [&, reader, limit](const PartStart& start, const PartData& data) {
+        if (!req.is_multipart_form_data()) return false;
+        body_read = (*reader)(
+            [&start, &too_large](const httplib::MultipartFormData& part) {
+              return too_large || start({part.name, part.filename, part.content_type});
+            },
+            [&](const char* bytes, size_t length) {
+              // Chunked bodies carry no Content-Length for the head's check: count here. Past
+              // the limit the rest is read and dropped, which keeps the connection in step.
+              received += length;
+              if (received > limit) too_large = true;
+              return too_large || data(bytes, length);
+            });
+        return body_read && !too_large;
+      };
+    } else {
+      request.body = req.body;
+    }
+    Response response = too_large ? Response() : dispatcher.Handle(admission, request);
+    // Over the limit before the handler ran (a buffered body), or while it streamed (an upload).
+    if (too_large) {
+      response = Response::Error(Status::PayloadTooLarge("Request body is larger than the limit of " +
+                                                         std::to_string(admission.body_limit) + " bytes"));
+    }
+    Send(res, response);
+    // A body left unread (a refused upload) would be parsed as the next request on this
+    // keep-alive connection: close it instead of reading gigabytes for nothing.
+    if (!body_read) {
+      CloseAfterResponse(res);
+    } else if (requests_on_connection >= kFairShareRequests && response.file_path.empty() &&
+               waiting->load(std::memory_order_relaxed) > 0) {
+      CloseAfterResponse(res);  // let a waiting connection have this worker
+    }
+  };
+  auto plain = [dispatch](const httplib::Request& req, httplib::Response& res) { dispatch(req, res, nullptr); };
+  auto with_body = [dispatch](const httplib::Request& req, httplib::Response& res,
+                              const httplib::ContentReader& reader) { dispatch(req, res, &reader); };
+  svr.Get(".*", plain);
+  svr.Post(".*", with_body);
+  svr.Put(".*", with_body);
+  svr.Patch(".*", with_body);
+  svr.Delete(".*", plain);
 
   // RFC 9112 6.3: a request with neither Content-Length nor Transfer-Encoding has an empty
   // body. httplib 0.11 answers such a POST (e.g. `curl -X POST` with no data, as in the API
@@ -274,49 +241,26 @@ Result<std::unique_ptr<Server>> Server::Make(ServerOptions options, const Router
     if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
       const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");
     }
-    size_t length = 0;
-    try {
-      length = std::stoull(req.get_header_value("Content-Length"));
-    } catch (const std::exception&) {
-      length = 0;  // httplib itself answers 400 for a malformed length
-    }
-    bool upload = req.method == "POST" &&
-                  std::any_of(raw->streaming.begin(), raw->streaming.end(),
-                              [&](const std::regex& r) { return std::regex_match(req.path, r); });
-    size_t limit = upload ? raw->options.max_upload_bytes : raw->options.max_body_bytes;
-    if (length > limit) {
-      Send(res, Response::Json(413, {{"detail", "Request body is larger than the limit of " +
-                                                    std::to_string(limit) + " bytes"}}));
-      CloseAfterResponse(req, res);
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    // httplib 0.11 applies no size limit to chunked bodies it buffers: only uploads, which count
-    // their bytes as they stream, may be chunked.
-    if (!upload && req.has_header("Transfer-Encoding")) {
-      Send(res, Response::Json(411, {{"detail", "Send this request with a Content-Length (chunked bodies are accepted only for uploads)"}}));
-      CloseAfterResponse(req, res);
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
+    std::string target;
+    Admission admission = raw->dispatcher->Admit(HeadOf(req, target));
+    if (!admission.refusal) return httplib::Server::HandlerResponse::Unhandled;
+    Send(res, *admission.refusal);
+    CloseAfterResponse(res);
+    return httplib::Server::HandlerResponse::Handled;
   });
 
-  svr.set_error_handler([raw](const httplib::Request& req, httplib::Response& res) {
+  svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
     // A body already set, or streamed by CloseAfterResponse (which marks the response with
     // Connection: close), is the real answer.
     if (!res.body.empty() || res.get_header_value("Connection") == "close") return;
-    if (res.status == 404) {
-      bool path_known = std::any_of(raw->compiled.begin(), raw->compiled.end(),
-                                    [&](const CompiledRoute& r) { return std::regex_match(req.path, r.pattern); });
-      if (path_known) {
-        res.status = 405;
-        return Send(res, Response::Json(405, {{"detail", "Method Not Allowed"}}));
-      }
-      return Send(res, Response::Json(404, {{"detail", "Not Found"}}));
-    }
     if (res.status == 413) {
       return Send(res, Response::Json(413, {{"detail", "Request body is larger than the limit"}}));
     }
-    Send(res, Response::Json(res.status, {{"detail", res.status >= 500 ? "Internal Server Error" : "Bad Request"}}));
+    const char* detail = res.status >= 500 ? "Internal Server Error"
+                         : res.status == 404 ? "Not Found"
+                         : res.status == 405 ? "Method Not Allowed"
+                                             : "Bad Request";
+    Send(res, Response::Json(res.status, {{"detail", detail}}));
   });
   svr.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
                                std::exception_ptr ep) {
