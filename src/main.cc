@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -41,8 +42,19 @@ int Serve(ServerConfig config, const dataml::jobs::DispatcherOptions& job_option
   if (!boot.ok()) return Fail(boot);
   dataml::app::RegisterRoutes(**app, config);
 
-  dataml::http::ServerOptions options{config.host, config.port, config.threads, config.max_body_bytes,
-                                      config.max_upload_bytes};
+  dataml::http::ServerOptions options = dataml::http::ServerOptions::Defaults();
+  options.host = config.host;
+  options.port = config.port;
+  options.io_threads = config.EffectiveIoThreads();
+  options.threads = config.threads;
+  options.max_body_bytes = config.max_body_bytes;
+  options.max_upload_bytes = config.max_upload_bytes;
+  options.max_connections = static_cast<size_t>(config.max_connections);
+  options.header_timeout = std::chrono::seconds(config.header_timeout_seconds);
+  options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
+  options.body_timeout = std::chrono::seconds(config.body_timeout_seconds);
+  options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
+  options.access_log = config.access_log;
   auto server = dataml::http::Server::Make(options, (*app)->router, *(*app)->auth);
   if (!server.ok()) return Fail(server.status());
   auto port = (*server)->Bind();
@@ -73,6 +85,7 @@ int Serve(ServerConfig config, const dataml::jobs::DispatcherOptions& job_option
     stopper.join();
   }
   (*app)->dispatcher->Stop();  // terminates running workers: nobody would take their results
+  spdlog::shutdown();  // flushes the access log's queue
   return served.ok() ? 0 : Fail(served);
 }
 
@@ -112,8 +125,12 @@ int main(int argc, char** argv) {
   add_common(serve);
   serve->add_option("--host", config.host, "Address to listen on")->envname("DATAML_HOST");
   serve->add_option("--port", config.port, "Port to listen on (0: any free port)")->envname("DATAML_PORT");
-  serve->add_option("--threads", config.threads, "HTTP worker threads (one per open connection)")
+  serve->add_option("--io-threads", config.io_threads, "HTTP I/O threads, which own the connections (0: one per core)")
+      ->envname("DATAML_IO_THREADS");
+  serve->add_option("--threads", config.threads, "Threads for the handlers that may block (database, uploads)")
       ->envname("DATAML_THREADS");
+  serve->add_option("--max-connections", config.max_connections, "Open connections at once; more are refused")
+      ->envname("DATAML_MAX_CONNECTIONS");
   serve->add_option("--db-pool", config.db_pool_size, "Metadata database sessions (0: one per thread)")
       ->envname("DATAML_DB_POOL");
 

@@ -1,8 +1,10 @@
 #include "core/config.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
 
 namespace dataml {
 namespace {
@@ -26,6 +28,14 @@ void ServerConfig::ApplyEnvironment() {
   ReadIntEnv("DATAML_MAX_BODY_BYTES", max_body_bytes);
   ReadIntEnv("DATAML_MAX_UPLOAD_BYTES", max_upload_bytes);
   ReadIntEnv("DATAML_PREDICTION_LOG_MAX_ROWS", prediction_log_max_rows);
+  ReadIntEnv("DATAML_HEADER_TIMEOUT_SECONDS", header_timeout_seconds);
+  ReadIntEnv("DATAML_IDLE_TIMEOUT_SECONDS", idle_timeout_seconds);
+  ReadIntEnv("DATAML_BODY_TIMEOUT_SECONDS", body_timeout_seconds);
+  ReadIntEnv("DATAML_SHUTDOWN_GRACE_SECONDS", shutdown_grace_seconds);
+  if (const char* log = std::getenv("DATAML_ACCESS_LOG"); log != nullptr && *log != '\0') {
+    access_log = std::string(log) != "0" && std::string(log) != "off";
+  }
+  if (const char* token = std::getenv("DATAML_METRICS_TOKEN"); token != nullptr) metrics_token = token;
   if (const char* dir = std::getenv("DATAML_SWAGGER_DIR"); dir != nullptr && *dir != '\0') {
     swagger_dir = dir;
   }
@@ -34,6 +44,15 @@ void ServerConfig::ApplyEnvironment() {
 Status ServerConfig::Validate() const {
   if (port < 0 || port > 65535) return Status::InvalidArgument("--port must be 0..65535");
   if (threads < 1 || threads > 1024) return Status::InvalidArgument("--threads must be 1..1024");
+  if (io_threads < 0 || io_threads > 256) return Status::InvalidArgument("--io-threads must be 0..256");
+  if (max_connections < 1) return Status::InvalidArgument("--max-connections must be at least 1");
+  if (header_timeout_seconds < 1 || idle_timeout_seconds < 1 || body_timeout_seconds < 1 ||
+      shutdown_grace_seconds < 0) {
+    return Status::InvalidArgument("DATAML_*_TIMEOUT_SECONDS must be at least 1 (the shutdown grace at least 0)");
+  }
+  if (!metrics_token.empty() && metrics_token.size() < 16) {
+    return Status::InvalidArgument("DATAML_METRICS_TOKEN must be at least 16 characters");
+  }
   if (db_pool_size < 0 || db_pool_size > 1024) return Status::InvalidArgument("--db-pool must be 0..1024");
   if (data_dir.empty()) return Status::InvalidArgument("--data-dir must not be empty");
   if (max_body_bytes < 1024) return Status::InvalidArgument("DATAML_MAX_BODY_BYTES is too small");
@@ -50,6 +69,10 @@ Status ServerConfig::Validate() const {
     return Status::InvalidArgument("--db must be sqlite:///path or postgresql://...");
   }
   return Status::OK();
+}
+
+int ServerConfig::EffectiveIoThreads() const {
+  return io_threads > 0 ? io_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 std::string ServerConfig::EffectiveDbUrl() const {

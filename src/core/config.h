@@ -13,14 +13,24 @@ struct ServerConfig {
   int port = 8000;
   std::string data_dir = "./var";
   std::string db_url;  // empty: sqlite:///<data_dir>/dataml.db
-  // HTTP worker threads. cpp-httplib holds a worker for the whole life of a keep-alive
-  // connection, so this bounds the concurrent clients served without queueing.
-  int threads = 64;
-  // Metadata DB sessions shared by the workers; 0: one per worker. Fewer sessions than workers
-  // queue requests on the pool, whose lease is not fair (p99 of an authenticated GET went from
-  // 9 ms to 166 ms with 16 sessions for 64 workers under 50 connections).
+  // HTTP I/O threads, which own every connection (0: one per core), and the pool that runs
+  // the handlers that may block. Connections are not tied to threads: this bounds the requests
+  // worked on at once, not the clients.
+  int io_threads = 0;
+  int threads = 16;
+  int EffectiveIoThreads() const;
+  // Metadata DB sessions; 0: one per thread that may query (pool and I/O threads). Fewer
+  // sessions than threads queue requests on the pool, whose lease is not fair (p99 of an
+  // authenticated GET went from 9 ms to 166 ms with 16 sessions for 64 workers).
   int db_pool_size = 0;
-  int EffectiveDbPoolSize() const { return db_pool_size > 0 ? db_pool_size : threads; }
+  int EffectiveDbPoolSize() const { return db_pool_size > 0 ? db_pool_size : threads + EffectiveIoThreads(); }
+  int max_connections = 10000;        // open at once; more are answered 503 and closed
+  int header_timeout_seconds = 10;    // from a request's first byte to the end of its header
+  int idle_timeout_seconds = 60;      // an idle keep-alive connection is closed after it
+  int body_timeout_seconds = 30;      // the longest wait for body bytes, or for a write
+  int shutdown_grace_seconds = 30;    // SIGTERM: in-flight requests' time to finish
+  bool access_log = true;             // a line per request on standard output
+  std::string metrics_token;          // besides superusers, this bearer token may read /metrics
   size_t max_body_bytes = 1 << 20;  // JSON and form bodies
   size_t max_upload_bytes = size_t{10} << 30;  // one multipart upload (all its files)
   int64_t access_token_ttl_seconds = 30 * 60;

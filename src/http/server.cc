@@ -1,303 +1,293 @@
 #include "http/server.h"
 
-#include <httplib.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <spdlog/async.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-#include <sys/socket.h>
+#include <sys/resource.h>
 
-#include <algorithm>
-#include <atomic>
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
+#include <thread>
+#include <vector>
 
-#include "http/dispatcher.h"
+#include "http/connection.h"
+#include "http/metrics.h"
 
 namespace dataml::http {
 namespace {
 
-// Connections the kernel queues for accept(). httplib listens with a backlog of 5
-// (CPPHTTPLIB_LISTEN_BACKLOG, compiled into Debian's libcpp-httplib): with 32-64 clients
-// reconnecting while the workers kept both cores busy the queue overflowed, the kernel dropped
-// their SYNs and each waited a second or more for the retransmission. The kernel caps it at
-// net.core.somaxconn (4096 by default).
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using asio::use_awaitable;
+
+// Connections the kernel queues for accept(); it caps the value at net.core.somaxconn.
 constexpr int kListenBacklog = 4096;
+// Connections past the cap being told so at once; beyond this many they are just closed.
+constexpr int kMaxRefusing = 64;
+// After the grace period the remaining connections are closed; this long after that the I/O
+// threads stop whatever is left.
+constexpr std::chrono::seconds kAfterGrace{5};
 
-// Each worker serves one keep-alive connection at a time, so a connection beyond the workers'
-// number waits until one is closed. Closing after a fixed count (our former 1,000) kept that
-// wait bounded, but also made every busy client reconnect many times a second at 10k+ req/s,
-// each time through the accept queue. Now a connection gives its worker up only when another
-// one is waiting and it has had its fair share of requests (ConnectionQueue); httplib's own
-// count is just a backstop.
-constexpr size_t kKeepAliveMaxRequests = 1'000'000;
-constexpr size_t kFairShareRequests = 1'000;
-
-// Requests served on the connection this worker thread holds; reset by ConnectionQueue.
-thread_local size_t requests_on_connection = 0;
-
-// httplib::Server with access to its listening socket (protected), to raise the backlog.
-class ListeningServer : public httplib::Server {
- public:
-  // Linux lets listen() be called again on a listening socket, changing only its backlog.
-  bool RaiseBacklog(int backlog) { return ::listen(svr_sock_, backlog) == 0; }
-};
-
-// httplib's pool, counting the connections accepted but not yet taken by a worker (see
-// kFairShareRequests). One task is one connection, served until it closes.
-class ConnectionQueue : public httplib::TaskQueue {
- public:
-  ConnectionQueue(size_t threads, std::atomic<int>& waiting) : pool_(threads), waiting_(waiting) {}
-
-  void enqueue(std::function<void()> fn) override {
-    waiting_.fetch_add(1, std::memory_order_relaxed);
-    pool_.enqueue([this, fn = std::move(fn)] {
-      waiting_.fetch_sub(1, std::memory_order_relaxed);
-      requests_on_connection = 0;
-      fn();
-    });
-  }
-  void shutdown() override { pool_.shutdown(); }
-
- private:
-  httplib::ThreadPool pool_;
-  std::atomic<int>& waiting_;
-};
-
-std::string LowerAscii(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
+// What a connection past the cap is told before it is closed.
+const std::string& Refusal() {
+  static const std::string response = [] {
+    const std::string body = R"({"detail":"Too many open connections, try again later"})";
+    return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nConnection: close\r\n"
+           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  }();
+  return response;
 }
 
-void Send(httplib::Response& out, const Response& in) {
-  out.status = in.status;
-  for (const auto& [name, value] : in.headers) out.set_header(name, value);
-  if (in.file_path.empty()) {
-    out.set_content(in.body, in.content_type);
-    return;
+// Thousands of connections need as many file descriptors: take the hard limit.
+void RaiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
   }
-  // Stream the file in chunks: memory stays flat whatever its size.
-  auto file = std::make_shared<std::ifstream>(in.file_path, std::ios::binary);
-  std::error_code ec;
-  auto size = std::filesystem::file_size(in.file_path, ec);
-  if (!*file || ec) {
-    out.status = 404;
-    out.set_content(R"({"detail":"File not found"})", "application/json");
-    return;
-  }
-  out.set_content_provider(
-      static_cast<size_t>(size), in.content_type,
-      [file](size_t offset, size_t length, httplib::DataSink& sink) {
-        std::vector<char> buffer(std::min<size_t>(length, 1 << 20));
-        file->seekg(static_cast<std::streamoff>(offset));
-        file->read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-        std::streamsize got = file->gcount();
-        if (got <= 0) return false;
-        return sink.write(buffer.data(), static_cast<size_t>(got));
-      });
 }
 
-// Ends the connection after this response, because its request body was not (fully) read:
-// kept open, the unread bytes would be parsed as the next request (request smuggling).
-// cpp-httplib 0.11 (Debian 12) closes a keep-alive connection only when the request asks or
-// when writing the response fails, so the body is sent through a content provider that reports
-// failure once every byte is out.
-void CloseAfterResponse(httplib::Response& res) {
-  res.set_header("Connection", "close");
-  auto body = std::make_shared<std::string>(std::move(res.body));
-  std::string content_type = res.get_header_value("Content-Type");
-  res.body.clear();
-  res.headers.erase("Content-Type");
-  res.set_content_provider(body->size(), content_type,
-                           [body](size_t offset, size_t length, httplib::DataSink& sink) {
-                             sink.write(body->data() + offset, length);
-                             return false;
-                           });
-}
-
-RequestHead HeadOf(const httplib::Request& req, std::string& target) {
-  target = req.target.empty() ? req.path : req.target;
-  RequestHead head{req.method, target, std::nullopt, req.has_header("Transfer-Encoding")};
-  if (req.has_header("Content-Length")) {
-    try {
-      head.content_length = std::stoull(req.get_header_value("Content-Length"));
-    } catch (const std::exception&) {
-      // httplib itself answers 400 for a malformed length
-    }
-  }
-  return head;
+std::shared_ptr<spdlog::logger> AccessLogger() {
+  if (auto existing = spdlog::get("access")) return existing;
+  // Written by a background thread from a bounded queue: a burst of requests never waits on
+  // stdout; past the queue the oldest lines are dropped.
+  return spdlog::create_async_nb<spdlog::sinks::stdout_sink_mt>("access");
 }
 
 }  // namespace
 
+Status ServerOptions::Validate() const {
+  if (port < 0 || port > 65535) return Status::InvalidArgument("port must be 0..65535");
+  if (io_threads < 0 || io_threads > 256) return Status::InvalidArgument("--io-threads must be 0..256");
+  if (threads < 1 || threads > 1024) return Status::InvalidArgument("--threads must be 1..1024");
+  if (max_connections < 1) return Status::InvalidArgument("--max-connections must be at least 1");
+  if (header_timeout.count() < 1 || idle_timeout.count() < 1 || body_timeout.count() < 1) {
+    return Status::InvalidArgument("HTTP timeouts must be at least 1 second");
+  }
+  if (shutdown_grace.count() < 0) return Status::InvalidArgument("the shutdown grace cannot be negative");
+  return Status::OK();
+}
+
+ServerCore::ServerCore(ServerOptions options_in, const Router& router, Authenticator& authenticator,
+                       Metrics* metrics_in)
+    : options(std::move(options_in)),
+      dispatcher(router, authenticator, DispatcherLimits{options.max_body_bytes, options.max_upload_bytes}),
+      metrics(metrics_in),
+      pool(static_cast<size_t>(options.threads)) {}
+
+void ServerCore::Opened(const std::shared_ptr<Connection>& connection) {
+  std::lock_guard lock(connections_mutex);
+  connections.emplace(connection.get(), connection);
+  open_connections.fetch_add(1, std::memory_order_relaxed);
+  if (metrics != nullptr) metrics->ConnectionOpened();
+}
+
+void ServerCore::Closed(const Connection* connection) {
+  std::function<void()> last;
+  {
+    std::lock_guard lock(connections_mutex);
+    connections.erase(connection);
+    if (open_connections.fetch_sub(1, std::memory_order_relaxed) == 1 && stopping) last = on_last_connection_closed;
+  }
+  if (metrics != nullptr) metrics->ConnectionClosed();
+  if (last) last();
+}
+
+void ServerCore::Record(std::string_view method, std::string_view target, const Admission* admission, int status,
+                        std::string_view remote, std::chrono::steady_clock::duration latency) const {
+  auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(latency);
+  if (metrics != nullptr) {
+    if (admission != nullptr) {
+      metrics->RecordRequest(admission->route_index, status, nanos);
+    } else {
+      metrics->RecordUnrouted(status, nanos);
+    }
+  }
+  if (options.access_log) {
+    // The path only: query strings may carry secrets (reset-password takes its password there).
+    std::string_view path = target.substr(0, target.find('?'));
+    AccessLogger()->info("{} \"{} {}\" {} {}us", remote, method, path, status, nanos.count() / 1000);
+  }
+}
+
 struct Server::Impl {
-  ServerOptions options;
-  ListeningServer server;
-  std::unique_ptr<Dispatcher> dispatcher;
-  std::atomic<int> waiting_connections{0};  // accepted, not yet served by a worker
-  int bound_port = -1;
+  Impl(ServerOptions options, const Router& router, Authenticator& authenticator, Metrics* metrics)
+      : core(std::move(options), router, authenticator, metrics) {
+    size_t io_threads = core.options.io_threads > 0 ? static_cast<size_t>(core.options.io_threads)
+                                                    : std::max(1u, std::thread::hardware_concurrency());
+    // One context per I/O thread: a connection lives on one thread, so it needs no locks.
+    for (size_t i = 0; i < io_threads; ++i) {
+      contexts.push_back(std::make_unique<asio::io_context>(1));
+      guards.emplace_back(contexts.back()->get_executor());
+    }
+    acceptor = std::make_unique<tcp::acceptor>(*contexts[0]);
+    grace_timer = std::make_unique<asio::steady_timer>(*contexts[0]);
+    final_timer = std::make_unique<asio::steady_timer>(*contexts[0]);
+  }
+
+  asio::awaitable<void> Accept();
+  asio::awaitable<void> Refuse(tcp::socket socket);
+  void BeginShutdown();
+  void AbortAll();
+  void FinishShutdown();
+
+  ServerCore core;
+  std::vector<std::unique_ptr<asio::io_context>> contexts;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::unique_ptr<asio::steady_timer> grace_timer;
+  std::unique_ptr<asio::steady_timer> final_timer;
+  size_t next_context = 0;
+  int refusing = 0;  // contexts[0] only
+  bool finished = false;  // contexts[0] only
 };
+
+asio::awaitable<void> Server::Impl::Accept() {
+  for (;;) {
+    asio::io_context& context = *contexts[next_context++ % contexts.size()];
+    boost::system::error_code ec;
+    tcp::socket socket = co_await acceptor->async_accept(context, asio::redirect_error(use_awaitable, ec));
+    if (!acceptor->is_open() || core.stopping) co_return;
+    if (ec) {
+      // Out of descriptors (EMFILE) and the like: pause instead of spinning on the error.
+      spdlog::warn("accept failed: {}", ec.message());
+      asio::steady_timer pause(*contexts[0], std::chrono::milliseconds(50));
+      co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);  // small responses must not wait on Nagle
+    if (core.open_connections.load(std::memory_order_relaxed) >= core.options.max_connections) {
+      if (core.metrics != nullptr) core.metrics->ConnectionRefused();
+      if (refusing < kMaxRefusing) asio::co_spawn(*contexts[0], Refuse(std::move(socket)), asio::detached);
+      continue;
+    }
+    auto connection = std::make_shared<Connection>(std::move(socket), core);
+    core.Opened(connection);
+    asio::co_spawn(context, Connection::Run(std::move(connection)), asio::detached);
+  }
+}
+
+// Tells a connection over the cap why it is closed. Its request is read and dropped for a
+// moment first: closing with unread bytes would reset the connection before the client reads
+// the answer.
+asio::awaitable<void> Server::Impl::Refuse(tcp::socket socket) {
+  ++refusing;
+  boost::system::error_code ec;
+  asio::steady_timer deadline(*contexts[0], std::chrono::seconds(1));
+  deadline.async_wait([&socket](boost::system::error_code waited) {
+    if (!waited) socket.close(waited);
+  });
+  co_await asio::async_write(socket, asio::buffer(Refusal()), asio::redirect_error(use_awaitable, ec));
+  if (!ec) socket.shutdown(tcp::socket::shutdown_send, ec);
+  char sink[4096];
+  while (!ec) co_await socket.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+  deadline.cancel();
+  socket.close(ec);
+  --refusing;
+}
+
+void Server::Impl::BeginShutdown() {
+  if (core.stopping.exchange(true)) return;
+  boost::system::error_code ec;
+  acceptor->close(ec);
+  std::vector<std::shared_ptr<Connection>> open;
+  {
+    std::lock_guard lock(core.connections_mutex);
+    core.on_last_connection_closed = [this] { asio::post(*contexts[0], [this] { FinishShutdown(); }); };
+    for (auto& [raw, weak] : core.connections) {
+      if (auto connection = weak.lock()) open.push_back(std::move(connection));
+    }
+  }
+  for (auto& connection : open) connection->Drain();
+  open.clear();
+  if (core.open_connections.load() == 0) return FinishShutdown();
+  grace_timer->expires_after(core.options.shutdown_grace);
+  grace_timer->async_wait([this](boost::system::error_code waited) {
+    if (waited) return;
+    spdlog::warn("closing {} connections still busy after the shutdown grace period", core.open_connections.load());
+    AbortAll();
+    final_timer->expires_after(kAfterGrace);
+    final_timer->async_wait([this](boost::system::error_code late) {
+      if (!late) FinishShutdown();
+    });
+  });
+}
+
+void Server::Impl::AbortAll() {
+  std::lock_guard lock(core.connections_mutex);
+  for (auto& [raw, weak] : core.connections) {
+    if (auto connection = weak.lock()) connection->Abort();
+  }
+}
+
+void Server::Impl::FinishShutdown() {
+  if (finished) return;
+  finished = true;
+  grace_timer->cancel();
+  final_timer->cancel();
+  for (auto& guard : guards) guard.reset();
+  // Whatever is still pending (a connection stuck past the grace and its aftermath) is dropped.
+  if (core.open_connections.load() > 0) {
+    for (auto& context : contexts) context->stop();
+  }
+}
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() = default;
 
 Result<std::unique_ptr<Server>> Server::Make(ServerOptions options, const Router& router,
-                                             Authenticator& authenticator) {
-  auto impl = std::make_unique<Impl>();
-  impl->options = options;
-  impl->dispatcher = std::make_unique<Dispatcher>(
-      router, authenticator, DispatcherLimits{options.max_body_bytes, options.max_upload_bytes});
-  httplib::Server& svr = impl->server;
-  // Without TCP_NODELAY every small response waits ~40 ms on Nagle's algorithm.
-  svr.set_tcp_nodelay(true);
-  const int threads = options.threads;
-  std::atomic<int>* waiting = &impl->waiting_connections;
-  svr.new_task_queue = [threads, waiting] {
-    return new ConnectionQueue(static_cast<size_t>(threads), *waiting);
-  };
-  // The dispatcher enforces each route's own limit from the head; this is httplib's backstop.
-  svr.set_payload_max_length(std::max(options.max_body_bytes, options.max_upload_bytes));
-  svr.set_keep_alive_max_count(kKeepAliveMaxRequests);
-  svr.set_read_timeout(30, 0);
-  svr.set_write_timeout(30, 0);
-
-  const Dispatcher& dispatcher = *impl->dispatcher;
-  // Every request goes through one catch-all handler per method; the dispatcher routes it.
-  auto dispatch = [&dispatcher, waiting](const httplib::Request& req, httplib::Response& res,
-                                         const httplib::ContentReader* reader) {
-    ++requests_on_connection;
-    std::string target;
-    Admission admission = dispatcher.Admit(HeadOf(req, target));
-    if (admission.refusal) {
-      Send(res, *admission.refusal);
-      if (reader != nullptr) CloseAfterResponse(res);
-      return;
-    }
-    Request request;
-    request.method = req.method;
-    for (const auto& [k, v] : req.headers) request.headers[LowerAscii(k)] = v;
-    request.remote_addr = req.remote_addr;
-    Dispatcher::Prepare(admission, request);
-    bool body_read = true;  // completely, to the end of the body
-    size_t received = 0;
-    bool too_large = false;
-    if (reader != nullptr && !admission.streaming) {
-      body_read = (*reader)([&](const char* bytes, size_t length) {
-        received += length;
-        if (received > admission.body_limit) too_large = true;
-        if (!too_large) request.body.append(bytes, length);
-        return !too_large;
-      });
-    } else if (reader != nullptr) {
-      body_read = false;
-      const size_t limit = admission.body_limit;
-      request.read_multipart = [&, reader, limit](const PartStart& start, const PartData& data) {
-        if (!req.is_multipart_form_data()) return false;
-        body_read = (*reader)(
-            [&start, &too_large](const httplib::MultipartFormData& part) {
-              return too_large || start({part.name, part.filename, part.content_type});
-            },
-            [&](const char* bytes, size_t length) {
-              // Chunked bodies carry no Content-Length for the head's check: count here. Past
-              // the limit the rest is read and dropped, which keeps the connection in step.
-              received += length;
-              if (received > limit) too_large = true;
-              return too_large || data(bytes, length);
-            });
-        return body_read && !too_large;
-      };
-    } else {
-      request.body = req.body;
-    }
-    Response response = too_large ? Response() : dispatcher.Handle(admission, request);
-    // Over the limit before the handler ran (a buffered body), or while it streamed (an upload).
-    if (too_large) {
-      response = Response::Error(Status::PayloadTooLarge("Request body is larger than the limit of " +
-                                                         std::to_string(admission.body_limit) + " bytes"));
-    }
-    Send(res, response);
-    // A body left unread (a refused upload) would be parsed as the next request on this
-    // keep-alive connection: close it instead of reading gigabytes for nothing.
-    if (!body_read) {
-      CloseAfterResponse(res);
-    } else if (requests_on_connection >= kFairShareRequests && response.file_path.empty() &&
-               waiting->load(std::memory_order_relaxed) > 0) {
-      CloseAfterResponse(res);  // let a waiting connection have this worker
-    }
-  };
-  auto plain = [dispatch](const httplib::Request& req, httplib::Response& res) { dispatch(req, res, nullptr); };
-  auto with_body = [dispatch](const httplib::Request& req, httplib::Response& res,
-                              const httplib::ContentReader& reader) { dispatch(req, res, &reader); };
-  svr.Get(".*", plain);
-  svr.Post(".*", with_body);
-  svr.Put(".*", with_body);
-  svr.Patch(".*", with_body);
-  svr.Delete(".*", plain);
-
-  // RFC 9112 6.3: a request with neither Content-Length nor Transfer-Encoding has an empty
-  // body. httplib 0.11 answers such a POST (e.g. `curl -X POST` with no data, as in the API
-  // document's samples) with 400, so we state the length it implies before it reads the body.
-  Impl* raw = impl.get();
-  svr.set_pre_routing_handler([raw](const httplib::Request& req, httplib::Response& res) {
-    if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
-      const_cast<httplib::Request&>(req).headers.emplace("Content-Length", "0");
-    }
-    std::string target;
-    Admission admission = raw->dispatcher->Admit(HeadOf(req, target));
-    if (!admission.refusal) return httplib::Server::HandlerResponse::Unhandled;
-    Send(res, *admission.refusal);
-    CloseAfterResponse(res);
-    return httplib::Server::HandlerResponse::Handled;
-  });
-
-  svr.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    // A body already set, or streamed by CloseAfterResponse (which marks the response with
-    // Connection: close), is the real answer.
-    if (!res.body.empty() || res.get_header_value("Connection") == "close") return;
-    if (res.status == 413) {
-      return Send(res, Response::Json(413, {{"detail", "Request body is larger than the limit"}}));
-    }
-    const char* detail = res.status >= 500 ? "Internal Server Error"
-                         : res.status == 404 ? "Not Found"
-                         : res.status == 405 ? "Method Not Allowed"
-                                             : "Bad Request";
-    Send(res, Response::Json(res.status, {{"detail", detail}}));
-  });
-  svr.set_exception_handler([](const httplib::Request& req, httplib::Response& res,
-                               std::exception_ptr ep) {
-    try {
-      if (ep) std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
-      spdlog::error("unhandled exception on {} {}: {}", req.method, req.path, e.what());
-    } catch (...) {
-      spdlog::error("unhandled non-standard exception on {} {}", req.method, req.path);
-    }
-    Send(res, Response::Json(500, {{"detail", "Internal Server Error"}}));
-  });
-  return std::unique_ptr<Server>(new Server(std::move(impl)));
+                                             Authenticator& authenticator, Metrics* metrics) {
+  DATAML_RETURN_NOT_OK(options.Validate());
+  if (options.access_log) AccessLogger();
+  return std::unique_ptr<Server>(new Server(std::make_unique<Impl>(std::move(options), router, authenticator, metrics)));
 }
 
 Result<int> Server::Bind() {
-  if (impl_->options.port == 0) {
-    impl_->bound_port = impl_->server.bind_to_any_port(impl_->options.host);
-  } else if (impl_->server.bind_to_port(impl_->options.host, impl_->options.port)) {
-    impl_->bound_port = impl_->options.port;
+  RaiseOpenFileLimit();
+  const ServerOptions& options = impl_->core.options;
+  boost::system::error_code ec;
+  tcp::resolver resolver(*impl_->contexts[0]);
+  auto endpoints = resolver.resolve(options.host, std::to_string(options.port), ec);
+  if (ec || endpoints.empty()) return Status::Unavailable("cannot resolve " + options.host + ": " + ec.message());
+  tcp::endpoint endpoint = endpoints.begin()->endpoint();
+  tcp::acceptor& acceptor = *impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(kListenBacklog, ec);
+  if (ec) {
+    return Status::Unavailable("cannot bind " + options.host + ":" + std::to_string(options.port) + ": " + ec.message());
   }
-  if (impl_->bound_port <= 0) {
-    return Status::Unavailable("cannot bind " + impl_->options.host + ":" +
-                               std::to_string(impl_->options.port));
-  }
-  if (!impl_->server.RaiseBacklog(kListenBacklog)) {
-    // Still serves, with httplib's backlog of 5: worth knowing when connections stall.
-    spdlog::warn("cannot raise the listen backlog to {}: {}", kListenBacklog, std::strerror(errno));
-  }
-  return impl_->bound_port;
+  return static_cast<int>(acceptor.local_endpoint().port());
 }
 
 Status Server::Listen() {
-  if (!impl_->server.listen_after_bind()) return Status::Internal("HTTP server stopped with an error");
+  Impl& impl = *impl_;
+  asio::co_spawn(*impl.contexts[0], impl.Accept(), asio::detached);
+  auto run = [](asio::io_context& context) {
+    try {
+      context.run();
+    } catch (const std::exception& e) {
+      spdlog::critical("HTTP I/O thread stopped by an exception: {}", e.what());
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t i = 1; i < impl.contexts.size(); ++i) threads.emplace_back(run, std::ref(*impl.contexts[i]));
+  run(*impl.contexts[0]);
+  for (auto& thread : threads) thread.join();
+  impl.core.pool.join();
   return Status::OK();
 }
 
-void Server::Stop() { impl_->server.stop(); }
+void Server::Stop() {
+  asio::post(*impl_->contexts[0], [impl = impl_.get()] { impl->BeginShutdown(); });
+}
+
+size_t Server::PoolQueueDepth() const { return impl_->core.pool_queued.load(std::memory_order_relaxed); }
 
 }  // namespace dataml::http

@@ -96,7 +96,8 @@ void RegisterAuthRoutes(http::Router& router, AuthService& auth, users::UsersSer
                                                  {"username", p.username},
                                                  {"tenant_id", p.tenant_id},
                                                  {"is_superuser", p.is_superuser}});
-             });
+             },
+             http::Execution::kInline);  // answers from the cached token check (docs/http.md)
 }
 
 }  // namespace dataml::auth

@@ -48,7 +48,8 @@ void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, 
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
                DATAML_ASSIGN_OR_RETURN(nlohmann::json answer, inference.Predict(tenant_id, req.caller(), in));
                return http::Response::Json(200, answer);
-             });
+             },
+             http::Execution::kInline);  // the hot path: cached token check and model (docs/http.md)
 
   router.Add("GET", "/api/v1/inference/form-based-prediction", RouteAccess::Permission(rbac::perm::kRunInference),
              [&](http::Request& req) -> Result<http::Response> {

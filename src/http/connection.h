@@ -1,0 +1,63 @@
+// One client connection of the HTTP transport: reads requests one after the other (pipelined
+// ones included, answered in order), hands each to the dispatcher and writes its response.
+// Private to the transport (server.cc).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/buffer_body.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+
+#include <memory>
+#include <string>
+
+#include "http/server_internal.h"
+
+namespace dataml::http {
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(boost::asio::ip::tcp::socket socket, ServerCore& core);
+  ~Connection();
+
+  // The connection's life, spawned on its socket's I/O context. The coroutine owns `self`:
+  // co_spawn may start it after the spawner's last reference is gone.
+  static boost::asio::awaitable<void> Run(std::shared_ptr<Connection> self);
+  // Callable from any thread. An idle connection (or one still reading a header) is closed at
+  // once; one serving a request is closed after its response.
+  void Drain();
+  // Callable from any thread: closes the socket now; pending reads and writes fail.
+  void Abort();
+
+  // For the upload body source: reads the next body bytes into `out` on the I/O thread (sending
+  // "100 Continue" first when the client waits for it). Returns the bytes read and the error.
+  using BodyParser = boost::beast::http::request_parser<boost::beast::http::buffer_body>;
+  boost::asio::awaitable<std::pair<boost::beast::error_code, size_t>> ReadBody(BodyParser& parser, char* out,
+                                                                               size_t size, bool& send_continue);
+  boost::asio::any_io_executor executor() { return stream_.get_executor(); }
+
+ private:
+  boost::asio::awaitable<void> ServeRequests();
+  // Serves the request whose header the parser holds; false when the connection must close.
+  boost::asio::awaitable<bool> Serve(boost::beast::http::request_parser<boost::beast::http::empty_body>& head);
+  boost::asio::awaitable<Response> OnPool(const Admission& admission, Request& request);
+  // Writes `response`; false when the write failed.
+  boost::asio::awaitable<bool> Write(Response response, unsigned version, bool keep_alive, bool head_only);
+  boost::asio::awaitable<bool> WriteFile(const Response& response, unsigned version, bool keep_alive, bool head_only);
+  boost::asio::awaitable<bool> WriteContinue(unsigned version);
+  void CloseSocket();
+  boost::asio::awaitable<void> LingeringClose();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  ServerCore& core_;
+  std::string remote_;
+  bool busy_ = false;      // between a request's header and its response; I/O thread only
+  bool draining_ = false;  // I/O thread only
+  bool unread_ = false;    // closing with request bytes left unread
+};
+
+}  // namespace dataml::http
