@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "http/input.h"
-#include "jobs/job_callback.h"
+#include "jobs/job_handlers.h"
 #include "modules/rbac/permission_catalog.h"
 #include "modules/tenants/tenant_scope.h"
 
