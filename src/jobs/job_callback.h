@@ -12,7 +12,7 @@ namespace dataml::jobs {
 
 // Records a running job's outcome ({"error": null|"..."} in `result`): true the first time;
 // false for a replay of the same kind of outcome (already done); 409 for another outcome after
-// the first, 422 for an error that is not a non-empty string.
+// the first, 422 (at {"result", "error"}) for an error that is not a non-empty string.
 Result<bool> FinishOnce(JobsService& jobs, const Job& job, const nlohmann::json& result);
 
 }  // namespace dataml::jobs

@@ -50,7 +50,7 @@ Result<bool> BatchPredictionService::CheckFits(const train::Training& t, const d
     }
     if (role != train::kRoleFeature) continue;
     if (found == types.end()) {
-      errors.push_back({{"body", "dataset_id"},
+      errors.push_back({{"dataset_id"},
                         "The dataset has no column '" + name + "' (" + model_type + "), an input of the model",
                         "value_error"});
       continue;
@@ -59,7 +59,7 @@ Result<bool> BatchPredictionService::CheckFits(const train::Training& t, const d
     // Whole numbers feed a Float input as they are (a prediction file's column may hold only
     // whole numbers); every other difference would change what the model reads.
     if (type != model_type && !(type == "Integer" && model_type == "Float")) {
-      errors.push_back({{"body", "dataset_id"},
+      errors.push_back({{"dataset_id"},
                         "The dataset's column '" + name + "' is " + type + "; the model reads it as " + model_type,
                         "value_error"});
     }
@@ -196,7 +196,7 @@ Result<int64_t> BatchPredictionService::RecordResult(int64_t job_id, std::option
   r.finished_at = NowIso8601Utc();
   if (failed) {
     if (!error.is_string() || error.get_ref<const std::string&>().empty()) {
-      return Status::Invalid({{{"body", "result", "error"}, "Input should be a non-empty string or null", "string_type"}});
+      return Status::Invalid({{{"result", "error"}, "Input should be a non-empty string or null", "string_type"}});
     }
     r.status = prediction_status::kFailed;
     r.error = error.get<std::string>();
@@ -206,7 +206,7 @@ Result<int64_t> BatchPredictionService::RecordResult(int64_t job_id, std::option
     const nlohmann::json rows = result.value("rows", nlohmann::json());
     if (result.value("result_key", nlohmann::json()) != expected_key || !rows.is_number_integer() ||
         rows.get<int64_t>() < 0) {
-      return Status::Invalid({{{"body", "result"}, "Expected the job's result_key and a row count", "value_error"}});
+      return Status::Invalid({{{"result"}, "Expected the job's result_key and a row count", "value_error"}});
     }
     datasets::DatasetFile file;
     file.kind = datasets::kPredictionFile;
@@ -217,7 +217,7 @@ Result<int64_t> BatchPredictionService::RecordResult(int64_t job_id, std::option
     file.created_by = r.created_by;
     auto registered = datasets_.AddGeneratedFile(r.tenant_id, r.dataset_id.value_or(0), std::move(file));
     if (!registered.ok() && registered.status().code() == StatusCode::kNotFound) {
-      return Status::Invalid({{{"body", "result"}, registered.status().message(), "value_error"}});
+      return Status::Invalid({{{"result"}, registered.status().message(), "value_error"}});
     }
     DATAML_RETURN_NOT_OK(registered.status());
     nlohmann::json metrics = {{"scored_rows", CountOr0(result, "scored_rows")}};

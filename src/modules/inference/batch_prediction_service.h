@@ -27,9 +27,9 @@ class BatchPredictionService {
       : repo_(db), jobs_(jobs), datasets_(datasets), train_(train) {}
 
   // 9.2: 404 for another tenant's model or dataset; 409 until the model completed or when the
-  // dataset has no validated rows; 422 (each column named) when the dataset lacks an input of
-  // the model or types it otherwise (an Integer column may feed a Float input). Returns the
-  // prediction as Describe shows it.
+  // dataset has no validated rows; 422 (at dataset_id, each column named) when the dataset
+  // lacks an input of the model or types it otherwise (an Integer column may feed a Float
+  // input). Returns the prediction as Describe shows it.
   Result<nlohmann::json> Start(const std::string& tenant_id, const Principal& caller, int64_t train_id,
                                int64_t dataset_id);
   // 9.5: 404 for another tenant's or a real-time prediction.
@@ -39,8 +39,8 @@ class BatchPredictionService {
   Result<nlohmann::json> Describe(const PredictionRecord& r);
 
   // The worker's callback (the job token already checked): 404 unless the job is this
-  // prediction's; 422 for a success without the results file the job was given; 409 for
-  // another outcome after the first. A replay of the same outcome changes nothing.
+  // prediction's; 422 (at result) for a success without the results file the job was given;
+  // 409 for another outcome after the first. A replay of the same outcome changes nothing.
   Result<int64_t> RecordResult(int64_t job_id, std::optional<int64_t> prediction_id, const nlohmann::json& result);
 
  private:

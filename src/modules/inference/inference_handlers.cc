@@ -46,7 +46,8 @@ void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, 
              [&](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(PredictInput in, ParsePredict(req));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(nlohmann::json answer, inference.Predict(tenant_id, req.caller(), in));
+               DATAML_ASSIGN_OR_RETURN(nlohmann::json answer,
+                                       http::InBody(inference.Predict(tenant_id, req.caller(), in)));
                return http::Response::Json(200, answer);
              });
 
@@ -80,7 +81,8 @@ void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, 
     auto dataset_id = f.Int("dataset_id", true);
     DATAML_RETURN_NOT_OK(errors.ToStatus());
     DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-    DATAML_ASSIGN_OR_RETURN(nlohmann::json started, batch.Start(tenant_id, req.caller(), *train_id, *dataset_id));
+    DATAML_ASSIGN_OR_RETURN(nlohmann::json started,
+                            http::InBody(batch.Start(tenant_id, req.caller(), *train_id, *dataset_id)));
     started["message"] = "Batch prediction started; follow it with /api/v1/inference/result?prediction_id=" +
                          std::to_string(started["prediction_id"].get<int64_t>());
     return http::Response::Json(202, started);
@@ -104,7 +106,8 @@ void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, 
     http::JsonFields f(callback.body, {"body"}, errors);
     auto prediction_id = f.Int("prediction_id", false);  // the job knows its prediction
     DATAML_RETURN_NOT_OK(errors.ToStatus());
-    DATAML_ASSIGN_OR_RETURN(int64_t recorded, batch.RecordResult(callback.job_id, prediction_id, callback.body["result"]));
+    DATAML_ASSIGN_OR_RETURN(int64_t recorded,
+                            http::InBody(batch.RecordResult(callback.job_id, prediction_id, callback.body["result"])));
     return http::Response::Json(200, {{"status", "success"}, {"prediction_id", recorded}});
   });
 }

@@ -62,7 +62,7 @@ Result<nlohmann::json> InferenceService::Predict(const std::string& tenant_id, c
                                                  const PredictInput& in) {
   DATAML_ASSIGN_OR_RETURN(train::ModelVersion t, train_.CompletedVersion(tenant_id, in.train_id));
   if (in.preprocess_id != t.preprocess_id) {
-    return Status::Invalid({{{"body", "preprocess_id"},
+    return Status::Invalid({{{"preprocess_id"},
                              "Preprocess " + std::to_string(in.preprocess_id) + " is not the one training " +
                                  std::to_string(in.train_id) + " uses (" + std::to_string(t.preprocess_id) + ")",
                              "value_error"}});
@@ -72,13 +72,13 @@ Result<nlohmann::json> InferenceService::Predict(const std::string& tenant_id, c
     return Load(full);
   }));
   if (in.target && *in.target != model->target) {
-    return Status::Invalid({{{"body", "target"}, "The model predicts '" + model->target + "'", "value_error"}});
+    return Status::Invalid({{{"target"}, "The model predicts '" + model->target + "'", "value_error"}});
   }
   // Every key must be an input of the model, or its Id column (echoed back).
   std::vector<FieldError> errors;
   for (const auto& [name, value] : in.features.items()) {
     if (!model->inputs.contains(name) && name != model->id_column) {
-      errors.push_back({{"body", "features", name}, "Not an input of the model", "extra_forbidden"});
+      errors.push_back({{"features", name}, "Not an input of the model", "extra_forbidden"});
     }
   }
   if (!errors.empty()) return Status::Invalid(std::move(errors));
@@ -95,7 +95,7 @@ Result<nlohmann::json> InferenceService::Predict(const std::string& tenant_id, c
   }
   auto prediction = model->runtime.Predict(*features);
   if (!prediction.ok()) {
-    return Status::Invalid({{{"body", "features"}, prediction.status().message(), "value_error"}});
+    return Status::Invalid({{{"features"}, prediction.status().message(), "value_error"}});
   }
 
   nlohmann::json answer = {{"train_id", t.id},

@@ -45,7 +45,8 @@ class InferenceService {
   // 9.3: the model's Id and Feature columns with type and default, its target and preprocess.
   Result<nlohmann::json> Form(const std::string& tenant_id, int64_t train_id);
   // 9.1: 404 for another tenant's model, 409 until it completed, 422 for a preprocess that is
-  // not the model's, a target that is not its target, unknown features or wrong value types.
+  // not the model's, a target that is not its target, unknown features or wrong value types
+  // (located by the fields of `in`: {"features", name}).
   Result<nlohmann::json> Predict(const std::string& tenant_id, const Principal& caller, const PredictInput& in);
   // 9.6: real-time and batch predictions of the model, newest first.
   Result<nlohmann::json> Predictions(const std::string& tenant_id, int64_t train_id, int64_t skip, int64_t limit);

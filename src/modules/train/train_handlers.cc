@@ -133,7 +133,7 @@ void RegisterTrainRoutes(http::Router& router, TrainService& train, jobs::JobsSe
              [&](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(CreateTrainingInput in, ParseCreate(req));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(Training t, train.Create(tenant_id, req.caller(), in));
+               DATAML_ASSIGN_OR_RETURN(Training t, http::InBody(train.Create(tenant_id, req.caller(), in)));
                return http::Response::Json(201, ToListJson(t));
              });
 
@@ -186,7 +186,8 @@ void RegisterTrainRoutes(http::Router& router, TrainService& train, jobs::JobsSe
                auto preprocess_id = f.Int("preprocess_id", true);
                DATAML_RETURN_NOT_OK(errors.ToStatus());
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(Training t, train.UpdatePreprocess(tenant_id, *train_id, *preprocess_id));
+               DATAML_ASSIGN_OR_RETURN(Training t,
+                                       http::InBody(train.UpdatePreprocess(tenant_id, *train_id, *preprocess_id)));
                return http::Response::Json(200, ToListJson(t));
              });
 
@@ -251,7 +252,8 @@ void RegisterTrainRoutes(http::Router& router, TrainService& train, jobs::JobsSe
                // Optional, as in the document: the job knows its training.
                auto train_id = f.Int("train_id", false);
                DATAML_RETURN_NOT_OK(errors.ToStatus());
-               DATAML_ASSIGN_OR_RETURN(int64_t recorded, train.RecordTrainingResult(job_id, train_id, body["result"]));
+               DATAML_ASSIGN_OR_RETURN(int64_t recorded,
+                                       http::InBody(train.RecordTrainingResult(job_id, train_id, body["result"])));
                return http::Response::Json(200, {{"status", "success"}, {"train_id", recorded}});
              });
 
@@ -263,7 +265,7 @@ void RegisterTrainRoutes(http::Router& router, TrainService& train, jobs::JobsSe
                http::JsonFields f(body, {"body"}, errors);
                auto training_id = f.Int("training_id", true);
                DATAML_RETURN_NOT_OK(errors.ToStatus());
-               DATAML_RETURN_NOT_OK(train.RecordShapResult(job_id, *training_id, body["result"]));
+               DATAML_RETURN_NOT_OK(http::InBody(train.RecordShapResult(job_id, *training_id, body["result"])));
                return http::Response::Json(200, {{"status", "success"}, {"training_id", *training_id}});
              });
 }

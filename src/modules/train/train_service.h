@@ -62,6 +62,7 @@ class TrainService {
   // 8.2: the dataset's schema and the roles its columns may take.
   Result<nlohmann::json> Details(const std::string& tenant_id, int64_t dataset_id);
   // 8.1: checks everything that can be checked before a job starts, then queues the training.
+  // Field errors name the fields of `in` ({"columns", "2", "data_type"}).
   Result<Training> Create(const std::string& tenant_id, const Principal& caller, const CreateTrainingInput& in);
   Result<Training> Get(const std::string& tenant_id, int64_t id);
   Result<TrainingList> List(const std::string& tenant_id, int64_t skip, int64_t limit);
@@ -87,7 +88,8 @@ class TrainService {
   Status DeleteFeatureImportance(const std::string& tenant_id, int64_t id);
 
   // Worker callbacks (8.7, 8.11): the caller proved `job_id`'s token; the job must be this
-  // training's. Replays of an accepted outcome are answered as the first time.
+  // training's. Replays of an accepted outcome are answered as the first time. Field errors are
+  // located in `result` ({"result", "summary", ...}).
   // Without `training_id`, the job's own training; returns the training's id.
   Result<int64_t> RecordTrainingResult(int64_t job_id, std::optional<int64_t> training_id,
                                        const nlohmann::json& result);
