@@ -156,18 +156,16 @@ Status TrainService::ArtifactsExist(const Training& t) {
   return Status::OK();
 }
 
-Result<nlohmann::json> TrainService::Details(const std::string& tenant_id, int64_t dataset_id) {
+Result<TrainingOptions> TrainService::Details(const std::string& tenant_id, int64_t dataset_id) {
   DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(tenant_id, dataset_id));
-  nlohmann::json schema = nlohmann::json::array();
-  for (const auto& c : dataset.schema) {
-    schema.push_back({{"column_name", c.name}, {"data_type", engine::DataTypeName(c.type)}});
-  }
-  return nlohmann::json{{"dataset_id", dataset_id},
-                        {"dataset_schema", schema},
-                        {"attributes", {kRoleId, kRoleTarget, kRoleFeature, kRoleIgnore, kRoleTimestamp}},
-                        {"problem_types", {"Classification", "Regression"}},
-                        {"algorithms", {"auto", "XGBoost", "RandomForest", "Linear"}},
-                        {"is_valid", dataset.is_valid()}};
+  TrainingOptions options;
+  options.dataset_id = dataset_id;
+  options.dataset_is_valid = dataset.is_valid();
+  options.dataset_schema = std::move(dataset.schema);
+  options.roles = {kRoleId, kRoleTarget, kRoleFeature, kRoleIgnore, kRoleTimestamp};
+  options.problem_types = {"Classification", "Regression"};
+  options.algorithms = {"auto", "XGBoost", "RandomForest", "Linear"};
+  return options;
 }
 
 Result<Training> TrainService::Create(const std::string& tenant_id, const Principal& caller,
@@ -402,14 +400,14 @@ Result<PreprocessRow> TrainService::GetPreprocess(const std::string& tenant_id, 
   return *row;
 }
 
-Result<nlohmann::json> TrainService::Schema(const std::string& tenant_id, int64_t id) {
+Result<ModelSchema> TrainService::Schema(const std::string& tenant_id, int64_t id) {
   DATAML_ASSIGN_OR_RETURN(Training t, Get(tenant_id, id));
-  nlohmann::json schema = nlohmann::json::array();
+  ModelSchema schema{id, t.preprocess_id, nlohmann::json::array()};
   for (const nlohmann::json& c : t.columns) {
     const std::string role = c.value("attribute_name", "");
-    if (role == kRoleId || role == kRoleFeature || role == kRoleTarget) schema.push_back(c);
+    if (role == kRoleId || role == kRoleFeature || role == kRoleTarget) schema.columns.push_back(c);
   }
-  return nlohmann::json{{"train_id", id}, {"preprocess_id", t.preprocess_id}, {"schema", schema}};
+  return schema;
 }
 
 Result<jobs::Job> TrainService::SubmitShap(const Training& t, const std::string& created_by, int64_t sample_rows) {
