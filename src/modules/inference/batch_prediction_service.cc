@@ -68,8 +68,8 @@ Result<bool> BatchPredictionService::CheckFits(const train::Training& t, const d
   return has_target;
 }
 
-Result<nlohmann::json> BatchPredictionService::Start(const std::string& tenant_id, const Principal& caller,
-                                                     int64_t train_id, int64_t dataset_id) {
+Result<BatchPrediction> BatchPredictionService::Start(const std::string& tenant_id, const Principal& caller,
+                                                      int64_t train_id, int64_t dataset_id) {
   DATAML_ASSIGN_OR_RETURN(train::Training t, train_.Completed(tenant_id, train_id));
   DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(tenant_id, dataset_id));
   DATAML_ASSIGN_OR_RETURN(bool score, CheckFits(t, dataset));
@@ -114,56 +114,50 @@ Result<nlohmann::json> BatchPredictionService::Start(const std::string& tenant_i
   Status linked = repo_.SetJob(r.id, job->id);
   if (!linked.ok()) spdlog::error("prediction {}: cannot record its job {}: {}", r.id, job->id, linked.message());
   r.job_id = job->id;
-  return Describe(r);
+  DATAML_ASSIGN_OR_RETURN(BatchProgress progress, Describe(r));
+  return BatchPrediction{std::move(r), std::move(progress)};
 }
 
-Result<nlohmann::json> BatchPredictionService::Describe(const PredictionRecord& r) {
-  std::string status = r.status;
-  std::optional<std::string> error = r.error;
-  if (status == prediction_status::kSubmitted && r.job_id) {
+Result<BatchProgress> BatchPredictionService::Describe(const PredictionRecord& r) {
+  BatchProgress progress;
+  progress.status = r.status;
+  progress.error = r.error;
+  if (progress.status == prediction_status::kSubmitted && r.job_id) {
     // Not ended yet by the worker's word: its job tells where it is.
     DATAML_ASSIGN_OR_RETURN(jobs::Job job, jobs_.Get(r.tenant_id, *r.job_id));
-    if (job.status == jobs::status::kRunning || job.status == jobs::status::kCompleted) status = "running";
-    if (job.status == jobs::status::kCancelled) status = "terminated";
-    if (job.status == jobs::status::kFailed) status = prediction_status::kFailed;
-    if (!job.active()) error = job.error;
+    if (job.status == jobs::status::kRunning || job.status == jobs::status::kCompleted) {
+      progress.status = "running";
+    }
+    if (job.status == jobs::status::kCancelled) progress.status = "terminated";
+    if (job.status == jobs::status::kFailed) progress.status = prediction_status::kFailed;
+    if (!job.active()) progress.error = job.error;
   }
   // The results file may have been deleted since.
-  std::optional<int64_t> file_id = r.file_id;
-  std::optional<std::string> result_path = r.result_key;
-  if (file_id) {
-    auto file = datasets_.GetFile(r.tenant_id, *file_id);
+  progress.file_id = r.file_id;
+  progress.result_key = r.result_key;
+  if (r.file_id) {
+    auto file = datasets_.GetFile(r.tenant_id, *r.file_id);
     if (!file.ok() && file.status().code() != StatusCode::kNotFound) return file.status();
     if (!file.ok()) {
-      file_id.reset();
-      result_path.reset();
+      progress.file_id.reset();
+      progress.result_key.reset();
     }
   }
   const nlohmann::json metrics = ObjectOf(r.metrics);
-  return nlohmann::json{{"prediction_id", r.id},
-                        {"train_id", r.training_id},
-                        {"dataset_id", r.dataset_id ? nlohmann::json(*r.dataset_id) : nlohmann::json()},
-                        {"prediction_type", r.prediction_type},
-                        {"status", status},
-                        {"job_id", r.job_id ? nlohmann::json(*r.job_id) : nlohmann::json()},
-                        {"result_path", result_path ? nlohmann::json(*result_path) : nlohmann::json()},
-                        {"file_id", file_id ? nlohmann::json(*file_id) : nlohmann::json()},
-                        {"no_of_records", r.no_of_records},
-                        {"scored_records", metrics.value("scored_rows", nlohmann::json())},
-                        {"accuracy", metrics.value("accuracy", nlohmann::json())},
-                        {"rmse", metrics.value("rmse", nlohmann::json())},
-                        {"error", error ? nlohmann::json(*error) : nlohmann::json()},
-                        {"created_by", r.created_by},
-                        {"created_at", r.created_at},
-                        {"finished_at", r.finished_at ? nlohmann::json(*r.finished_at) : nlohmann::json()}};
+  const nlohmann::json scored = metrics.value("scored_rows", nlohmann::json());
+  if (scored.is_number_integer()) progress.scored_records = scored.get<int64_t>();
+  progress.accuracy = metrics.value("accuracy", nlohmann::json());
+  progress.rmse = metrics.value("rmse", nlohmann::json());
+  return progress;
 }
 
-Result<nlohmann::json> BatchPredictionService::Get(const std::string& tenant_id, int64_t prediction_id) {
+Result<BatchPrediction> BatchPredictionService::Get(const std::string& tenant_id, int64_t prediction_id) {
   DATAML_ASSIGN_OR_RETURN(auto found, repo_.Find(tenant_id, prediction_id));
   if (!found || found->prediction_type != kBatch) {
     return Status::NotFound("Batch prediction " + std::to_string(prediction_id) + " not found");
   }
-  return Describe(*found);
+  DATAML_ASSIGN_OR_RETURN(BatchProgress progress, Describe(*found));
+  return BatchPrediction{std::move(*found), std::move(progress)};
 }
 
 Result<int64_t> BatchPredictionService::RecordResult(int64_t job_id, std::optional<int64_t> prediction_id,

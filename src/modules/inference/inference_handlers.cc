@@ -4,6 +4,7 @@
 
 #include "http/input.h"
 #include "jobs/job_handlers.h"
+#include "modules/inference/inference_json.h"
 #include "modules/rbac/permission_catalog.h"
 #include "modules/tenants/tenant_scope.h"
 
@@ -46,17 +47,17 @@ void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, 
              [&](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(PredictInput in, ParsePredict(req));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(nlohmann::json answer,
+               DATAML_ASSIGN_OR_RETURN(auto prediction,
                                        http::InBody(inference.Predict(tenant_id, req.caller(), in)));
-               return http::Response::Json(200, answer);
+               return http::Response::Json(200, ToJson(*prediction));
              });
 
   router.Add("GET", "/api/v1/inference/form-based-prediction", RouteAccess::Permission(rbac::perm::kRunInference),
              [&](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(int64_t id, http::QueryId(req, "id"));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(nlohmann::json form, inference.Form(tenant_id, id));
-               return http::Response::Json(200, form);
+               DATAML_ASSIGN_OR_RETURN(PredictionForm form, inference.Form(tenant_id, id));
+               return http::Response::Json(200, ToJson(form));
              });
 
   router.Add("GET", "/api/v1/inference/predictions", RouteAccess::Permission(rbac::perm::kViewPredictions),
@@ -68,8 +69,9 @@ void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, 
                int64_t limit = query.Int("limit", false, 1, 1000).value_or(100);
                DATAML_RETURN_NOT_OK(errors.ToStatus());
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(nlohmann::json list, inference.Predictions(tenant_id, *train_id, skip, limit));
-               return http::Response::Json(200, list);
+               DATAML_ASSIGN_OR_RETURN(PredictionList list,
+                                       inference.Predictions(tenant_id, *train_id, skip, limit));
+               return http::Response::Json(200, ToJson(list));
              });
 
   // 9.2, under both names clients use.
@@ -81,11 +83,12 @@ void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, 
     auto dataset_id = f.Int("dataset_id", true);
     DATAML_RETURN_NOT_OK(errors.ToStatus());
     DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-    DATAML_ASSIGN_OR_RETURN(nlohmann::json started,
+    DATAML_ASSIGN_OR_RETURN(BatchPrediction started,
                             http::InBody(batch.Start(tenant_id, req.caller(), *train_id, *dataset_id)));
-    started["message"] = "Batch prediction started; follow it with /api/v1/inference/result?prediction_id=" +
-                         std::to_string(started["prediction_id"].get<int64_t>());
-    return http::Response::Json(202, started);
+    nlohmann::json answer = ToJson(started);
+    answer["message"] = "Batch prediction started; follow it with /api/v1/inference/result?prediction_id=" +
+                        std::to_string(started.record.id);
+    return http::Response::Json(202, answer);
   };
   for (const char* path : {"/api/v1/inference/batchPrediction", "/api/v1/inference/batch-prediction"}) {
     router.Add("POST", path, RouteAccess::Permission(rbac::perm::kRunBatchPrediction), start_batch);
@@ -95,8 +98,8 @@ void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, 
              [&](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(int64_t id, http::QueryId(req, "prediction_id"));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(nlohmann::json result, batch.Get(tenant_id, id));
-               return http::Response::Json(200, result);
+               DATAML_ASSIGN_OR_RETURN(BatchPrediction prediction, batch.Get(tenant_id, id));
+               return http::Response::Json(200, ToJson(prediction));
              });
 
   // The batch job's worker callback: no user, the job's token instead.
