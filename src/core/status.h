@@ -24,7 +24,9 @@ enum class StatusCode {
 };
 
 // One problem with one input field, in the shape FastAPI reports validation errors:
-// loc is the path to the field (e.g. {"body", "email"}), type a machine-readable kind.
+// loc is the path to the field within the input that was checked (e.g. {"email"}, or
+// {"columns", "2", "data_type"}), type a machine-readable kind. The HTTP layer puts where the
+// input came from in front ({"body", "email"}).
 struct FieldError {
   std::vector<std::string> loc;
   std::string msg;

@@ -18,7 +18,34 @@ std::optional<int64_t> ParseInt64(const std::string& text) {
 
 const char* kIntParsingMsg = "Input should be a valid integer, unable to parse string as an integer";
 
+// `status` with `part(error)` put in front of every field error's location. Only
+// Status::Invalid carries field errors, so rebuilding with it keeps the code and the message.
+template <typename Part>
+Status Located(Status status, Part part) {
+  if (status.field_errors().empty()) return status;
+  std::vector<FieldError> errors = status.field_errors();
+  for (FieldError& e : errors) e.loc.insert(e.loc.begin(), std::string(part(e)));
+  return Status::Invalid(std::move(errors));
+}
+
 }  // namespace
+
+Status InBody(Status status) {
+  return Located(std::move(status), [](const FieldError&) { return "body"; });
+}
+
+Status InQuery(Status status) {
+  return Located(std::move(status), [](const FieldError&) { return "query"; });
+}
+
+Status InQueryOrBody(Status status, std::initializer_list<std::string_view> query_fields) {
+  return Located(std::move(status), [query_fields](const FieldError& e) {
+    for (std::string_view field : query_fields) {
+      if (!e.loc.empty() && e.loc.front() == field) return "query";
+    }
+    return "body";
+  });
+}
 
 Result<nlohmann::json> ParseJsonObject(const Request& request) {
   nlohmann::json parsed = nlohmann::json::parse(request.body, nullptr, /*allow_exceptions=*/false);

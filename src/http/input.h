@@ -5,8 +5,10 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/field_errors.h"
@@ -73,5 +75,32 @@ Result<int64_t> QueryId(const Request& request, const std::string& name);
 // A path parameter that must be an integer id; 422 int_parsing otherwise (ids that do not
 // exist, zero and negatives included, then answer 404).
 Result<int64_t> PathId(const Request& request, const std::string& name);
+
+// Where a service's input came from. A service reports field errors relative to its own input
+// ({"email"}, {"hyperparameters", "max_depth"}); the handler that read that input puts the
+// request's part in front ({"body", "email"}). Any other status passes through unchanged.
+Status InBody(Status status);
+Status InQuery(Status status);
+// For an input read from both: errors on a field named in `query_fields` (by the first part of
+// its location) go under "query", every other one under "body".
+Status InQueryOrBody(Status status, std::initializer_list<std::string_view> query_fields);
+
+template <typename T>
+Result<T> InBody(Result<T> result) {
+  if (result.ok()) return result;
+  return InBody(result.status());
+}
+
+template <typename T>
+Result<T> InQuery(Result<T> result) {
+  if (result.ok()) return result;
+  return InQuery(result.status());
+}
+
+template <typename T>
+Result<T> InQueryOrBody(Result<T> result, std::initializer_list<std::string_view> query_fields) {
+  if (result.ok()) return result;
+  return InQueryOrBody(result.status(), query_fields);
+}
 
 }  // namespace dataml::http

@@ -60,6 +60,50 @@ TEST(InputTest, PageBoundsAndIntParsing) {
   EXPECT_EQ(*PathId(r, "id"), 42);
 }
 
+TEST(InputTest, HandlersPutWhereTheInputCameFromInFrontOfServiceLocations) {
+  Status service = Status::Invalid({{{"email"}, "bad email", "value_error"},
+                                    {{"hyperparameters", "max_depth"}, "too deep", "value_error"}});
+  Status body = InBody(service);
+  EXPECT_EQ(body.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(body.message(), service.message());
+  ASSERT_EQ(body.field_errors().size(), 2u);
+  EXPECT_EQ(body.field_errors()[0].loc, (std::vector<std::string>{"body", "email"}));
+  EXPECT_EQ(body.field_errors()[0].msg, "bad email");
+  EXPECT_EQ(body.field_errors()[0].type, "value_error");
+  EXPECT_EQ(body.field_errors()[1].loc, (std::vector<std::string>{"body", "hyperparameters", "max_depth"}));
+  EXPECT_EQ(InQuery(service).field_errors()[0].loc, (std::vector<std::string>{"query", "email"}));
+
+  // Statuses without field errors are left as they are.
+  Status not_found = InBody(Status::NotFound("User not found"));
+  EXPECT_EQ(not_found.code(), StatusCode::kNotFound);
+  EXPECT_EQ(not_found.message(), "User not found");
+  EXPECT_TRUE(InQuery(Status::InvalidArgument("bad")).field_errors().empty());
+  EXPECT_TRUE(InBody(Status::OK()).ok());
+}
+
+TEST(InputTest, MixedInputsAreLocatedByField) {
+  Status upload = Status::Invalid({{{"dataset_name"}, "bad name", "value_error"},
+                                   {{"files"}, "Field required", "missing"},
+                                   {{"usage"}, "bad usage", "enum"}});
+  Status located = InQueryOrBody(upload, {"dataset_name", "usage"});
+  ASSERT_EQ(located.field_errors().size(), 3u);
+  EXPECT_EQ(located.field_errors()[0].loc, (std::vector<std::string>{"query", "dataset_name"}));
+  EXPECT_EQ(located.field_errors()[1].loc, (std::vector<std::string>{"body", "files"}));
+  EXPECT_EQ(located.field_errors()[2].loc, (std::vector<std::string>{"query", "usage"}));
+}
+
+TEST(InputTest, ResultsKeepTheirValueAndLocateTheirError) {
+  Result<int> value = InBody(Result<int>(7));
+  ASSERT_TRUE(value.ok());
+  EXPECT_EQ(*value, 7);
+  Result<std::string> error = InQuery(Result<std::string>(Status::Invalid({{{"name"}, "bad", "value_error"}})));
+  ASSERT_FALSE(error.ok());
+  EXPECT_EQ(error.status().field_errors().at(0).loc, (std::vector<std::string>{"query", "name"}));
+  Result<int> mixed = InQueryOrBody(Result<int>(Status::Invalid({{{"files"}, "bad", "missing"}})), {"usage"});
+  EXPECT_EQ(mixed.status().field_errors().at(0).loc, (std::vector<std::string>{"body", "files"}));
+  EXPECT_EQ(InBody(Result<int>(Status::Unauthenticated("no"))).status().code(), StatusCode::kUnauthenticated);
+}
+
 TEST(ResponseTest, ErrorsUseFastApiShapes) {
   Response plain = Response::Error(Status::NotFound("Template not found"));
   EXPECT_EQ(plain.status, 404);

@@ -54,6 +54,21 @@ Status RecordOutcome(JobsService& jobs, int64_t job_id, const http::Request& req
 
 }  // namespace
 
+Result<WorkerCallback> ReadWorkerCallback(const JobsService& jobs, const http::Request& req) {
+  auto token = req.Header(kTokenHeader);
+  if (!token || token->empty()) return Status::Unauthenticated("Missing job token (X-Job-Token header)");
+  DATAML_ASSIGN_OR_RETURN(nlohmann::json body, http::ParseJsonObject(req));
+  FieldErrors errors;
+  http::JsonFields f(body, {"body"}, errors);
+  auto job_id = f.Int("job_id", true);
+  DATAML_RETURN_NOT_OK(errors.ToStatus());
+  if (!jobs.tokens().Verify(*job_id, *token)) return Status::Unauthenticated("Invalid job token");
+  if (!body.contains("result") || !body["result"].is_object()) {
+    return Status::Invalid({{{"body", "result"}, "Input should be a valid dictionary", "dict_type"}});
+  }
+  return WorkerCallback{*job_id, std::move(body)};
+}
+
 void RegisterJobsRoutes(http::Router& router, JobsService& jobs, TenantOfRequest tenant_of) {
   router.Add("GET", "/api/v1/jobs/{job_id}/spec", RouteAccess::Public(),
              [&jobs](http::Request& req) -> Result<http::Response> {

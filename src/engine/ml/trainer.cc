@@ -22,7 +22,7 @@ std::string Num(double v) {
 }
 
 Status OutOfRange(const std::string& key, const std::string& range) {
-  return Status::Invalid({{{"body", "hyperparameters", key}, "Must be " + range, "value_error"}});
+  return Status::Invalid({{{"hyperparameters", key}, "Must be " + range, "value_error"}});
 }
 
 }  // namespace
@@ -60,7 +60,7 @@ Result<Hyperparameters> Hyperparameters::FromJson(const nlohmann::json& json) {
   if (json.is_null()) return hp;
   if (!json.is_object()) {
     return Status::Invalid(
-        {{{"body", "hyperparameters"}, "Input should be a valid dictionary", "dict_type"}});
+        {{{"hyperparameters"}, "Input should be a valid dictionary", "dict_type"}});
   }
   static const std::set<std::string> kKnown = {
       "num_boost_round", "max_depth",      "learning_rate", "subsample",
@@ -71,7 +71,7 @@ Result<Hyperparameters> Hyperparameters::FromJson(const nlohmann::json& json) {
   auto given = [&](const char* key) { return json.contains(key) && !json[key].is_null(); };
   for (const auto& [key, value] : json.items()) {
     if (!kKnown.contains(key)) {
-      return Status::Invalid({{{"body", "hyperparameters", key},
+      return Status::Invalid({{{"hyperparameters", key},
                                "Unknown hyperparameter; known: num_boost_round, max_depth, "
                                "learning_rate, subsample, colsample_bytree, min_child_weight, "
                                "reg_lambda, reg_alpha, num_parallel_tree, seed, test_size, "
@@ -81,7 +81,7 @@ Result<Hyperparameters> Hyperparameters::FromJson(const nlohmann::json& json) {
     if (value.is_null()) continue;
     if (!value.is_number() || (value.is_number_float() && !std::isfinite(value.get<double>()))) {
       return Status::Invalid(
-          {{{"body", "hyperparameters", key}, "Input should be a valid number", "number_type"}});
+          {{{"hyperparameters", key}, "Input should be a valid number", "number_type"}});
     }
   }
   auto integer = [&](const char* key, int lo, int hi, auto& out) -> Status {

@@ -43,7 +43,8 @@ struct Hyperparameters {
   int nthread = 0;              // 0: every core
   std::optional<double> linear_learning_rate;
 
-  // Unknown keys and out-of-range values are InvalidArgument naming the key.
+  // Unknown keys and out-of-range values are InvalidArgument naming the key, located at
+  // {"hyperparameters", key} (where a training request holds them).
   static Result<Hyperparameters> FromJson(const nlohmann::json& json);
   nlohmann::json ToJson() const;
 };

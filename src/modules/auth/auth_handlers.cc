@@ -84,7 +84,7 @@ void RegisterAuthRoutes(http::Router& router, AuthService& auth, users::UsersSer
                input.user_name = *user_name;
                input.new_password = *new_password;
                input.current_password = QueryOrForm(req, "current_password");
-               DATAML_RETURN_NOT_OK(auth.ResetPassword(req.caller(), input));
+               DATAML_RETURN_NOT_OK(http::InQuery(auth.ResetPassword(req.caller(), input)));
                return http::Response::Json(200, {{"message", "Password updated successfully"}});
              });
 

@@ -104,7 +104,7 @@ Status AuthService::ResetPassword(const Principal& caller, const ResetPasswordIn
   }
   if (self) {
     if (!in.current_password) {
-      return Status::Invalid({{{"query", "current_password"},
+      return Status::Invalid({{{"current_password"},
                                "Your current password is required to change it", "missing"}});
     }
     if (!VerifyPassword(target->password_hash, *in.current_password)) {

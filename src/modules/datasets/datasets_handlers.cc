@@ -48,8 +48,11 @@ void RegisterDatasetsRoutes(http::Router& router, DatasetsService& datasets, ten
                      input.dataset_name = *name;
                      input.usage = *usage;
                      DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-                     DATAML_ASSIGN_OR_RETURN(UploadResult result,
-                                             datasets.Upload(tenant_id, req.caller(), input, req.read_multipart));
+                     // The upload's parameters come from the query, its files from the body.
+                     DATAML_ASSIGN_OR_RETURN(
+                         UploadResult result,
+                         http::InQueryOrBody(datasets.Upload(tenant_id, req.caller(), input, req.read_multipart),
+                                             {"dataset_name", "usage", "template_id", "iceberg_table_name"}));
                      return http::Response::Json(201, UploadResultJson(result));
                    });
 

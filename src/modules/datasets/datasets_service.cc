@@ -37,15 +37,15 @@ Result<std::optional<templates::Template>> DatasetsService::CheckUpload(const st
   FieldErrors errors;
   std::string name = Trim(in.dataset_name);
   if (name.empty() || name.size() > 255 || HasControlCharacters(name) || !engine::IsValidUtf8(name)) {
-    errors.Add({"query", "dataset_name"}, "Dataset name must be 1 to 255 bytes of UTF-8 without control characters",
+    errors.Add({"dataset_name"}, "Dataset name must be 1 to 255 bytes of UTF-8 without control characters",
                "value_error");
   }
   if (in.usage != "t" && in.usage != "p") {
-    errors.Add({"query", "usage"}, "Usage must be 't' (training) or 'p' (prediction)", "enum");
+    errors.Add({"usage"}, "Usage must be 't' (training) or 'p' (prediction)", "enum");
   }
   static const std::regex kIdentifier("^[A-Za-z_][A-Za-z0-9_]{0,127}$");
   if (in.iceberg_table_name && !std::regex_match(*in.iceberg_table_name, kIdentifier)) {
-    errors.Add({"query", "iceberg_table_name"},
+    errors.Add({"iceberg_table_name"},
                "Table name must start with a letter or '_' and hold letters, digits or '_' (at most 128)",
                "value_error");
   }

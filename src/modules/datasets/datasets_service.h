@@ -40,6 +40,7 @@ class DatasetsService {
                   jobs::JobsService& jobs)
       : db_(db), repo_(db), store_(store), templates_(templates), jobs_(jobs) {}
 
+  // Field errors name the fields of `input`, or "files" for the files of `body`.
   Result<UploadResult> Upload(const std::string& tenant_id, const Principal& caller,
                               const UploadInput& input, const MultipartSource& body);
   Result<UploadResult> AddFiles(const std::string& tenant_id, const Principal& caller,

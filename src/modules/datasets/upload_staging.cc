@@ -40,7 +40,7 @@ UploadStaging::~UploadStaging() {
 }
 
 Status UploadStaging::Receive(const MultipartSource& read, size_t max_files) {
-  if (!read) return Status::Invalid({{{"body", "files"}, "Expected a multipart/form-data body", "missing"}});
+  if (!read) return Status::Invalid({{{"files"}, "Expected a multipart/form-data body", "missing"}});
   std::unique_ptr<std::ofstream> out;
   bool too_many = false, write_failed = false;
   auto close_current = [&] {
@@ -74,16 +74,16 @@ Status UploadStaging::Receive(const MultipartSource& read, size_t max_files) {
       });
   close_current();
   if (too_many) {
-    return Status::Invalid({{{"body", "files"}, "At most " + std::to_string(max_files) + " files per upload", "too_long"}});
+    return Status::Invalid({{{"files"}, "At most " + std::to_string(max_files) + " files per upload", "too_long"}});
   }
   if (write_failed) return Status::Internal("cannot store the uploaded file");
   if (!complete) {
     if (files_.empty()) {
-      return Status::Invalid({{{"body", "files"}, "Expected a multipart/form-data body with files", "missing"}});
+      return Status::Invalid({{{"files"}, "Expected a multipart/form-data body with files", "missing"}});
     }
     return Status::BadRequest("The multipart body is malformed or was cut short");
   }
-  if (files_.empty()) return Status::Invalid({{{"body", "files"}, "Field required", "missing"}});
+  if (files_.empty()) return Status::Invalid({{{"files"}, "Field required", "missing"}});
   return Status::OK();
 }
 
@@ -92,7 +92,7 @@ Status UploadStaging::Validate(std::optional<engine::TableSchema>& schema) {
     auto result = engine::ValidateCsvToParquet(file.raw_path.string(), schema, file.parquet_path.string());
     if (!result.ok()) {
       if (result.status().code() == StatusCode::kInvalidArgument) {
-        return Status::Invalid({{{"body", "files"}, file.file_name + ": " + result.status().message(), "value_error"}});
+        return Status::Invalid({{{"files"}, file.file_name + ": " + result.status().message(), "value_error"}});
       }
       return result.status();
     }

@@ -34,7 +34,7 @@ class UploadStaging {
   ~UploadStaging();
 
   // Streams every part named "files" that carries a file name to its own temporary file.
-  // 422 when the body is not multipart or holds no file; 400 when it is cut short.
+  // 422 (at "files") when the body is not multipart or holds no file; 400 when it is cut short.
   Status Receive(const MultipartSource& read, size_t max_files);
   // Validates each file against `schema`; with none, the first file's inferred schema becomes
   // `schema` and the others are checked against it. 422 naming the file when one cannot be

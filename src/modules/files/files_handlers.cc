@@ -19,7 +19,9 @@ void RegisterFilesRoutes(http::Router& router, datasets::DatasetsService& datase
                    [&](http::Request& req) -> Result<http::Response> {
                      DATAML_ASSIGN_OR_RETURN(int64_t id, http::QueryId(req, "dataset_id"));
                      DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-                     DATAML_ASSIGN_OR_RETURN(auto result, datasets.AddFiles(tenant_id, req.caller(), id, req.read_multipart));
+                     DATAML_ASSIGN_OR_RETURN(
+                         auto result,
+                         http::InBody(datasets.AddFiles(tenant_id, req.caller(), id, req.read_multipart)));
                      return http::Response::Json(201, datasets::UploadResultJson(result));
                    });
 

@@ -50,7 +50,7 @@ Result<bool> BatchPredictionService::CheckFits(const train::Training& t, const d
     }
     if (role != train::kRoleFeature) continue;
     if (found == types.end()) {
-      errors.push_back({{"body", "dataset_id"},
+      errors.push_back({{"dataset_id"},
                         "The dataset has no column '" + name + "' (" + model_type + "), an input of the model",
                         "value_error"});
       continue;
@@ -59,7 +59,7 @@ Result<bool> BatchPredictionService::CheckFits(const train::Training& t, const d
     // Whole numbers feed a Float input as they are (a prediction file's column may hold only
     // whole numbers); every other difference would change what the model reads.
     if (type != model_type && !(type == "Integer" && model_type == "Float")) {
-      errors.push_back({{"body", "dataset_id"},
+      errors.push_back({{"dataset_id"},
                         "The dataset's column '" + name + "' is " + type + "; the model reads it as " + model_type,
                         "value_error"});
     }
@@ -68,8 +68,8 @@ Result<bool> BatchPredictionService::CheckFits(const train::Training& t, const d
   return has_target;
 }
 
-Result<nlohmann::json> BatchPredictionService::Start(const std::string& tenant_id, const Principal& caller,
-                                                     int64_t train_id, int64_t dataset_id) {
+Result<BatchPrediction> BatchPredictionService::Start(const std::string& tenant_id, const Principal& caller,
+                                                      int64_t train_id, int64_t dataset_id) {
   DATAML_ASSIGN_OR_RETURN(train::Training t, train_.Completed(tenant_id, train_id));
   DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(tenant_id, dataset_id));
   DATAML_ASSIGN_OR_RETURN(bool score, CheckFits(t, dataset));
@@ -114,56 +114,50 @@ Result<nlohmann::json> BatchPredictionService::Start(const std::string& tenant_i
   Status linked = repo_.SetJob(r.id, job->id);
   if (!linked.ok()) spdlog::error("prediction {}: cannot record its job {}: {}", r.id, job->id, linked.message());
   r.job_id = job->id;
-  return Describe(r);
+  DATAML_ASSIGN_OR_RETURN(BatchProgress progress, Describe(r));
+  return BatchPrediction{std::move(r), std::move(progress)};
 }
 
-Result<nlohmann::json> BatchPredictionService::Describe(const PredictionRecord& r) {
-  std::string status = r.status;
-  std::optional<std::string> error = r.error;
-  if (status == prediction_status::kSubmitted && r.job_id) {
+Result<BatchProgress> BatchPredictionService::Describe(const PredictionRecord& r) {
+  BatchProgress progress;
+  progress.status = r.status;
+  progress.error = r.error;
+  if (progress.status == prediction_status::kSubmitted && r.job_id) {
     // Not ended yet by the worker's word: its job tells where it is.
     DATAML_ASSIGN_OR_RETURN(jobs::Job job, jobs_.Get(r.tenant_id, *r.job_id));
-    if (job.status == jobs::status::kRunning || job.status == jobs::status::kCompleted) status = "running";
-    if (job.status == jobs::status::kCancelled) status = "terminated";
-    if (job.status == jobs::status::kFailed) status = prediction_status::kFailed;
-    if (!job.active()) error = job.error;
+    if (job.status == jobs::status::kRunning || job.status == jobs::status::kCompleted) {
+      progress.status = "running";
+    }
+    if (job.status == jobs::status::kCancelled) progress.status = "terminated";
+    if (job.status == jobs::status::kFailed) progress.status = prediction_status::kFailed;
+    if (!job.active()) progress.error = job.error;
   }
   // The results file may have been deleted since.
-  std::optional<int64_t> file_id = r.file_id;
-  std::optional<std::string> result_path = r.result_key;
-  if (file_id) {
-    auto file = datasets_.GetFile(r.tenant_id, *file_id);
+  progress.file_id = r.file_id;
+  progress.result_key = r.result_key;
+  if (r.file_id) {
+    auto file = datasets_.GetFile(r.tenant_id, *r.file_id);
     if (!file.ok() && file.status().code() != StatusCode::kNotFound) return file.status();
     if (!file.ok()) {
-      file_id.reset();
-      result_path.reset();
+      progress.file_id.reset();
+      progress.result_key.reset();
     }
   }
   const nlohmann::json metrics = ObjectOf(r.metrics);
-  return nlohmann::json{{"prediction_id", r.id},
-                        {"train_id", r.training_id},
-                        {"dataset_id", r.dataset_id ? nlohmann::json(*r.dataset_id) : nlohmann::json()},
-                        {"prediction_type", r.prediction_type},
-                        {"status", status},
-                        {"job_id", r.job_id ? nlohmann::json(*r.job_id) : nlohmann::json()},
-                        {"result_path", result_path ? nlohmann::json(*result_path) : nlohmann::json()},
-                        {"file_id", file_id ? nlohmann::json(*file_id) : nlohmann::json()},
-                        {"no_of_records", r.no_of_records},
-                        {"scored_records", metrics.value("scored_rows", nlohmann::json())},
-                        {"accuracy", metrics.value("accuracy", nlohmann::json())},
-                        {"rmse", metrics.value("rmse", nlohmann::json())},
-                        {"error", error ? nlohmann::json(*error) : nlohmann::json()},
-                        {"created_by", r.created_by},
-                        {"created_at", r.created_at},
-                        {"finished_at", r.finished_at ? nlohmann::json(*r.finished_at) : nlohmann::json()}};
+  const nlohmann::json scored = metrics.value("scored_rows", nlohmann::json());
+  if (scored.is_number_integer()) progress.scored_records = scored.get<int64_t>();
+  progress.accuracy = metrics.value("accuracy", nlohmann::json());
+  progress.rmse = metrics.value("rmse", nlohmann::json());
+  return progress;
 }
 
-Result<nlohmann::json> BatchPredictionService::Get(const std::string& tenant_id, int64_t prediction_id) {
+Result<BatchPrediction> BatchPredictionService::Get(const std::string& tenant_id, int64_t prediction_id) {
   DATAML_ASSIGN_OR_RETURN(auto found, repo_.Find(tenant_id, prediction_id));
   if (!found || found->prediction_type != kBatch) {
     return Status::NotFound("Batch prediction " + std::to_string(prediction_id) + " not found");
   }
-  return Describe(*found);
+  DATAML_ASSIGN_OR_RETURN(BatchProgress progress, Describe(*found));
+  return BatchPrediction{std::move(*found), std::move(progress)};
 }
 
 Result<int64_t> BatchPredictionService::RecordResult(int64_t job_id, std::optional<int64_t> prediction_id,
@@ -196,7 +190,7 @@ Result<int64_t> BatchPredictionService::RecordResult(int64_t job_id, std::option
   r.finished_at = NowIso8601Utc();
   if (failed) {
     if (!error.is_string() || error.get_ref<const std::string&>().empty()) {
-      return Status::Invalid({{{"body", "result", "error"}, "Input should be a non-empty string or null", "string_type"}});
+      return Status::Invalid({{{"result", "error"}, "Input should be a non-empty string or null", "string_type"}});
     }
     r.status = prediction_status::kFailed;
     r.error = error.get<std::string>();
@@ -206,7 +200,7 @@ Result<int64_t> BatchPredictionService::RecordResult(int64_t job_id, std::option
     const nlohmann::json rows = result.value("rows", nlohmann::json());
     if (result.value("result_key", nlohmann::json()) != expected_key || !rows.is_number_integer() ||
         rows.get<int64_t>() < 0) {
-      return Status::Invalid({{{"body", "result"}, "Expected the job's result_key and a row count", "value_error"}});
+      return Status::Invalid({{{"result"}, "Expected the job's result_key and a row count", "value_error"}});
     }
     datasets::DatasetFile file;
     file.kind = datasets::kPredictionFile;
@@ -217,7 +211,7 @@ Result<int64_t> BatchPredictionService::RecordResult(int64_t job_id, std::option
     file.created_by = r.created_by;
     auto registered = datasets_.AddGeneratedFile(r.tenant_id, r.dataset_id.value_or(0), std::move(file));
     if (!registered.ok() && registered.status().code() == StatusCode::kNotFound) {
-      return Status::Invalid({{{"body", "result"}, registered.status().message(), "value_error"}});
+      return Status::Invalid({{{"result"}, registered.status().message(), "value_error"}});
     }
     DATAML_RETURN_NOT_OK(registered.status());
     nlohmann::json metrics = {{"scored_rows", CountOr0(result, "scored_rows")}};

@@ -13,6 +13,7 @@
 #include "core/principal.h"
 #include "jobs/jobs_service.h"
 #include "modules/datasets/datasets_service.h"
+#include "modules/inference/prediction_results.h"
 #include "modules/inference/predictions_repository.h"
 #include "modules/train/train_service.h"
 
@@ -27,20 +28,19 @@ class BatchPredictionService {
       : repo_(db), jobs_(jobs), datasets_(datasets), train_(train) {}
 
   // 9.2: 404 for another tenant's model or dataset; 409 until the model completed or when the
-  // dataset has no validated rows; 422 (each column named) when the dataset lacks an input of
-  // the model or types it otherwise (an Integer column may feed a Float input). Returns the
-  // prediction as Describe shows it.
-  Result<nlohmann::json> Start(const std::string& tenant_id, const Principal& caller, int64_t train_id,
-                               int64_t dataset_id);
+  // dataset has no validated rows; 422 (at dataset_id, each column named) when the dataset
+  // lacks an input of the model or types it otherwise (an Integer column may feed a Float
+  // input). Returns the prediction as submitted.
+  Result<BatchPrediction> Start(const std::string& tenant_id, const Principal& caller, int64_t train_id,
+                                int64_t dataset_id);
   // 9.5: 404 for another tenant's or a real-time prediction.
-  Result<nlohmann::json> Get(const std::string& tenant_id, int64_t prediction_id);
-  // What a batch prediction's list entry and result show: status (submitted, running,
-  // completed, failed, terminated), result_path, file_id, accuracy or rmse, error.
-  Result<nlohmann::json> Describe(const PredictionRecord& r);
+  Result<BatchPrediction> Get(const std::string& tenant_id, int64_t prediction_id);
+  // Where a batch prediction stands (its job is asked while it has not ended).
+  Result<BatchProgress> Describe(const PredictionRecord& r);
 
   // The worker's callback (the job token already checked): 404 unless the job is this
-  // prediction's; 422 for a success without the results file the job was given; 409 for
-  // another outcome after the first. A replay of the same outcome changes nothing.
+  // prediction's; 422 (at result) for a success without the results file the job was given;
+  // 409 for another outcome after the first. A replay of the same outcome changes nothing.
   Result<int64_t> RecordResult(int64_t job_id, std::optional<int64_t> prediction_id, const nlohmann::json& result);
 
  private:

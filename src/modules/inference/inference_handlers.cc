@@ -3,7 +3,8 @@
 #include <limits>
 
 #include "http/input.h"
-#include "jobs/job_callback.h"
+#include "jobs/job_handlers.h"
+#include "modules/inference/inference_json.h"
 #include "modules/rbac/permission_catalog.h"
 #include "modules/tenants/tenant_scope.h"
 
@@ -46,8 +47,9 @@ void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, 
              [&](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(PredictInput in, ParsePredict(req));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(nlohmann::json answer, inference.Predict(tenant_id, req.caller(), in));
-               return http::Response::Json(200, answer);
+               DATAML_ASSIGN_OR_RETURN(auto prediction,
+                                       http::InBody(inference.Predict(tenant_id, req.caller(), in)));
+               return http::Response::Json(200, ToJson(*prediction));
              },
              http::Execution::kInline);  // the hot path: cached token check and model (docs/http.md)
 
@@ -55,8 +57,8 @@ void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, 
              [&](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(int64_t id, http::QueryId(req, "id"));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(nlohmann::json form, inference.Form(tenant_id, id));
-               return http::Response::Json(200, form);
+               DATAML_ASSIGN_OR_RETURN(PredictionForm form, inference.Form(tenant_id, id));
+               return http::Response::Json(200, ToJson(form));
              });
 
   router.Add("GET", "/api/v1/inference/predictions", RouteAccess::Permission(rbac::perm::kViewPredictions),
@@ -68,8 +70,9 @@ void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, 
                int64_t limit = query.Int("limit", false, 1, 1000).value_or(100);
                DATAML_RETURN_NOT_OK(errors.ToStatus());
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(nlohmann::json list, inference.Predictions(tenant_id, *train_id, skip, limit));
-               return http::Response::Json(200, list);
+               DATAML_ASSIGN_OR_RETURN(PredictionList list,
+                                       inference.Predictions(tenant_id, *train_id, skip, limit));
+               return http::Response::Json(200, ToJson(list));
              });
 
   // 9.2, under both names clients use.
@@ -81,10 +84,12 @@ void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, 
     auto dataset_id = f.Int("dataset_id", true);
     DATAML_RETURN_NOT_OK(errors.ToStatus());
     DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-    DATAML_ASSIGN_OR_RETURN(nlohmann::json started, batch.Start(tenant_id, req.caller(), *train_id, *dataset_id));
-    started["message"] = "Batch prediction started; follow it with /api/v1/inference/result?prediction_id=" +
-                         std::to_string(started["prediction_id"].get<int64_t>());
-    return http::Response::Json(202, started);
+    DATAML_ASSIGN_OR_RETURN(BatchPrediction started,
+                            http::InBody(batch.Start(tenant_id, req.caller(), *train_id, *dataset_id)));
+    nlohmann::json answer = ToJson(started);
+    answer["message"] = "Batch prediction started; follow it with /api/v1/inference/result?prediction_id=" +
+                        std::to_string(started.record.id);
+    return http::Response::Json(202, answer);
   };
   for (const char* path : {"/api/v1/inference/batchPrediction", "/api/v1/inference/batch-prediction"}) {
     router.Add("POST", path, RouteAccess::Permission(rbac::perm::kRunBatchPrediction), start_batch);
@@ -94,8 +99,8 @@ void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, 
              [&](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(int64_t id, http::QueryId(req, "prediction_id"));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(nlohmann::json result, batch.Get(tenant_id, id));
-               return http::Response::Json(200, result);
+               DATAML_ASSIGN_OR_RETURN(BatchPrediction prediction, batch.Get(tenant_id, id));
+               return http::Response::Json(200, ToJson(prediction));
              });
 
   // The batch job's worker callback: no user, the job's token instead.
@@ -105,7 +110,8 @@ void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, 
     http::JsonFields f(callback.body, {"body"}, errors);
     auto prediction_id = f.Int("prediction_id", false);  // the job knows its prediction
     DATAML_RETURN_NOT_OK(errors.ToStatus());
-    DATAML_ASSIGN_OR_RETURN(int64_t recorded, batch.RecordResult(callback.job_id, prediction_id, callback.body["result"]));
+    DATAML_ASSIGN_OR_RETURN(int64_t recorded,
+                            http::InBody(batch.RecordResult(callback.job_id, prediction_id, callback.body["result"])));
     return http::Response::Json(200, {{"status", "success"}, {"prediction_id", recorded}});
   });
 }

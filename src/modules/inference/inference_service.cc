@@ -33,36 +33,34 @@ Result<std::shared_ptr<const LoadedModel>> InferenceService::Load(const train::T
   return std::shared_ptr<const LoadedModel>(std::move(loaded));
 }
 
-Result<nlohmann::json> InferenceService::Form(const std::string& tenant_id, int64_t train_id) {
+Result<PredictionForm> InferenceService::Form(const std::string& tenant_id, int64_t train_id) {
   DATAML_ASSIGN_OR_RETURN(train::Training t, train_.Get(tenant_id, train_id));
   DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(tenant_id, t.dataset_id));
   std::map<std::string, std::optional<std::string>> defaults;
   for (const auto& spec : dataset.schema) defaults[spec.name] = spec.default_value;
-  nlohmann::json headers = nlohmann::json::array();
-  std::string target;
+  PredictionForm form;
+  form.train_id = train_id;
   for (const nlohmann::json& c : t.columns) {
-    const std::string role = Role(c), name = c.value("column_name", "");
-    if (role == train::kRoleTarget) target = name;
+    std::string role = Role(c), name = c.value("column_name", "");
+    if (role == train::kRoleTarget) form.target = name;
     if (role != train::kRoleId && role != train::kRoleFeature) continue;
     auto d = defaults.find(name);
-    headers.push_back({{"column_name", name},
-                       {"data_type", c.value("data_type", "")},
-                       {"default_value", d != defaults.end() && d->second ? nlohmann::json(*d->second) : nlohmann::json()},
-                       {"attribute_name", role}});
+    std::optional<std::string> default_value = d != defaults.end() ? d->second : std::nullopt;
+    form.columns.push_back(
+        {std::move(name), c.value("data_type", ""), std::move(default_value), std::move(role)});
   }
-  return nlohmann::json{{"id", train_id},
-                        {"headers", headers},
-                        {"target", target},
-                        {"preprocess_id", t.preprocess_id},
-                        {"problem_type", t.problem_type},
-                        {"ready", t.completed()}};
+  form.preprocess_id = t.preprocess_id;
+  form.problem_type = std::move(t.problem_type);
+  form.ready = t.completed();
+  return form;
 }
 
-Result<nlohmann::json> InferenceService::Predict(const std::string& tenant_id, const Principal& caller,
-                                                 const PredictInput& in) {
+Result<std::shared_ptr<const RealtimePrediction>> InferenceService::Predict(const std::string& tenant_id,
+                                                                            const Principal& caller,
+                                                                            const PredictInput& in) {
   DATAML_ASSIGN_OR_RETURN(train::ModelVersion t, train_.CompletedVersion(tenant_id, in.train_id));
   if (in.preprocess_id != t.preprocess_id) {
-    return Status::Invalid({{{"body", "preprocess_id"},
+    return Status::Invalid({{{"preprocess_id"},
                              "Preprocess " + std::to_string(in.preprocess_id) + " is not the one training " +
                                  std::to_string(in.train_id) + " uses (" + std::to_string(t.preprocess_id) + ")",
                              "value_error"}});
@@ -72,13 +70,13 @@ Result<nlohmann::json> InferenceService::Predict(const std::string& tenant_id, c
     return Load(full);
   }));
   if (in.target && *in.target != model->target) {
-    return Status::Invalid({{{"body", "target"}, "The model predicts '" + model->target + "'", "value_error"}});
+    return Status::Invalid({{{"target"}, "The model predicts '" + model->target + "'", "value_error"}});
   }
   // Every key must be an input of the model, or its Id column (echoed back).
   std::vector<FieldError> errors;
   for (const auto& [name, value] : in.features.items()) {
     if (!model->inputs.contains(name) && name != model->id_column) {
-      errors.push_back({{"body", "features", name}, "Not an input of the model", "extra_forbidden"});
+      errors.push_back({{"features", name}, "Not an input of the model", "extra_forbidden"});
     }
   }
   if (!errors.empty()) return Status::Invalid(std::move(errors));
@@ -93,75 +91,54 @@ Result<nlohmann::json> InferenceService::Predict(const std::string& tenant_id, c
     }
     features = &with_defaults;
   }
-  auto prediction = model->runtime.Predict(*features);
-  if (!prediction.ok()) {
-    return Status::Invalid({{{"body", "features"}, prediction.status().message(), "value_error"}});
+  auto row = model->runtime.Predict(*features);
+  if (!row.ok()) {
+    return Status::Invalid({{{"features"}, row.status().message(), "value_error"}});
   }
 
-  nlohmann::json answer = {{"train_id", t.id},
-                           {"preprocess_id", t.preprocess_id},
-                           {"predictor_name", t.predictor_name},
-                           {"target", model->target},
-                           {"prediction", prediction->prediction}};
-  if (!prediction->probabilities.empty()) {
-    nlohmann::json probabilities = nlohmann::json::object();
-    for (const auto& [label, p] : prediction->probabilities) probabilities[label] = p;
-    answer["probabilities"] = probabilities;
-  }
+  auto prediction = std::make_shared<RealtimePrediction>();
+  prediction->train_id = t.id;
+  prediction->preprocess_id = t.preprocess_id;
+  prediction->predictor_name = std::move(t.predictor_name);
+  prediction->target = model->target;
+  prediction->row = std::move(row).ValueOrDie();
   if (model->id_column) {
     auto id = in.features.find(*model->id_column);
-    answer["id"] = {{*model->id_column, id != in.features.end() ? *id : nlohmann::json()}};
+    prediction->id.emplace(*model->id_column, id != in.features.end() ? *id : nlohmann::json());
   }
   if (in.explain) {
-    DATAML_ASSIGN_OR_RETURN(engine::ml::RowExplanation why, model->runtime.Explain(*features, kExplainTop));
-    nlohmann::json contributions = nlohmann::json::array();
-    for (const auto& [column, value] : why.contributions) contributions.push_back({{"column", column}, {"contribution", value}});
-    answer["explanation"] = {{"bias", why.bias}, {"contributions", contributions}, {"method", "TreeSHAP (margin)"}};
+    DATAML_ASSIGN_OR_RETURN(prediction->explanation, model->runtime.Explain(*features, kExplainTop));
   }
   PredictionRecord record;
   record.tenant_id = tenant_id;
   record.training_id = t.id;
   record.prediction_type = kRealtime;
   record.input_data = Dump(in.features);
-  record.output = Dump(answer);
   record.created_by = caller.username;
   record.created_at = NowIso8601Utc();
-  log_.Record(std::move(record));
-  return answer;
+  log_.Record(std::move(record), prediction);
+  return std::shared_ptr<const RealtimePrediction>(std::move(prediction));
 }
 
-Result<nlohmann::json> InferenceService::Predictions(const std::string& tenant_id, int64_t train_id, int64_t skip,
+Result<PredictionList> InferenceService::Predictions(const std::string& tenant_id, int64_t train_id, int64_t skip,
                                                      int64_t limit) {
   DATAML_ASSIGN_OR_RETURN(train::Training t, train_.Get(tenant_id, train_id));
   log_.Flush();  // the caller's own predictions are in the list it asks for
   DATAML_ASSIGN_OR_RETURN(auto records, repo_.List(tenant_id, train_id, skip, limit));
-  DATAML_ASSIGN_OR_RETURN(int64_t total, repo_.Count(tenant_id, train_id));
-  nlohmann::json data = nlohmann::json::array();
-  for (const PredictionRecord& r : records) {
-    nlohmann::json entry = {{"prediction_id", r.id},
-                            {"train_id", r.training_id},
-                            {"date", r.created_at},
-                            {"dataset_id", r.dataset_id ? nlohmann::json(*r.dataset_id) : nlohmann::json()},
-                            {"predictor_name", t.predictor_name},
-                            {"prediction_type", r.prediction_type},
-                            {"input_data", r.input_data},
-                            {"output", r.output ? nlohmann::json::parse(*r.output, nullptr, false) : nlohmann::json()},
-                            {"status", prediction_status::kCompleted},
-                            {"no_of_records", r.no_of_records},
-                            {"accuracy", nullptr},
-                            {"problem_type", t.problem_type},
-                            {"domain_name", t.domain},
-                            {"created_by", r.created_by}};
-    if (r.prediction_type == kBatch) {
-      DATAML_ASSIGN_OR_RETURN(nlohmann::json batch, batch_.Describe(r));
-      for (const char* key : {"status", "no_of_records", "accuracy", "rmse", "scored_records", "result_path", "file_id",
-                              "job_id", "error", "finished_at"}) {
-        entry[key] = batch[key];
-      }
+  PredictionList list;
+  DATAML_ASSIGN_OR_RETURN(list.total, repo_.Count(tenant_id, train_id));
+  list.predictor_name = std::move(t.predictor_name);
+  list.problem_type = std::move(t.problem_type);
+  list.domain = std::move(t.domain);
+  list.entries.reserve(records.size());
+  for (PredictionRecord& r : records) {
+    PredictionEntry entry{std::move(r), std::nullopt};
+    if (entry.record.prediction_type == kBatch) {
+      DATAML_ASSIGN_OR_RETURN(entry.batch, batch_.Describe(entry.record));
     }
-    data.push_back(std::move(entry));
+    list.entries.push_back(std::move(entry));
   }
-  return nlohmann::json{{"total", total}, {"data", data}};
+  return list;
 }
 
 }  // namespace dataml::inference

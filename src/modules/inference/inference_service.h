@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -12,6 +13,7 @@
 #include "modules/inference/batch_prediction_service.h"
 #include "modules/inference/model_cache.h"
 #include "modules/inference/prediction_log.h"
+#include "modules/inference/prediction_results.h"
 #include "modules/inference/predictions_repository.h"
 #include "modules/train/train_service.h"
 #include "storage/blob_store.h"
@@ -43,12 +45,15 @@ class InferenceService {
         log_(db, kPredictionLogCapacity, log_max_rows_per_model) {}
 
   // 9.3: the model's Id and Feature columns with type and default, its target and preprocess.
-  Result<nlohmann::json> Form(const std::string& tenant_id, int64_t train_id);
+  Result<PredictionForm> Form(const std::string& tenant_id, int64_t train_id);
   // 9.1: 404 for another tenant's model, 409 until it completed, 422 for a preprocess that is
-  // not the model's, a target that is not its target, unknown features or wrong value types.
-  Result<nlohmann::json> Predict(const std::string& tenant_id, const Principal& caller, const PredictInput& in);
+  // not the model's, a target that is not its target, unknown features or wrong value types
+  // (located by the fields of `in`: {"features", name}). The prediction is shared with the
+  // predictions log, which serializes it off the request's path.
+  Result<std::shared_ptr<const RealtimePrediction>> Predict(const std::string& tenant_id, const Principal& caller,
+                                                            const PredictInput& in);
   // 9.6: real-time and batch predictions of the model, newest first.
-  Result<nlohmann::json> Predictions(const std::string& tenant_id, int64_t train_id, int64_t skip, int64_t limit);
+  Result<PredictionList> Predictions(const std::string& tenant_id, int64_t train_id, int64_t skip, int64_t limit);
 
  private:
   Result<std::shared_ptr<const LoadedModel>> Load(const train::Training& t);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "modules/inference/inference_json.h"
 #include "modules/inference/predictions_repository.h"
 
 namespace dataml::inference {
@@ -33,7 +34,9 @@ PredictionLog::~PredictionLog() {
   thread_.join();
 }
 
-void PredictionLog::Record(PredictionRecord record) {
+void PredictionLog::Record(PredictionRecord record) { Record(std::move(record), nullptr); }
+
+void PredictionLog::Record(PredictionRecord record, std::shared_ptr<const RealtimePrediction> answer) {
   bool wake = false;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -41,7 +44,7 @@ void PredictionLog::Record(PredictionRecord record) {
       if (dropped_++ % 10000 == 0) spdlog::warn("predictions log full: dropping records ({} so far)", dropped_);
       return;
     }
-    queue_.push_back(std::move(record));
+    queue_.push_back({std::move(record), std::move(answer)});
     ++enqueued_;
     // The writer sleeps until there is work, then lingers for a batch: waking it on every record
     // cost a context switch per request (and showed in the p99) for nothing.
@@ -71,12 +74,22 @@ void PredictionLog::Loop() {
     if (queue_.size() < kWriteAt && !stopping_) {
       wake_.wait_for(lock, kLinger, [&] { return stopping_ || queue_.size() >= kWriteAt; });
     }
-    std::vector<PredictionRecord> batch;
-    while (!queue_.empty() && batch.size() < kMaxBatch) {
-      batch.push_back(std::move(queue_.front()));
+    std::vector<Pending> taken;
+    while (!queue_.empty() && taken.size() < kMaxBatch) {
+      taken.push_back(std::move(queue_.front()));
       queue_.pop_front();
     }
     lock.unlock();
+    std::vector<PredictionRecord> batch;
+    batch.reserve(taken.size());
+    for (Pending& pending : taken) {
+      if (pending.answer) {
+        pending.record.output =
+            ToJson(*pending.answer).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      }
+      batch.push_back(std::move(pending.record));
+    }
+    taken.clear();  // frees the answers before the lock is taken again
     Status written = Write(batch);
     if (!written.ok()) spdlog::error("cannot write {} prediction log record(s): {}", batch.size(), written.message());
     if (written.ok() && max_rows_per_model_ > 0) Prune(batch);

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -20,6 +21,8 @@
 
 namespace dataml::inference {
 
+struct RealtimePrediction;
+
 class PredictionLog {
  public:
   // At most `capacity` records wait; beyond that new ones are dropped (and counted) rather
@@ -31,12 +34,20 @@ class PredictionLog {
   PredictionLog& operator=(const PredictionLog&) = delete;
 
   void Record(PredictionRecord record);
+  // A real-time prediction, whose output is `answer` as the API shows it (inference_json.h):
+  // serialized on the writer thread, not on the request's path.
+  void Record(PredictionRecord record, std::shared_ptr<const RealtimePrediction> answer);
   // Returns once everything recorded before the call is written (or failed to be).
   void Flush();
 
   uint64_t dropped() const;
 
  private:
+  struct Pending {
+    PredictionRecord record;
+    std::shared_ptr<const RealtimePrediction> answer;  // the record's output, when set
+  };
+
   void Loop();
   Status Write(const std::vector<PredictionRecord>& batch);
   void Prune(const std::vector<PredictionRecord>& batch);  // on the writer thread
@@ -48,7 +59,7 @@ class PredictionLog {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::condition_variable written_;
-  std::deque<PredictionRecord> queue_;
+  std::deque<Pending> queue_;
   uint64_t enqueued_ = 0;  // records ever queued
   uint64_t done_ = 0;      // records written or given up on
   uint64_t dropped_ = 0;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/clock.h"
+#include "modules/inference/inference_json.h"
 #include "modules/inference/predictions_repository.h"
 #include "modules/rbac/rbac_service.h"
 #include "modules/tenants/tenants_service.h"
@@ -66,6 +67,33 @@ TEST_F(PredictionLogTest, KeepsTheNewestRealtimeRecordsPerModelAndEveryBatchOne)
   EXPECT_EQ(kept->front().input_data, "{\"n\":34}");
   EXPECT_EQ((*kept)[9].input_data, "{\"n\":25}");
   EXPECT_EQ(kept->back().prediction_type, kBatch);
+}
+
+TEST_F(PredictionLogTest, StoresARealtimeAnswerAsItsJson) {
+  auto answer = std::make_shared<RealtimePrediction>();
+  answer->train_id = 1;
+  answer->preprocess_id = 4;
+  answer->predictor_name = "churn";
+  answer->target = "churned";
+  answer->row.prediction = "true";
+  answer->row.probabilities = {{"false", 0.25}, {"true", 0.75}};
+  answer->id.emplace("customer", "c-17");
+  {
+    PredictionLog log(temp_.db(), 1000, 0);
+    log.Record(Realtime(1, 0), answer);
+    log.Record(Realtime(1, 1));
+    log.Flush();
+  }
+  auto stored = repo_.List(tenant_id_, 1, 0, 2);
+  ASSERT_TRUE(stored.ok());
+  ASSERT_EQ(stored->size(), 2u);
+  EXPECT_FALSE(stored->front().output.has_value());  // the newest: recorded without an answer
+  ASSERT_TRUE(stored->back().output.has_value());
+  nlohmann::json output = nlohmann::json::parse(*stored->back().output);
+  EXPECT_EQ(output, ToJson(*answer));
+  EXPECT_EQ(output["probabilities"]["true"], 0.75);
+  EXPECT_EQ(output["id"], (nlohmann::json{{"customer", "c-17"}}));
+  EXPECT_FALSE(output.contains("explanation"));
 }
 
 TEST_F(PredictionLogTest, DropsRecordsBeyondItsCapacityRatherThanBlocking) {

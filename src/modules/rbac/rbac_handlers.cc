@@ -42,7 +42,7 @@ void RegisterRbacRoutes(http::Router& router, RbacService& rbac, tenants::Tenant
   router.Add("POST", "/api/v1/rbac/roles", RouteAccess::Permission(perm::kManageRoles),
              [&](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(NamedInTenant in, ParseNamed(req, tenants));
-               DATAML_ASSIGN_OR_RETURN(Role role, rbac.CreateRole(in.tenant_id, in.name));
+               DATAML_ASSIGN_OR_RETURN(Role role, http::InBody(rbac.CreateRole(in.tenant_id, in.name)));
                return http::Response::Json(201, ToJson(role));
              });
 
@@ -102,7 +102,8 @@ void RegisterRbacRoutes(http::Router& router, RbacService& rbac, tenants::Tenant
   router.Add("POST", "/api/v1/rbac/permissions", RouteAccess::Permission(perm::kManageRoles),
              [&](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(NamedInTenant in, ParseNamed(req, tenants));
-               DATAML_ASSIGN_OR_RETURN(Permission p, rbac.CreatePermission(in.tenant_id, in.name, in.description));
+               DATAML_ASSIGN_OR_RETURN(Permission p,
+                                       http::InBody(rbac.CreatePermission(in.tenant_id, in.name, in.description)));
                return http::Response::Json(201, ToJson(p));
              });
 

@@ -11,7 +11,7 @@ namespace {
 Status ValidateRoleName(const std::string& name) {
   static const std::regex kPattern("^[A-Za-z][A-Za-z0-9_.-]{0,63}$");
   if (std::regex_match(name, kPattern)) return Status::OK();
-  return Status::Invalid({{{"body", "name"},
+  return Status::Invalid({{{"name"},
                            "Role name must start with a letter and hold 1 to 64 letters, digits, "
                            "'_', '.' or '-'",
                            "value_error"}});
@@ -20,7 +20,7 @@ Status ValidateRoleName(const std::string& name) {
 Status ValidatePermissionName(const std::string& name) {
   static const std::regex kPattern("^[a-z][a-z0-9_]{2,63}$");
   if (std::regex_match(name, kPattern)) return Status::OK();
-  return Status::Invalid({{{"body", "name"},
+  return Status::Invalid({{{"name"},
                            "Permission name must be 3 to 64 lower-case letters, digits or '_', "
                            "starting with a letter (e.g. can_train_models)",
                            "value_error"}});

@@ -17,7 +17,7 @@ Result<TemplateInput> ParseTemplate(const http::Request& req) {
   auto name = f.String("template_name", true, 1024);
   const nlohmann::json* schema = f.Array("template_schema", false, kMaxTemplateColumns);
   if (schema != nullptr) {
-    in.columns.emplace();
+    in.template_schema.emplace();
     for (size_t i = 0; i < schema->size(); ++i) {
       const nlohmann::json& item = (*schema)[i];
       std::vector<std::string> loc = {"body", "template_schema", std::to_string(i)};
@@ -30,7 +30,7 @@ Result<TemplateInput> ParseTemplate(const http::Request& req) {
       auto column_name = column.String("column_name", true, 1024);
       auto data_type = column.String("data_type", true, 64);
       auto default_value = column.String("default_value", false, 4096);
-      in.columns->push_back({column_name.value_or(""), data_type.value_or(""), default_value});
+      in.template_schema->push_back({column_name.value_or(""), data_type.value_or(""), default_value});
     }
   }
   DATAML_RETURN_NOT_OK(errors.ToStatus());
@@ -46,7 +46,7 @@ void RegisterTemplatesRoutes(http::Router& router, TemplatesService& templates,
              [&](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(TemplateInput input, ParseTemplate(req));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(Template t, templates.Create(tenant_id, req.caller(), input));
+               DATAML_ASSIGN_OR_RETURN(Template t, http::InBody(templates.Create(tenant_id, req.caller(), input)));
                return http::Response::Json(201, ToDetailJson(t));
              });
 
@@ -74,7 +74,7 @@ void RegisterTemplatesRoutes(http::Router& router, TemplatesService& templates,
                DATAML_ASSIGN_OR_RETURN(int64_t id, http::PathId(req, "template_id"));
                DATAML_ASSIGN_OR_RETURN(TemplateInput input, ParseTemplate(req));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(Template t, templates.Update(tenant_id, req.caller(), id, input));
+               DATAML_ASSIGN_OR_RETURN(Template t, http::InBody(templates.Update(tenant_id, req.caller(), id, input)));
                return http::Response::Json(200, ToDetailJson(t));
              });
 

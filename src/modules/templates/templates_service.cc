@@ -14,7 +14,7 @@ Result<std::vector<TemplateColumn>> TemplatesService::ValidateColumns(
   std::vector<TemplateColumn> out;
   std::unordered_map<std::string, size_t> seen;  // lower-cased name -> first index
   if (columns.size() > kMaxTemplateColumns) {
-    errors.Add({"body", "template_schema"},
+    errors.Add({"template_schema"},
                "A template holds at most " + std::to_string(kMaxTemplateColumns) + " columns", "too_long");
     return errors.ToStatus();
   }
@@ -25,13 +25,13 @@ Result<std::vector<TemplateColumn>> TemplatesService::ValidateColumns(
     column.column_name = Trim(in.column_name);
     if (column.column_name.empty() || column.column_name.size() > 128 ||
         HasControlCharacters(column.column_name)) {
-      errors.Add({"body", "template_schema", index, "column_name"},
+      errors.Add({"template_schema", index, "column_name"},
                  "Column name must be 1 to 128 characters without control characters", "value_error");
     } else {
       // Case-insensitive: Parquet readers and SQL engines fold case, so "Id" and "ID" collide.
       auto [it, inserted] = seen.emplace(ToLowerAscii(column.column_name), i);
       if (!inserted) {
-        errors.Add({"body", "template_schema", index, "column_name"},
+        errors.Add({"template_schema", index, "column_name"},
                    "Duplicate column name '" + column.column_name + "' (also at position " +
                        std::to_string(it->second) + ")",
                    "value_error");
@@ -39,13 +39,13 @@ Result<std::vector<TemplateColumn>> TemplatesService::ValidateColumns(
     }
     auto type = engine::ParseDataTypeName(Trim(in.data_type));
     if (!type) {
-      errors.Add({"body", "template_schema", index, "data_type"},
+      errors.Add({"template_schema", index, "data_type"},
                  "Data type must be one of String, Integer, Float, Boolean, Date, DateTime",
                  "enum");
     } else {
       column.data_type = *type;
       if (in.default_value && !engine::IsValidValue(*type, *in.default_value)) {
-        errors.Add({"body", "template_schema", index, "default_value"},
+        errors.Add({"template_schema", index, "default_value"},
                    "Default value '" + *in.default_value + "' is not a valid " +
                        engine::DataTypeName(*type),
                    "value_error");
@@ -62,7 +62,7 @@ Result<std::string> TemplatesService::ValidateName(const std::string& tenant_id,
                                                    const std::string& raw, int64_t except_id) {
   std::string name = Trim(raw);
   if (name.empty() || name.size() > 255 || HasControlCharacters(name)) {
-    return Status::Invalid({{{"body", "template_name"},
+    return Status::Invalid({{{"template_name"},
                              "Template name must be 1 to 255 characters without control characters",
                              "value_error"}});
   }
@@ -76,7 +76,7 @@ Result<std::string> TemplatesService::ValidateName(const std::string& tenant_id,
 Result<Template> TemplatesService::Create(const std::string& tenant_id, const Principal& caller,
                                           const TemplateInput& input) {
   Template t;
-  DATAML_ASSIGN_OR_RETURN(t.columns, ValidateColumns(input.columns.value_or(std::vector<ColumnInput>{})));
+  DATAML_ASSIGN_OR_RETURN(t.columns, ValidateColumns(input.template_schema.value_or(std::vector<ColumnInput>{})));
   DATAML_ASSIGN_OR_RETURN(t.template_name, ValidateName(tenant_id, input.template_name, 0));
   t.tenant_id = tenant_id;
   t.created_by = t.modified_by = caller.username;
@@ -100,8 +100,8 @@ Result<TemplateList> TemplatesService::List(const std::string& tenant_id, int64_
 Result<Template> TemplatesService::Update(const std::string& tenant_id, const Principal& caller,
                                           int64_t id, const TemplateInput& input) {
   DATAML_ASSIGN_OR_RETURN(Template t, Get(tenant_id, id));
-  if (input.columns) {
-    DATAML_ASSIGN_OR_RETURN(t.columns, ValidateColumns(*input.columns));
+  if (input.template_schema) {
+    DATAML_ASSIGN_OR_RETURN(t.columns, ValidateColumns(*input.template_schema));
   }
   DATAML_ASSIGN_OR_RETURN(t.template_name, ValidateName(tenant_id, input.template_name, id));
   t.modified_by = caller.username;

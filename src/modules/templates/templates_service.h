@@ -14,9 +14,11 @@ struct ColumnInput {
   std::optional<std::string> default_value;
 };
 
+// Field errors are located by these fields' names (e.g. {"template_schema", "2", "data_type"}).
 struct TemplateInput {
   std::string template_name;
-  std::optional<std::vector<ColumnInput>> columns;  // absent: none on create, unchanged on update
+  // Absent: no columns on create, the columns unchanged on update.
+  std::optional<std::vector<ColumnInput>> template_schema;
 };
 
 struct TemplateList {
@@ -38,7 +40,8 @@ class TemplatesService {
   // FailedPrecondition (409) while a dataset of the tenant uses it.
   Status Delete(const std::string& tenant_id, int64_t id);
 
-  // Type names, defaults, names and duplicates; every problem reported with its location.
+  // Type names, defaults, names and duplicates; every problem reported with its location, as
+  // the template_schema of a TemplateInput.
   static Result<std::vector<TemplateColumn>> ValidateColumns(const std::vector<ColumnInput>& columns);
 
  private:

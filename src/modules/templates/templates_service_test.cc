@@ -20,7 +20,7 @@ TEST(TemplatesServiceTest, ValidatesTypesDefaultsAndDuplicates) {
   ASSERT_FALSE(bad.ok());
   ASSERT_EQ(bad.status().field_errors().size(), 3u);
   EXPECT_EQ(bad.status().field_errors()[1].loc,
-            (std::vector<std::string>{"body", "template_schema", "1", "column_name"}));
+            (std::vector<std::string>{"template_schema", "1", "column_name"}));
 }
 
 class TemplatesDbTest : public ::testing::Test {

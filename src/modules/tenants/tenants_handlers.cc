@@ -13,7 +13,7 @@ void RegisterTenantsRoutes(http::Router& router, TenantsService& tenants) {
                http::JsonFields f(body, {"body"}, errors);
                auto name = f.String("name", true, 1024);
                DATAML_RETURN_NOT_OK(errors.ToStatus());
-               DATAML_ASSIGN_OR_RETURN(Tenant tenant, tenants.Create(*name));
+               DATAML_ASSIGN_OR_RETURN(Tenant tenant, http::InBody(tenants.Create(*name)));
                return http::Response::Json(201, ToJson(tenant));
              });
 

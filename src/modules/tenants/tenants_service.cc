@@ -7,7 +7,7 @@ namespace dataml::tenants {
 Result<Tenant> TenantsService::Create(const std::string& raw_name) {
   std::string name = Trim(raw_name);
   if (name.empty() || name.size() > 100 || HasControlCharacters(name)) {
-    return Status::Invalid({{{"body", "name"},
+    return Status::Invalid({{{"name"},
                              "Tenant name must be 1 to 100 characters without control characters",
                              "value_error"}});
   }

@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <limits>
 
+#include "engine/data/column_spec.h"
 #include "http/input.h"
-#include "jobs/job_callback.h"
+#include "jobs/job_handlers.h"
 #include "modules/rbac/permission_catalog.h"
 #include "modules/tenants/tenant_scope.h"
 
@@ -90,6 +91,23 @@ nlohmann::json ModelSummaryJson(const Training& t) {
           {"version", t.version}};
 }
 
+nlohmann::json TrainingOptionsJson(const TrainingOptions& options) {
+  nlohmann::json schema = nlohmann::json::array();
+  for (const engine::ColumnSpec& c : options.dataset_schema) {
+    schema.push_back({{"column_name", c.name}, {"data_type", engine::DataTypeName(c.type)}});
+  }
+  return {{"dataset_id", options.dataset_id},
+          {"dataset_schema", std::move(schema)},
+          {"attributes", options.roles},
+          {"problem_types", options.problem_types},
+          {"algorithms", options.algorithms},
+          {"is_valid", options.dataset_is_valid}};
+}
+
+nlohmann::json ModelSchemaJson(const ModelSchema& schema) {
+  return {{"train_id", schema.train_id}, {"preprocess_id", schema.preprocess_id}, {"schema", schema.columns}};
+}
+
 std::string FeatureImportanceStatus(const FeatureImportance& fi) {
   if (!fi.job_status || *fi.job_status == "queued") return "submitted";
   if (*fi.job_status == "cancelled") return "terminated";
@@ -133,7 +151,7 @@ void RegisterTrainRoutes(http::Router& router, TrainService& train, jobs::JobsSe
              [&](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(CreateTrainingInput in, ParseCreate(req));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(Training t, train.Create(tenant_id, req.caller(), in));
+               DATAML_ASSIGN_OR_RETURN(Training t, http::InBody(train.Create(tenant_id, req.caller(), in)));
                return http::Response::Json(201, ToListJson(t));
              });
 
@@ -148,7 +166,8 @@ void RegisterTrainRoutes(http::Router& router, TrainService& train, jobs::JobsSe
                auto problem = f.String("problem_type", true, 64);
                DATAML_RETURN_NOT_OK(errors.ToStatus());
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(nlohmann::json details, train.Details(tenant_id, *dataset_id));
+               DATAML_ASSIGN_OR_RETURN(TrainingOptions options, train.Details(tenant_id, *dataset_id));
+               nlohmann::json details = TrainingOptionsJson(options);
                details["predictor_name"] = *name;
                details["domain"] = *domain;
                details["problem_type"] = *problem;
@@ -186,7 +205,8 @@ void RegisterTrainRoutes(http::Router& router, TrainService& train, jobs::JobsSe
                auto preprocess_id = f.Int("preprocess_id", true);
                DATAML_RETURN_NOT_OK(errors.ToStatus());
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(Training t, train.UpdatePreprocess(tenant_id, *train_id, *preprocess_id));
+               DATAML_ASSIGN_OR_RETURN(Training t,
+                                       http::InBody(train.UpdatePreprocess(tenant_id, *train_id, *preprocess_id)));
                return http::Response::Json(200, ToListJson(t));
              });
 
@@ -194,8 +214,8 @@ void RegisterTrainRoutes(http::Router& router, TrainService& train, jobs::JobsSe
              [&](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(int64_t id, http::PathId(req, "train_id"));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(nlohmann::json schema, train.Schema(tenant_id, id));
-               http::Response response = http::Response::Json(200, schema);
+               DATAML_ASSIGN_OR_RETURN(ModelSchema schema, train.Schema(tenant_id, id));
+               http::Response response = http::Response::Json(200, ModelSchemaJson(schema));
                response.headers.emplace_back("Content-Disposition",
                                              "attachment; filename=\"train_" + std::to_string(id) + "_schema.json\"");
                return response;
@@ -251,7 +271,8 @@ void RegisterTrainRoutes(http::Router& router, TrainService& train, jobs::JobsSe
                // Optional, as in the document: the job knows its training.
                auto train_id = f.Int("train_id", false);
                DATAML_RETURN_NOT_OK(errors.ToStatus());
-               DATAML_ASSIGN_OR_RETURN(int64_t recorded, train.RecordTrainingResult(job_id, train_id, body["result"]));
+               DATAML_ASSIGN_OR_RETURN(int64_t recorded,
+                                       http::InBody(train.RecordTrainingResult(job_id, train_id, body["result"])));
                return http::Response::Json(200, {{"status", "success"}, {"train_id", recorded}});
              });
 
@@ -263,7 +284,7 @@ void RegisterTrainRoutes(http::Router& router, TrainService& train, jobs::JobsSe
                http::JsonFields f(body, {"body"}, errors);
                auto training_id = f.Int("training_id", true);
                DATAML_RETURN_NOT_OK(errors.ToStatus());
-               DATAML_RETURN_NOT_OK(train.RecordShapResult(job_id, *training_id, body["result"]));
+               DATAML_RETURN_NOT_OK(http::InBody(train.RecordShapResult(job_id, *training_id, body["result"])));
                return http::Response::Json(200, {{"status", "success"}, {"training_id", *training_id}});
              });
 }

@@ -36,7 +36,7 @@ bool IsRole(const std::string& role) {
          role == kRoleTimestamp;
 }
 
-FieldError ColumnsError(std::string msg) { return {{"body", "columns"}, std::move(msg), "value_error"}; }
+FieldError ColumnsError(std::string msg) { return {{"columns"}, std::move(msg), "value_error"}; }
 
 // The columns of `t` that have `role`, in dataset order.
 std::vector<nlohmann::json> WithRole(const nlohmann::json& columns, const char* role) {
@@ -60,24 +60,24 @@ Result<nlohmann::json> AssignRoles(const engine::TableSchema& schema, const std:
   std::vector<FieldError> errors;
   for (size_t i = 0; i < inputs.size(); ++i) {
     const ColumnRoleInput& in = inputs[i];
-    std::vector<std::string> loc = {"body", "columns", std::to_string(i)};
+    const std::string position = std::to_string(i);
     auto it = index.find(in.column_name);
     if (it == index.end()) {
-      errors.push_back({{loc[0], loc[1], loc[2], "column_name"}, "Column '" + in.column_name + "' is not in the dataset", "value_error"});
+      errors.push_back({{"columns", position, "column_name"}, "Column '" + in.column_name + "' is not in the dataset", "value_error"});
       continue;
     }
     if (!seen.insert(in.column_name).second) {
-      errors.push_back({{loc[0], loc[1], loc[2], "column_name"}, "Column '" + in.column_name + "' is given twice", "value_error"});
+      errors.push_back({{"columns", position, "column_name"}, "Column '" + in.column_name + "' is given twice", "value_error"});
       continue;
     }
     if (!IsRole(in.attribute_name)) {
-      errors.push_back({{loc[0], loc[1], loc[2], "attribute_name"},
+      errors.push_back({{"columns", position, "attribute_name"},
                         "Input should be 'Id', 'Target', 'Feature', 'Ignore' or 'Timestamp'", "enum"});
       continue;
     }
     const engine::ColumnSpec& spec = schema[it->second];
     if (in.data_type && Lower(*in.data_type) != Lower(engine::DataTypeName(spec.type))) {
-      errors.push_back({{loc[0], loc[1], loc[2], "data_type"},
+      errors.push_back({{"columns", position, "data_type"},
                         "Column '" + spec.name + "' is " + engine::DataTypeName(spec.type) + " in the dataset, not " + *in.data_type,
                         "value_error"});
       continue;
@@ -115,10 +115,10 @@ nlohmann::json ModelInputs(const nlohmann::json& columns) {
 // Only a summary of this shape is stored (the model summary reads it back).
 Status CheckSummary(const nlohmann::json& result) {
   auto invalid = [](const char* field, const char* msg) {
-    return Status::Invalid({{{"body", "result", "summary", field}, msg, "value_error"}});
+    return Status::Invalid({{{"result", "summary", field}, msg, "value_error"}});
   };
   if (!result.contains("summary") || !result["summary"].is_object()) {
-    return Status::Invalid({{{"body", "result", "summary"}, "Field required", "missing"}});
+    return Status::Invalid({{{"result", "summary"}, "Field required", "missing"}});
   }
   const nlohmann::json& s = result["summary"];
   if (!s.contains("algorithm") || !s["algorithm"].is_string() ||
@@ -150,41 +150,39 @@ Status TrainService::ArtifactsExist(const Training& t) {
     DATAML_ASSIGN_OR_RETURN(auto path, store_.PathFor(key));
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) {
-      return Status::Invalid({{{"body", "result"}, "The job reports success but wrote no " + key, "value_error"}});
+      return Status::Invalid({{{"result"}, "The job reports success but wrote no " + key, "value_error"}});
     }
   }
   return Status::OK();
 }
 
-Result<nlohmann::json> TrainService::Details(const std::string& tenant_id, int64_t dataset_id) {
+Result<TrainingOptions> TrainService::Details(const std::string& tenant_id, int64_t dataset_id) {
   DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(tenant_id, dataset_id));
-  nlohmann::json schema = nlohmann::json::array();
-  for (const auto& c : dataset.schema) {
-    schema.push_back({{"column_name", c.name}, {"data_type", engine::DataTypeName(c.type)}});
-  }
-  return nlohmann::json{{"dataset_id", dataset_id},
-                        {"dataset_schema", schema},
-                        {"attributes", {kRoleId, kRoleTarget, kRoleFeature, kRoleIgnore, kRoleTimestamp}},
-                        {"problem_types", {"Classification", "Regression"}},
-                        {"algorithms", {"auto", "XGBoost", "RandomForest", "Linear"}},
-                        {"is_valid", dataset.is_valid()}};
+  TrainingOptions options;
+  options.dataset_id = dataset_id;
+  options.dataset_is_valid = dataset.is_valid();
+  options.dataset_schema = std::move(dataset.schema);
+  options.roles = {kRoleId, kRoleTarget, kRoleFeature, kRoleIgnore, kRoleTimestamp};
+  options.problem_types = {"Classification", "Regression"};
+  options.algorithms = {"auto", "XGBoost", "RandomForest", "Linear"};
+  return options;
 }
 
 Result<Training> TrainService::Create(const std::string& tenant_id, const Principal& caller,
                                       const CreateTrainingInput& in) {
   if (in.problem_type == "Forecast") {
-    return Status::Invalid({{{"body", "problem_type"},
+    return Status::Invalid({{{"problem_type"},
                              "Forecast training is not available yet; use Classification or Regression",
                              "value_error"}});
   }
   if (in.problem_type != "Classification" && in.problem_type != "Regression") {
-    return Status::Invalid({{{"body", "problem_type"}, "Input should be 'Classification' or 'Regression'", "enum"}});
+    return Status::Invalid({{{"problem_type"}, "Input should be 'Classification' or 'Regression'", "enum"}});
   }
   std::optional<engine::ml::Algorithm> algorithm;
   if (Lower(in.algorithm) != "auto") {
     algorithm = engine::ml::ParseAlgorithm(in.algorithm);
     if (!algorithm) {
-      return Status::Invalid({{{"body", "algorithm"},
+      return Status::Invalid({{{"algorithm"},
                                "Input should be 'auto', 'XGBoost', 'RandomForest' or 'Linear'", "enum"}});
     }
   }
@@ -192,13 +190,13 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
   DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(tenant_id, in.dataset_id));
   DATAML_ASSIGN_OR_RETURN(std::vector<std::string> keys, datasets_.ValidatedParquetKeys(tenant_id, in.dataset_id));
   if (keys.empty()) {
-    return Status::Invalid({{{"body", "dataset_id"}, "The dataset has no validated rows to train on", "value_error"}});
+    return Status::Invalid({{{"dataset_id"}, "The dataset has no validated rows to train on", "value_error"}});
   }
   DATAML_ASSIGN_OR_RETURN(nlohmann::json columns, AssignRoles(dataset.schema, in.columns));
   const nlohmann::json target = WithRole(columns, kRoleTarget).front();
   const std::string target_type = target["data_type"];
   if (in.problem_type == "Regression" && target_type != "Integer" && target_type != "Float") {
-    return Status::Invalid({{{"body", "columns"},
+    return Status::Invalid({{{"columns"},
                              "A Regression target must be an Integer or Float column; '" +
                                  target["column_name"].get<std::string>() + "' is " + target_type,
                              "value_error"}});
@@ -214,7 +212,7 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
     }
     const int64_t classes = *counted;
     if (classes < 2 || classes > kMaxClasses) {
-      return Status::Invalid({{{"body", "columns"},
+      return Status::Invalid({{{"columns"},
                                "The Target '" + target["column_name"].get<std::string>() + "' has " +
                                    std::to_string(classes) + " distinct value(s); Classification needs 2 to " +
                                    std::to_string(kMaxClasses),
@@ -249,23 +247,23 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
     }
     const std::string base_algorithm = SummaryString(*latest->summary, "algorithm");
     if (base_algorithm == "RandomForest") {
-      return Status::Invalid({{{"body", "is_incremental"},
+      return Status::Invalid({{{"is_incremental"},
                                "A RandomForest model cannot be continued: another round would add a second "
                                "forest on top of the first; train a new predictor instead",
                                "value_error"}});
     }
     if (algorithm && engine::ml::AlgorithmName(*algorithm) != base_algorithm) {
-      return Status::Invalid({{{"body", "algorithm"},
+      return Status::Invalid({{{"algorithm"},
                                "Predictor '" + in.predictor_name + "' is a " + base_algorithm +
                                    " model; an incremental training continues it as such (omit algorithm or give " +
                                    base_algorithm + ")",
                                "value_error"}});
     }
     if (latest->problem_type != in.problem_type) {
-      return Status::Invalid({{{"body", "problem_type"}, "The predictor is a " + latest->problem_type + " model", "value_error"}});
+      return Status::Invalid({{{"problem_type"}, "The predictor is a " + latest->problem_type + " model", "value_error"}});
     }
     if (ModelInputs(columns) != ModelInputs(latest->columns)) {
-      return Status::Invalid({{{"body", "columns"},
+      return Status::Invalid({{{"columns"},
                                "Incremental training needs the predictor's Target and Feature columns with the same "
                                "data types; this dataset or these roles differ",
                                "value_error"}});
@@ -372,7 +370,7 @@ Result<Training> TrainService::UpdatePreprocess(const std::string& tenant_id, in
   DATAML_ASSIGN_OR_RETURN(auto candidate, LoadPreprocess(store_, candidate_row->artifact_key));
   Status compatible = current.CheckCompatible(candidate);
   if (!compatible.ok()) {
-    return Status::Invalid({{{"body", "preprocess_id"},
+    return Status::Invalid({{{"preprocess_id"},
                              "Preprocess " + std::to_string(preprocess_id) + " does not fit training " +
                                  std::to_string(id) + ": " + compatible.message(),
                              "value_error"}});
@@ -402,14 +400,14 @@ Result<PreprocessRow> TrainService::GetPreprocess(const std::string& tenant_id, 
   return *row;
 }
 
-Result<nlohmann::json> TrainService::Schema(const std::string& tenant_id, int64_t id) {
+Result<ModelSchema> TrainService::Schema(const std::string& tenant_id, int64_t id) {
   DATAML_ASSIGN_OR_RETURN(Training t, Get(tenant_id, id));
-  nlohmann::json schema = nlohmann::json::array();
+  ModelSchema schema{id, t.preprocess_id, nlohmann::json::array()};
   for (const nlohmann::json& c : t.columns) {
     const std::string role = c.value("attribute_name", "");
-    if (role == kRoleId || role == kRoleFeature || role == kRoleTarget) schema.push_back(c);
+    if (role == kRoleId || role == kRoleFeature || role == kRoleTarget) schema.columns.push_back(c);
   }
-  return nlohmann::json{{"train_id", id}, {"preprocess_id", t.preprocess_id}, {"schema", schema}};
+  return schema;
 }
 
 Result<jobs::Job> TrainService::SubmitShap(const Training& t, const std::string& created_by, int64_t sample_rows) {
@@ -509,7 +507,7 @@ Status TrainService::RecordShapResult(int64_t job_id, int64_t training_id, const
   DATAML_ASSIGN_OR_RETURN(jobs::Job job, JobOfTraining(job_id, training_id, "shap"));
   const bool failed = !result.value("error", nlohmann::json()).is_null();
   if (!failed && !(result.contains("feature_importance") && result["feature_importance"].is_object())) {
-    return Status::Invalid({{{"body", "result", "feature_importance"}, "Field required", "missing"}});
+    return Status::Invalid({{{"result", "feature_importance"}, "Field required", "missing"}});
   }
   return jobs::FinishOnce(jobs_, job, result).status();
 }

@@ -12,6 +12,7 @@
 
 #include "core/principal.h"
 #include "core/ttl_cache.h"
+#include "engine/data/column_spec.h"
 #include "jobs/jobs_service.h"
 #include "modules/datasets/datasets_service.h"
 #include "modules/train/train_repository.h"
@@ -42,6 +43,23 @@ struct TrainingList {
   int64_t total = 0;
 };
 
+// 8.2: a dataset's columns and what a training of it may choose.
+struct TrainingOptions {
+  int64_t dataset_id = 0;
+  engine::TableSchema dataset_schema;
+  bool dataset_is_valid = false;   // it has validated rows
+  std::vector<std::string> roles;  // a column's (kRoleId, ...)
+  std::vector<std::string> problem_types;
+  std::vector<std::string> algorithms;  // "auto" first
+};
+
+// 8.8: the columns a model reads.
+struct ModelSchema {
+  int64_t train_id = 0;
+  int64_t preprocess_id = 0;
+  nlohmann::json columns;  // the Id, Feature and Target entries of Training::columns, as stored
+};
+
 inline constexpr int64_t kDefaultShapSampleRows = 1000;
 inline constexpr int64_t kMaxShapSampleRows = 100000;
 // How long a completed model's version is reused without reading it again. This server's own
@@ -60,8 +78,9 @@ class TrainService {
       : repo_(db), store_(store), datasets_(datasets), jobs_(jobs) {}
 
   // 8.2: the dataset's schema and the roles its columns may take.
-  Result<nlohmann::json> Details(const std::string& tenant_id, int64_t dataset_id);
+  Result<TrainingOptions> Details(const std::string& tenant_id, int64_t dataset_id);
   // 8.1: checks everything that can be checked before a job starts, then queues the training.
+  // Field errors name the fields of `in` ({"columns", "2", "data_type"}).
   Result<Training> Create(const std::string& tenant_id, const Principal& caller, const CreateTrainingInput& in);
   Result<Training> Get(const std::string& tenant_id, int64_t id);
   Result<TrainingList> List(const std::string& tenant_id, int64_t skip, int64_t limit);
@@ -78,7 +97,7 @@ class TrainService {
   // A preprocess of the tenant (NotFound otherwise).
   Result<PreprocessRow> GetPreprocess(const std::string& tenant_id, int64_t preprocess_id);
   // 8.8: the columns the model reads (Id, Features, Target) with their types.
-  Result<nlohmann::json> Schema(const std::string& tenant_id, int64_t id);
+  Result<ModelSchema> Schema(const std::string& tenant_id, int64_t id);
 
   // 8.10: queues a SHAP job on a completed training.
   Result<jobs::Job> GenerateFeatureImportance(const std::string& tenant_id, const Principal& caller, int64_t id,
@@ -87,7 +106,8 @@ class TrainService {
   Status DeleteFeatureImportance(const std::string& tenant_id, int64_t id);
 
   // Worker callbacks (8.7, 8.11): the caller proved `job_id`'s token; the job must be this
-  // training's. Replays of an accepted outcome are answered as the first time.
+  // training's. Replays of an accepted outcome are answered as the first time. Field errors are
+  // located in `result` ({"result", "summary", ...}).
   // Without `training_id`, the job's own training; returns the training's id.
   Result<int64_t> RecordTrainingResult(int64_t job_id, std::optional<int64_t> training_id,
                                        const nlohmann::json& result);

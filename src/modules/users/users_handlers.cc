@@ -59,7 +59,7 @@ void RegisterUsersRoutes(http::Router& router, UsersService& users, tenants::Ten
   router.Add("POST", "/api/v1/users/create-user", RouteAccess::Permission(rbac::perm::kManageUsers),
              [&users](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(CreateUserInput input, ParseCreateUser(req));
-               DATAML_ASSIGN_OR_RETURN(User user, users.Create(req.caller(), input));
+               DATAML_ASSIGN_OR_RETURN(User user, http::InBody(users.Create(req.caller(), input)));
                return http::Response::Json(201, ToJson(user));
              });
 
@@ -91,7 +91,7 @@ void RegisterUsersRoutes(http::Router& router, UsersService& users, tenants::Ten
                DATAML_ASSIGN_OR_RETURN(int64_t id, http::PathId(req, "user_id"));
                DATAML_ASSIGN_OR_RETURN(UserChanges changes, ParseChanges(req));
                bool manages = authenticator.Authorize(req.caller(), rbac::perm::kManageUsers).ok();
-               DATAML_ASSIGN_OR_RETURN(User user, users.Update(req.caller(), manages, id, changes));
+               DATAML_ASSIGN_OR_RETURN(User user, http::InBody(users.Update(req.caller(), manages, id, changes)));
                return http::Response::Json(200, ToJson(user));
              });
 
@@ -102,7 +102,7 @@ void RegisterUsersRoutes(http::Router& router, UsersService& users, tenants::Ten
                  DATAML_ASSIGN_OR_RETURN(int64_t id, http::PathId(req, "user_id"));
                  UserChanges changes;
                  changes.is_active = activate;
-                 DATAML_ASSIGN_OR_RETURN(User user, users.Update(req.caller(), true, id, changes));
+                 DATAML_ASSIGN_OR_RETURN(User user, http::InBody(users.Update(req.caller(), true, id, changes)));
                  return http::Response::Json(200, ToJson(user));
                });
   }

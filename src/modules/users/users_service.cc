@@ -26,7 +26,7 @@ bool ValidUsername(const std::string& username) {
 
 void CheckName(const std::optional<std::string>& value, const char* field, FieldErrors& errors) {
   if (value && (value->size() > kMaxNameLength || HasControlCharacters(*value))) {
-    errors.Add({"body", field}, "Must be at most 100 characters without control characters",
+    errors.Add({field}, "Must be at most 100 characters without control characters",
                "value_error");
   }
 }
@@ -52,15 +52,15 @@ Status UsersService::CheckPasswordPolicy(const std::string& password, const std:
 Status UsersService::ValidateNewUser(const CreateUserInput& in) {
   FieldErrors errors;
   if (!ValidUsername(in.username)) {
-    errors.Add({"body", "username"}, "Username must be 3 to 64 characters without spaces or control characters",
+    errors.Add({"username"}, "Username must be 3 to 64 characters without spaces or control characters",
                "value_error");
   }
   if (!ValidEmail(in.email)) {
-    errors.Add({"body", "email"}, "value is not a valid email address", "value_error");
+    errors.Add({"email"}, "value is not a valid email address", "value_error");
   }
   CheckName(in.first_name, "first_name", errors);
   CheckName(in.last_name, "last_name", errors);
-  errors.Merge(CheckPasswordPolicy(in.password, in.username, {"body", "password"}));
+  errors.Merge(CheckPasswordPolicy(in.password, in.username, {"password"}));
   return errors.ToStatus();
 }
 
@@ -113,14 +113,14 @@ Result<User> UsersService::Update(const Principal& caller, bool caller_manages_u
   UserChanges changes = input;
   FieldErrors errors;
   if (changes.is_active) {
-    if (!caller_manages_users) errors.Add({"body", "is_active"}, "Only user managers can (de)activate users", "value_error");
-    if (self && !*changes.is_active) errors.Add({"body", "is_active"}, "You cannot deactivate yourself", "value_error");
+    if (!caller_manages_users) errors.Add({"is_active"}, "Only user managers can (de)activate users", "value_error");
+    if (self && !*changes.is_active) errors.Add({"is_active"}, "You cannot deactivate yourself", "value_error");
   }
   if (changes.first_name) CheckName(*changes.first_name, "first_name", errors);
   if (changes.last_name) CheckName(*changes.last_name, "last_name", errors);
   if (changes.email) {
     changes.email = ToLowerAscii(Trim(*changes.email));
-    if (!ValidEmail(*changes.email)) errors.Add({"body", "email"}, "value is not a valid email address", "value_error");
+    if (!ValidEmail(*changes.email)) errors.Add({"email"}, "value is not a valid email address", "value_error");
   }
   DATAML_RETURN_NOT_OK(errors.ToStatus());
   if (changes.email) {
@@ -157,7 +157,7 @@ Result<std::optional<UserWithPassword>> UsersService::FindByUsername(const std::
 
 Status UsersService::SetPassword(int64_t user_id, const std::string& new_password,
                                  const std::string& username) {
-  DATAML_RETURN_NOT_OK(CheckPasswordPolicy(new_password, username, {"query", "new_password"}));
+  DATAML_RETURN_NOT_OK(CheckPasswordPolicy(new_password, username, {"new_password"}));
   DATAML_ASSIGN_OR_RETURN(std::string hash, HashPassword(new_password));
   Status set = repo_.SetPassword(user_id, hash, NowUnixSeconds());
   // Tokens issued before the change are refused from the next request on.

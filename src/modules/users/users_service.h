@@ -71,6 +71,7 @@ class UsersService {
   Result<bool> AnySuperuser() { return repo_.AnySuperuser(); }
 
   // The password policy: 8 to 128 characters with a letter and a digit, not the user name.
+  // A violation is reported at `loc`, the password's field in the caller's input.
   static Status CheckPasswordPolicy(const std::string& password, const std::string& username,
                                     std::vector<std::string> loc);
 
