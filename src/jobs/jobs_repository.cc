@@ -101,6 +101,17 @@ Result<int64_t> JobsRepository::CountActive(const std::string& tenant_id,
   });
 }
 
+Result<std::map<std::string, int64_t>> JobsRepository::CountByStatus() {
+  using Counts = std::map<std::string, int64_t>;
+  return db_.Query<Counts>([&](soci::session& sql) -> Result<Counts> {
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT status, COUNT(*) AS n FROM jobs GROUP BY status");
+    Counts counts;
+    for (const soci::row& row : rows) counts[db::GetString(row, "status")] = db::GetInt(row, "n");
+    return counts;
+  });
+}
+
 Result<std::vector<int64_t>> JobsRepository::ActiveIds(const std::string& tenant_id,
                                                      const std::string& subject) {
   return db_.Query<std::vector<int64_t>>([&](soci::session& sql) -> Result<std::vector<int64_t>> {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,8 @@ class JobsRepository {
   Result<std::optional<Job>> Latest(const std::string& tenant_id, const std::string& kind,
                                     const std::string& subject);
   Result<int64_t> CountActive(const std::string& tenant_id, const std::string& subject);
+  // Jobs per status over all tenants; a status without jobs is absent.
+  Result<std::map<std::string, int64_t>> CountByStatus();
   // Queued or running jobs on `subject`.
   Result<std::vector<int64_t>> ActiveIds(const std::string& tenant_id, const std::string& subject);
 

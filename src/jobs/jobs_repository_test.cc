@@ -132,5 +132,29 @@ TEST_F(JobsRepositoryTest, FindIsTenantScopedAndLatestAndActiveFollowTheSubject)
   EXPECT_EQ(*repo_.CountActive(other->id, "dataset:1"), 0);
 }
 
+TEST_F(JobsRepositoryTest, CountByStatusGroupsTheJobsOfAllTenants) {
+  auto none = repo_.CountByStatus();
+  ASSERT_TRUE(none.ok()) << none.status().message();
+  EXPECT_TRUE(none->empty());
+
+  int64_t running = Insert(), done = Insert(), cancelled = Insert();
+  Insert();
+  auto other = tenants_.Create("globex");
+  ASSERT_TRUE(other.ok());
+  std::string acme = tenant_id_;
+  tenant_id_ = other->id;
+  Insert();
+  Insert("queued", "ray");
+  ASSERT_TRUE(*repo_.Claim(running, {"me", 100}, "t"));
+  ASSERT_TRUE(*repo_.Claim(done, {"me", 100}, "t"));
+  ASSERT_TRUE(*repo_.Finish(done, {"completed", std::nullopt, std::nullopt, "t1"}));
+  ASSERT_TRUE(*repo_.Cancel(acme, cancelled, "stop", "t2"));
+
+  auto counts = repo_.CountByStatus();
+  ASSERT_TRUE(counts.ok()) << counts.status().message();
+  EXPECT_EQ(*counts, (std::map<std::string, int64_t>{
+                         {"queued", 3}, {"running", 1}, {"completed", 1}, {"cancelled", 1}}));
+}
+
 }  // namespace
 }  // namespace dataml::jobs

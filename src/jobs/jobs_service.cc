@@ -54,6 +54,15 @@ Result<bool> JobsService::HasActive(const std::string& tenant_id, const std::str
   return active > 0;
 }
 
+Result<std::map<std::string, int64_t>> JobsService::CountByState() {
+  DATAML_ASSIGN_OR_RETURN(auto counts, repo_.CountByStatus());
+  for (const char* state : {status::kQueued, status::kRunning, status::kCompleted,
+                            status::kFailed, status::kCancelled}) {
+    counts.try_emplace(state, 0);
+  }
+  return counts;
+}
+
 Status JobsService::Cancel(const std::string& tenant_id, int64_t job_id, const std::string& reason) {
   DATAML_ASSIGN_OR_RETURN(Job job, Get(tenant_id, job_id));
   DATAML_ASSIGN_OR_RETURN(bool cancelled, repo_.Cancel(tenant_id, job_id, reason, NowIso8601Utc()));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -32,6 +33,9 @@ class JobsService {
                                     const std::string& subject);
   // Whether a queued or running job works on `subject` (deletes are refused meanwhile).
   Result<bool> HasActive(const std::string& tenant_id, const std::string& subject);
+  // Jobs in each state over all tenants, for operators' metrics: every state of job.h is
+  // present, at 0 when no job is in it, so that a gauge reads 0 rather than vanishing.
+  Result<std::map<std::string, int64_t>> CountByState();
 
   // Stops a queued or running job of the tenant: marks it cancelled and wakes the dispatcher,
   // which then ends its worker. NotFound for another tenant's job, FailedPrecondition for a
