@@ -1,6 +1,5 @@
 #include "jobs/job_client.h"
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -11,8 +10,8 @@ namespace {
 
 constexpr int kAttempts = 3;  // transport failures only: an HTTP answer is final
 constexpr std::chrono::seconds kRetryDelay{1};
-constexpr time_t kConnectTimeoutSeconds = 10;
-constexpr time_t kReadTimeoutSeconds = 120;
+constexpr std::chrono::seconds kConnectTimeout{10};
+constexpr std::chrono::seconds kRequestTimeout{120};
 
 // A JSON answer's "detail", else the raw body.
 std::string Detail(const std::string& body) {
@@ -57,26 +56,29 @@ std::string JobClient::Path(const char* leaf) const {
 
 Result<std::string> JobClient::Call(const std::string& method, const std::string& path,
                                     const std::string& body) const {
-  httplib::Client client(server_url_);
-  if (!client.is_valid()) return Status::InvalidArgument("invalid server URL " + server_url_);
-  client.set_connection_timeout(kConnectTimeoutSeconds, 0);
-  client.set_read_timeout(kReadTimeoutSeconds, 0);
-  client.set_write_timeout(kReadTimeoutSeconds, 0);
-  httplib::Headers headers = {{kJobTokenHeader, token_}};
-  std::string failure;
+  if (!http_) {
+    http::ClientOptions options = http::ClientOptions::Defaults();
+    options.connect_timeout = kConnectTimeout;
+    options.request_timeout = kRequestTimeout;
+    DATAML_ASSIGN_OR_RETURN(http_, http::HttpClient::Make(server_url_, options));
+  }
+  const http::ClientHeaders headers = {{kJobTokenHeader, token_}};
+  const std::string content_type = method == "GET" ? "" : "application/json";
+  Status failure;
   for (int attempt = 1; attempt <= kAttempts; ++attempt) {
-    auto response = method == "GET" ? client.Get(path.c_str(), headers)
-                                    : client.Post(path.c_str(), headers, body, "application/json");
-    if (response) {
-      if (response->status == 200) return response->body;
+    auto response = http_->Send(method, path, headers, body, content_type);
+    if (response.ok()) {
+      if (response->status == 200) return std::move(response->body);
       return FromHttpStatus(response->status, response->body);
     }
-    failure = httplib::to_string(response.error());
-    spdlog::warn("{} {}{} failed ({}), attempt {} of {}", method, server_url_, path, failure,
-                 attempt, kAttempts);
+    failure = response.status();
+    if (failure.code() != StatusCode::kUnavailable) return failure;  // not a transport failure
+    spdlog::warn("{} {}{} failed ({}), attempt {} of {}", method, server_url_, path,
+                 failure.message(), attempt, kAttempts);
     if (attempt < kAttempts) std::this_thread::sleep_for(kRetryDelay);
   }
-  return Status::Unavailable("cannot reach the server at " + server_url_ + ": " + failure);
+  return Status::Unavailable("cannot reach the server at " + server_url_ + ": " +
+                             failure.message());
 }
 
 Result<JobSpec> JobClient::FetchSpec() const {

@@ -5,9 +5,11 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "core/result.h"
+#include "http/client.h"
 
 namespace dataml::jobs {
 
@@ -19,6 +21,7 @@ struct JobSpec {
   nlohmann::json payload;
 };
 
+// Calls share one keep-alive connection, so one thread at a time.
 class JobClient {
  public:
   // server_url: e.g. http://127.0.0.1:8000
@@ -41,6 +44,8 @@ class JobClient {
   std::string server_url_;
   int64_t job_id_;
   std::string token_;
+  // Made at the first call, which reports a bad URL; a cache, hence mutable.
+  mutable std::unique_ptr<http::HttpClient> http_;
 };
 
 }  // namespace dataml::jobs

@@ -1,7 +1,6 @@
 // The job protocol end to end in one process: the real routes on a real HTTP server, the real
 // dispatcher and worker code, with workers run on threads instead of child processes.
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include <future>
 #include <map>
@@ -10,6 +9,7 @@
 
 #include "app/app.h"
 #include "core/clock.h"
+#include "http/client.h"
 #include "http/server.h"
 #include "jobs/dispatcher.h"
 #include "jobs/job_client.h"
@@ -150,6 +150,13 @@ class JobProtocolTest : public ::testing::Test {
     return id;
   }
 
+  // A plain HTTP client on the server, for what a worker or a user sends by hand.
+  std::unique_ptr<http::HttpClient> Client() {
+    auto client = http::HttpClient::Make(url_);
+    EXPECT_TRUE(client.ok()) << client.status().message();
+    return client.ok() ? std::move(client).ValueOrDie() : nullptr;
+  }
+
   dataml::testing::TempDatabase temp_;
   ServerConfig config_;
   std::unique_ptr<app::App> app_;
@@ -196,19 +203,21 @@ TEST_F(JobProtocolTest, CallbacksNeedTheJobsTokenAndARunningJob) {
   const std::string token = app_->jobs->tokens().Issue(id);
   const std::string spec = "/api/v1/jobs/" + std::to_string(id) + "/spec";
   const std::string result = "/api/v1/jobs/" + std::to_string(id) + "/result";
-  httplib::Client client(url_);
+  auto client = Client();
+  ASSERT_TRUE(client);
 
-  auto missing = client.Get(spec.c_str());
-  ASSERT_TRUE(missing);
+  auto missing = client->Send("GET", spec, {});
+  ASSERT_TRUE(missing.ok()) << missing.status().message();
   EXPECT_EQ(missing->status, 401);
   EXPECT_EQ(nlohmann::json::parse(missing->body)["detail"],
             "Missing job token (X-Job-Token header)");
-  auto other_job = client.Get(spec.c_str(), {{"X-Job-Token", app_->jobs->tokens().Issue(id + 1)}});
-  ASSERT_TRUE(other_job);
+  auto other_job =
+      client->Send("GET", spec, {{"X-Job-Token", app_->jobs->tokens().Issue(id + 1)}});
+  ASSERT_TRUE(other_job.ok()) << other_job.status().message();
   EXPECT_EQ(other_job->status, 401);
-  auto forged = client.Post(result.c_str(), {{"X-Job-Token", "deadbeef"}}, R"({"result": {}})",
-                            "application/json");
-  ASSERT_TRUE(forged);
+  auto forged = client->Send("POST", result, {{"X-Job-Token", "deadbeef"}}, R"({"result": {}})",
+                             "application/json");
+  ASSERT_TRUE(forged.ok()) << forged.status().message();
   EXPECT_EQ(forged->status, 401);
   EXPECT_EQ(app_->jobs->Get(tenant_, id)->status, "running")
       << "a refused callback changes nothing";
@@ -222,13 +231,14 @@ TEST_F(JobProtocolTest, CallbacksNeedTheJobsTokenAndARunningJob) {
 
   for (const char* bad :
        {"{}", R"({"result": 5})", R"({"result": {}, "error": "x"})", R"({"error": ""})", "[1]"}) {
-    auto response = client.Post(result.c_str(), {{"X-Job-Token", token}}, bad, "application/json");
-    ASSERT_TRUE(response);
+    auto response =
+        client->Send("POST", result, {{"X-Job-Token", token}}, bad, "application/json");
+    ASSERT_TRUE(response.ok()) << response.status().message();
     EXPECT_EQ(response->status, 422) << bad;
   }
-  auto posted = client.Post(result.c_str(), {{"X-Job-Token", token}}, R"({"result": {"ok": true}})",
-                            "application/json");
-  ASSERT_TRUE(posted);
+  auto posted = client->Send("POST", result, {{"X-Job-Token", token}},
+                             R"({"result": {"ok": true}})", "application/json");
+  ASSERT_TRUE(posted.ok()) << posted.status().message();
   EXPECT_EQ(posted->status, 200) << posted->body;
   EXPECT_EQ(nlohmann::json::parse(posted->body)["status"], "completed");
 
@@ -256,14 +266,15 @@ TEST_F(JobProtocolTest, UsersSeeTheirTenantsJobsOnly) {
   auto alice = app_->auth->Login("alice", "Secret-pass-123");
   auto bob = app_->auth->Login("bob", "Secret-pass-123");
   ASSERT_TRUE(alice.ok() && bob.ok());
-  httplib::Client client(url_);
+  auto client = Client();
+  ASSERT_TRUE(client);
   const std::string path = "/api/v1/jobs/" + std::to_string(id);
 
-  auto anonymous = client.Get(path.c_str());
-  ASSERT_TRUE(anonymous);
+  auto anonymous = client->Send("GET", path, {});
+  ASSERT_TRUE(anonymous.ok()) << anonymous.status().message();
   EXPECT_EQ(anonymous->status, 401);
-  auto mine = client.Get(path.c_str(), {{"Authorization", "Bearer " + alice->access_token}});
-  ASSERT_TRUE(mine);
+  auto mine = client->Send("GET", path, {{"Authorization", "Bearer " + alice->access_token}});
+  ASSERT_TRUE(mine.ok()) << mine.status().message();
   ASSERT_EQ(mine->status, 200) << mine->body;
   auto body = nlohmann::json::parse(mine->body);
   EXPECT_EQ(body["id"], id);
@@ -271,12 +282,12 @@ TEST_F(JobProtocolTest, UsersSeeTheirTenantsJobsOnly) {
   EXPECT_EQ(body["kind"], "echo");
   EXPECT_FALSE(body.contains("payload"));
   EXPECT_FALSE(body.contains("backend_ref"));
-  auto theirs = client.Get(path.c_str(), {{"Authorization", "Bearer " + bob->access_token}});
-  ASSERT_TRUE(theirs);
+  auto theirs = client->Send("GET", path, {{"Authorization", "Bearer " + bob->access_token}});
+  ASSERT_TRUE(theirs.ok()) << theirs.status().message();
   EXPECT_EQ(theirs->status, 404);
   auto bad_id =
-      client.Get("/api/v1/jobs/abc", {{"Authorization", "Bearer " + alice->access_token}});
-  ASSERT_TRUE(bad_id);
+      client->Send("GET", "/api/v1/jobs/abc", {{"Authorization", "Bearer " + alice->access_token}});
+  ASSERT_TRUE(bad_id.ok()) << bad_id.status().message();
   EXPECT_EQ(bad_id->status, 422);
 }
 
