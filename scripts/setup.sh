@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   cmake ninja-build g++ pkg-config git
-  libcpp-httplib-dev nlohmann-json3-dev libsoci-dev libboost1.81-dev libboost-url1.81-dev libcpp-jwt-dev libsodium-dev
+  nlohmann-json3-dev libsoci-dev libboost1.81-dev libboost-url1.81-dev libcpp-jwt-dev libsodium-dev
   libspdlog-dev libcli11-dev libgtest-dev libssl-dev libsqlite3-dev libpq-dev libjemalloc-dev
   libxgboost-dev
   postgresql python3-venv npm

@@ -1,4 +1,4 @@
-// What a handler sees of an HTTP request. Handlers never include httplib: this keeps them
+// What a handler sees of an HTTP request. Handlers never include the transport: this keeps them
 // small to compile and testable without a socket.
 #pragma once
 
