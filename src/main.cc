@@ -55,7 +55,7 @@ int Serve(ServerConfig config, const dataml::jobs::DispatcherOptions& job_option
   options.body_timeout = std::chrono::seconds(config.body_timeout_seconds);
   options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
   options.access_log = config.access_log;
-  auto server = dataml::http::Server::Make(options, (*app)->router, *(*app)->auth);
+  auto server = dataml::http::Server::Make(options, (*app)->router, *(*app)->auth, (*app)->metrics.get());
   if (!server.ok()) return Fail(server.status());
   auto port = (*server)->Bind();
   if (!port.ok()) return Fail(port.status());
@@ -68,6 +68,7 @@ int Serve(ServerConfig config, const dataml::jobs::DispatcherOptions& job_option
   (*app)->dispatcher = std::make_unique<dataml::jobs::Dispatcher>(*(*app)->jobs, std::move(*backend), job_options);
   Status dispatching = (*app)->dispatcher->Start();
   if (!dispatching.ok()) return Fail(dispatching);
+  (*app)->pool_queue_depth = [raw = server->get()] { return raw->PoolQueueDepth(); };
   std::printf("dataml listening on http://%s:%d (database: %s)\n", config.host.c_str(), *port,
               (*app)->db->dialect_name());
   std::fflush(stdout);

@@ -17,6 +17,7 @@
 #include "modules/docs/docs_handlers.h"
 #include "modules/files/files_handlers.h"
 #include "modules/inference/inference_handlers.h"
+#include "modules/metrics/metrics_handlers.h"
 #include "modules/ray/ray_handlers.h"
 #include "modules/rbac/rbac_handlers.h"
 #include "modules/templates/templates_handlers.h"
@@ -93,6 +94,20 @@ Result<std::unique_ptr<App>> BuildServices(const ServerConfig& config, const std
   return app;
 }
 
+namespace {
+
+// The server's own counters plus what is measured at scrape time: the pool's queue and jobs.
+Result<std::string> RenderMetrics(const App& app) {
+  http::MetricFamily queue{"dataml_http_pool_queue_depth", "Requests waiting for a thread of the handler pool",
+                           http::MetricType::kGauge, {{{}, app.pool_queue_depth ? double(app.pool_queue_depth()) : 0.0}}};
+  http::MetricFamily jobs{"dataml_jobs", "Jobs in the queue by state, all tenants", http::MetricType::kGauge, {}};
+  DATAML_ASSIGN_OR_RETURN(auto counts, app.jobs->CountByState());
+  for (const auto& [state, count] : counts) jobs.samples.push_back({{{"state", state}}, static_cast<double>(count)});
+  return app.metrics->Render({queue, jobs});
+}
+
+}  // namespace
+
 void RegisterRoutes(App& app, const ServerConfig& config) {
   http::Router& r = app.router;
   utils::RegisterUtilsRoutes(r, *app.db);
@@ -110,6 +125,11 @@ void RegisterRoutes(App& app, const ServerConfig& config) {
     return tenants::TenantOfRequest(*app.tenants, req);
   });
   docs::RegisterDocsRoutes(r, config.swagger_dir.empty() ? DATAML_DEFAULT_SWAGGER_DIR : config.swagger_dir);
+  metrics::RegisterMetricsRoutes(r, *app.auth, config.metrics_token, [&app] { return RenderMetrics(app); });
+
+  std::vector<http::MetricRoute> routes;
+  for (const http::Route& route : r.routes()) routes.push_back({route.method, route.path_template});
+  app.metrics = std::make_unique<http::Metrics>(std::move(routes));
 }
 
 }  // namespace dataml::app

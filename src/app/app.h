@@ -2,10 +2,12 @@
 // every route. `dataml serve` and the tests build the server through here.
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "core/config.h"
 #include "db/database.h"
+#include "http/metrics.h"
 #include "http/router.h"
 #include "jobs/dispatcher.h"
 #include "jobs/jobs_service.h"
@@ -37,6 +39,8 @@ struct App {
   std::unique_ptr<inference::BatchPredictionService> batch_predictions;
   std::unique_ptr<inference::InferenceService> inference;
   http::Router router;
+  std::unique_ptr<http::Metrics> metrics;  // built with the routes
+  std::function<size_t()> pool_queue_depth;  // set by the server that serves the routes
 };
 
 // Opens and migrates the database and builds the services (no routes). `jwt_secret` signs

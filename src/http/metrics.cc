@@ -173,18 +173,34 @@ void Metrics::ConnectionRefused() {
   refused_connections_.fetch_add(1, std::memory_order_relaxed);
 }
 
+namespace {
+
+// `name{labels} value\n`, or `name value\n` without labels. Appended piece by piece: chains of
+// operator+ on temporaries made GCC 12 warn (a false -Warray-bounds at -O2).
+void AppendSample(std::string& out, std::string_view name, std::string_view labels, std::string_view value) {
+  out.append(name);
+  if (!labels.empty()) {
+    out.push_back('{');
+    out.append(labels);
+    out.push_back('}');
+  }
+  out.push_back(' ');
+  out.append(value);
+  out.push_back('\n');
+}
+
+}  // namespace
+
 Result<std::string> Metrics::Render(const std::vector<MetricFamily>& extra) const {
   DATAML_RETURN_NOT_OK(ValidateExtra(extra));
   std::string out;
   RenderRequests(out);
   RenderDurations(out);
   WriteHeader(out, kOpenName, "HTTP connections open now.", "gauge");
-  out += std::string(kOpenName) + " " +
-         std::to_string(open_connections_.load(std::memory_order_relaxed)) + "\n";
+  AppendSample(out, kOpenName, "", std::to_string(open_connections_.load(std::memory_order_relaxed)));
   WriteHeader(out, kRefusedName, "Connections closed at once because the server was at its cap.",
               "counter");
-  out += std::string(kRefusedName) + " " +
-         std::to_string(refused_connections_.load(std::memory_order_relaxed)) + "\n";
+  AppendSample(out, kRefusedName, "", std::to_string(refused_connections_.load(std::memory_order_relaxed)));
   for (const MetricFamily& family : extra) RenderFamily(out, family);
   return out;
 }
@@ -196,8 +212,7 @@ void Metrics::RenderRequests(std::string& out) const {
       uint64_t count = cells_[r].by_status[s].load(std::memory_order_relaxed);
       if (count == 0) continue;
       std::string status = s < kStatuses.size() ? std::to_string(kStatuses[s]) : "other";
-      out += std::string(kRequestsName) + "{" + route_labels_[r] + ",status=\"" + status +
-             "\"} " + std::to_string(count) + "\n";
+      AppendSample(out, kRequestsName, route_labels_[r] + ",status=\"" + status + "\"", std::to_string(count));
     }
   }
 }
@@ -205,6 +220,9 @@ void Metrics::RenderRequests(std::string& out) const {
 void Metrics::RenderDurations(std::string& out) const {
   WriteHeader(out, kDurationName, "Time from a request's arrival to its response, by route.",
               "histogram");
+  const std::string bucket_name = std::string(kDurationName) + "_bucket";
+  const std::string sum_name = std::string(kDurationName) + "_sum";
+  const std::string count_name = std::string(kDurationName) + "_count";
   for (size_t r = 0; r < route_labels_.size(); ++r) {
     std::array<uint64_t, kBucketSlots> counts;
     for (size_t b = 0; b < kBucketSlots; ++b)
@@ -219,11 +237,10 @@ void Metrics::RenderDurations(std::string& out) const {
     for (size_t b = 0; b < kBucketSlots; ++b) {
       cumulative += counts[b];
       std::string le = b < kBucketBoundsNs.size() ? FormatSeconds(kBucketBoundsNs[b]) : "+Inf";
-      out += std::string(kDurationName) + "_bucket{" + labels + ",le=\"" + le + "\"} " +
-             std::to_string(cumulative) + "\n";
+      AppendSample(out, bucket_name, labels + ",le=\"" + le + "\"", std::to_string(cumulative));
     }
-    out += std::string(kDurationName) + "_sum{" + labels + "} " + FormatSeconds(sum_ns) + "\n";
-    out += std::string(kDurationName) + "_count{" + labels + "} " + std::to_string(total) + "\n";
+    AppendSample(out, sum_name, labels, FormatSeconds(sum_ns));
+    AppendSample(out, count_name, labels, std::to_string(total));
   }
 }
 
