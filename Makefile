@@ -1,5 +1,5 @@
 # The README's two commands: `make run` (build and serve on embedded defaults) and `make test`.
-.PHONY: setup build run test unit-test api-test bench format clean
+.PHONY: setup build run test tsan unit-test api-test bench format clean
 
 BUILD_DIR ?= build
 TEST_BUILD_DIR ?= build-asan
@@ -18,6 +18,10 @@ run: build
 # Every test: unit tests and the HTTP suite on SQLite and on PostgreSQL, all under ASan/UBSan.
 test: setup
 	@scripts/test.sh
+
+# ThreadSanitizer run of the HTTP layer's own tests (a few minutes; not part of `make test`).
+tsan: setup
+	@scripts/tsan_http.sh
 
 bench: build
 	@bench/auth_get/run.sh
