@@ -4,7 +4,8 @@ import re
 from conftest import Api
 
 SCRAPE_TOKEN = "scrape-token-0123456789abcdef"
-SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (-?[0-9.e+\-]+|NaN|\+Inf)$')
+# A label value is a quoted string that may hold braces ("/users/{user_id}") and escapes.
+SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?:[^"}]|"(?:[^"\\]|\\.)*")*\})? (-?[0-9.e+\-]+|NaN|\+Inf)$')
 
 
 def samples(text):
