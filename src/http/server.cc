@@ -78,6 +78,7 @@ ServerCore::ServerCore(ServerOptions options_in, const Router& router, Authentic
     : options(std::move(options_in)),
       dispatcher(router, authenticator, DispatcherLimits{options.max_body_bytes, options.max_upload_bytes}),
       metrics(metrics_in),
+      access_log(options.access_log ? AccessLogger() : nullptr),
       pool(static_cast<size_t>(options.threads)) {}
 
 void ServerCore::Opened(const std::shared_ptr<Connection>& connection) {
@@ -108,10 +109,10 @@ void ServerCore::Record(std::string_view method, std::string_view target, const 
       metrics->RecordUnrouted(status, nanos);
     }
   }
-  if (options.access_log) {
+  if (access_log) {
     // The path only: query strings may carry secrets (reset-password takes its password there).
     std::string_view path = target.substr(0, target.find('?'));
-    AccessLogger()->info("{} \"{} {}\" {} {}us", remote, method, path, status, nanos.count() / 1000);
+    access_log->info("{} \"{} {}\" {} {}us", remote, method, path, status, nanos.count() / 1000);
   }
 }
 
@@ -243,7 +244,6 @@ Server::~Server() = default;
 Result<std::unique_ptr<Server>> Server::Make(ServerOptions options, const Router& router,
                                              Authenticator& authenticator, Metrics* metrics) {
   DATAML_RETURN_NOT_OK(options.Validate());
-  if (options.access_log) AccessLogger();
   return std::unique_ptr<Server>(new Server(std::make_unique<Impl>(std::move(options), router, authenticator, metrics)));
 }
 

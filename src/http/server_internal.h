@@ -3,6 +3,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <spdlog/logger.h>
 
 #include <atomic>
 #include <chrono>
@@ -24,6 +25,7 @@ struct ServerCore {
   ServerOptions options;
   Dispatcher dispatcher;
   Metrics* metrics;  // may be null
+  std::shared_ptr<spdlog::logger> access_log;  // null when off; looked up once, not per request
   boost::asio::thread_pool pool;
   std::atomic<size_t> pool_queued{0};  // posted to the pool, not yet started
 

@@ -248,8 +248,8 @@ TEST_F(ServerTest, FilesAreStreamedWholeAndHeadHasNoBody) {
 
 TEST_F(ServerTest, SlowHeadersAndIdleConnectionsAreCutOffWithoutBlockingOthers) {
   ServerOptions options;
-  options.header_timeout = 1s;
-  options.idle_timeout = 1s;
+  options.header_timeout = 2s;
+  options.idle_timeout = 2s;
   Start(options);
   std::vector<std::unique_ptr<Client>> slow;
   for (int i = 0; i < 50; ++i) {
@@ -260,10 +260,12 @@ TEST_F(ServerTest, SlowHeadersAndIdleConnectionsAreCutOffWithoutBlockingOthers) 
   auto start = std::chrono::steady_clock::now();
   normal.Send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(Count(normal.ReadResponses(1), "200 OK"), 1);
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 200ms);
+  // Answered at once, not after the slow clients' header timeout (a loaded CI machine may
+  // take a while, but nowhere near the 2 s the slow clients could hold it).
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms);
   auto cut = std::chrono::steady_clock::now();
   EXPECT_TRUE(slow.front()->ClosedByServer());
-  EXPECT_LT(std::chrono::steady_clock::now() - cut, 3s);
+  EXPECT_LT(std::chrono::steady_clock::now() - cut, 4s);
   EXPECT_TRUE(normal.ClosedByServer());  // idle past its timeout
 }
 
