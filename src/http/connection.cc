@@ -97,6 +97,9 @@ class SocketBodySource : public BodySource {
 }  // namespace
 
 Connection::Connection(asio::ip::tcp::socket socket, ServerCore& core) : stream_(std::move(socket)), core_(core) {
+  // Timeouts are kept by the server's sweeper (SetDeadline), not by a timer per operation: that
+  // cost two timerfd_settime calls and an extra event-loop turn per request.
+  stream_.expires_never();
   beast::error_code ec;
   auto endpoint = stream_.socket().remote_endpoint(ec);
   if (!ec) remote_ = endpoint.address().to_string();
@@ -108,6 +111,20 @@ void Connection::CloseSocket() {
   beast::error_code ec;
   stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   stream_.socket().close(ec);
+}
+
+void Connection::SetDeadline(std::chrono::steady_clock::duration timeout) {
+  deadline_ns_.store((Clock::now() + timeout).time_since_epoch().count(), std::memory_order_relaxed);
+}
+
+void Connection::ClearDeadline() { deadline_ns_.store(kNoDeadline, std::memory_order_relaxed); }
+
+bool Connection::AbortIfPast(Clock::time_point now) {
+  int64_t deadline = deadline_ns_.load(std::memory_order_relaxed);
+  if (deadline == kNoDeadline || now.time_since_epoch().count() < deadline) return false;
+  ClearDeadline();
+  Abort();
+  return true;
 }
 
 void Connection::Drain() {
@@ -130,7 +147,7 @@ asio::awaitable<void> Connection::ServeRequests() {
       // Idle until the next request's first byte; then its header must end within the header
       // timeout, however slowly it trickles in.
       if (buffer_.size() == 0) {
-        stream_.expires_after(core_.options.idle_timeout);
+        SetDeadline(core_.options.idle_timeout);
         size_t n = co_await stream_.async_read_some(buffer_.prepare(kReadChunk), asio::redirect_error(use_awaitable, ec));
         if (ec) break;
         buffer_.commit(n);
@@ -138,7 +155,7 @@ asio::awaitable<void> Connection::ServeRequests() {
       bhttp::request_parser<bhttp::empty_body> head;
       head.header_limit(kMaxHeaderBytes);
       head.body_limit(boost::none);  // the dispatcher sets each route's
-      stream_.expires_after(core_.options.header_timeout);
+      SetDeadline(core_.options.header_timeout);
       co_await bhttp::async_read_header(stream_, buffer_, head, asio::redirect_error(use_awaitable, ec));
       if (ec == bhttp::error::header_limit) {
         unread_ = true;
@@ -170,7 +187,7 @@ asio::awaitable<void> Connection::ServeRequests() {
 asio::awaitable<void> Connection::LingeringClose() {
   beast::error_code ec;
   stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  stream_.expires_after(kLingerTime);
+  SetDeadline(kLingerTime);
   size_t dropped = 0;
   std::vector<char> sink(64 * 1024);
   while (!ec && dropped < kLingerBytes) {
@@ -228,7 +245,7 @@ asio::awaitable<bool> Connection::Serve(bhttp::request_parser<bhttp::empty_body>
     bhttp::request_parser<bhttp::string_body> parser(std::move(head));
     parser.body_limit(admission.body_limit);
     beast::error_code ec;
-    stream_.expires_after(core_.options.body_timeout);
+    SetDeadline(core_.options.body_timeout);
     co_await bhttp::async_read(stream_, buffer_, parser, asio::redirect_error(use_awaitable, ec));
     if (ec == bhttp::error::body_limit) {
       unread_ = true;
@@ -240,6 +257,7 @@ asio::awaitable<bool> Connection::Serve(bhttp::request_parser<bhttp::empty_body>
     request.body = std::move(parser.get().body());
   }
   if (admission.route->execution == Execution::kInline) {
+    ClearDeadline();
     response = core_.dispatcher.Handle(admission, request);
   } else {
     response = co_await OnPool(admission, request);
@@ -252,6 +270,7 @@ asio::awaitable<bool> Connection::Serve(bhttp::request_parser<bhttp::empty_body>
 }
 
 asio::awaitable<Response> Connection::OnPool(const Admission& admission, Request& request) {
+  ClearDeadline();  // a handler may take its time; only reads and writes have deadlines
   ServerCore& core = core_;
   core.pool_queued.fetch_add(1, std::memory_order_relaxed);
   co_return co_await asio::co_spawn(
@@ -272,8 +291,9 @@ asio::awaitable<std::pair<beast::error_code, size_t>> Connection::ReadBody(BodyP
   }
   parser.get().body().data = out;
   parser.get().body().size = size;
-  stream_.expires_after(core_.options.body_timeout);
+  SetDeadline(core_.options.body_timeout);
   co_await bhttp::async_read_some(stream_, buffer_, parser, asio::redirect_error(use_awaitable, ec));
+  ClearDeadline();  // the handler now works on what it read
   if (ec == bhttp::error::need_buffer) ec = {};  // `out` is full: not an error
   co_return std::make_pair(ec, size - parser.get().body().size);
 }
@@ -281,7 +301,7 @@ asio::awaitable<std::pair<beast::error_code, size_t>> Connection::ReadBody(BodyP
 asio::awaitable<bool> Connection::WriteContinue(unsigned version) {
   bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, version};
   beast::error_code ec;
-  stream_.expires_after(core_.options.body_timeout);
+  SetDeadline(core_.options.body_timeout);
   co_await bhttp::async_write(stream_, go_on, asio::redirect_error(use_awaitable, ec));
   co_return !ec;
 }
@@ -289,7 +309,7 @@ asio::awaitable<bool> Connection::WriteContinue(unsigned version) {
 asio::awaitable<bool> Connection::Write(Response response, unsigned version, bool keep_alive, bool head_only) {
   if (!response.file_path.empty()) co_return co_await WriteFile(response, version, keep_alive, head_only);
   beast::error_code ec;
-  stream_.expires_after(core_.options.body_timeout);
+  SetDeadline(core_.options.body_timeout);
   if (head_only) {
     bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(response.status), version};
     out.set(bhttp::field::content_type, response.content_type);
@@ -326,7 +346,7 @@ asio::awaitable<bool> Connection::WriteFile(const Response& response, unsigned v
   out.body().data = nullptr;
   out.body().more = !head_only && size > 0;
   bhttp::response_serializer<bhttp::buffer_body> serializer(out);
-  stream_.expires_after(core_.options.body_timeout);
+  SetDeadline(core_.options.body_timeout);
   co_await bhttp::async_write_header(stream_, serializer, asio::redirect_error(use_awaitable, ec));
   if (ec || head_only || size == 0) co_return !ec;
 
@@ -339,7 +359,7 @@ asio::awaitable<bool> Connection::WriteFile(const Response& response, unsigned v
     out.body().data = slice.data();
     out.body().size = got;
     out.body().more = left > 0;
-    stream_.expires_after(core_.options.body_timeout);
+    SetDeadline(core_.options.body_timeout);
     co_await bhttp::async_write(stream_, serializer, asio::redirect_error(use_awaitable, ec));
     if (ec == bhttp::error::need_buffer) ec = {};
     if (ec) co_return false;

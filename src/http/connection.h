@@ -11,6 +11,9 @@
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
 
+#include <atomic>
+#include <chrono>
+#include <limits>
 #include <memory>
 #include <string>
 
@@ -31,6 +34,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Drain();
   // Callable from any thread: closes the socket now; pending reads and writes fail.
   void Abort();
+  // For the server's sweeper, from any thread: aborts the connection when its current read or
+  // write has passed its deadline. True when it did.
+  bool AbortIfPast(std::chrono::steady_clock::time_point now);
 
   // For the upload body source: reads the next body bytes into `out` on the I/O thread (sending
   // "100 Continue" first when the client waits for it). Returns the bytes read and the error.
@@ -49,6 +55,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::awaitable<bool> WriteFile(const Response& response, unsigned version, bool keep_alive, bool head_only);
   boost::asio::awaitable<bool> WriteContinue(unsigned version);
   void CloseSocket();
+  // The pending read or write must end within `timeout` (the sweeper aborts it otherwise).
+  void SetDeadline(std::chrono::steady_clock::duration timeout);
+  void ClearDeadline();
   boost::asio::awaitable<void> LingeringClose();
 
   boost::beast::tcp_stream stream_;
@@ -58,6 +67,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool busy_ = false;      // between a request's header and its response; I/O thread only
   bool draining_ = false;  // I/O thread only
   bool unread_ = false;    // closing with request bytes left unread
+  static constexpr int64_t kNoDeadline = std::numeric_limits<int64_t>::max();
+  std::atomic<int64_t> deadline_ns_{kNoDeadline};  // steady clock; read by the sweeper thread
 };
 
 }  // namespace dataml::http

@@ -32,6 +32,9 @@ constexpr int kMaxRefusing = 64;
 // After the grace period the remaining connections are closed; this long after that the I/O
 // threads stop whatever is left.
 constexpr std::chrono::seconds kAfterGrace{5};
+// How often connections past their read or write deadline are looked for: timeouts are this
+// precise.
+constexpr std::chrono::milliseconds kSweepInterval{250};
 
 // What a connection past the cap is told before it is closed.
 const std::string& Refusal() {
@@ -129,11 +132,16 @@ struct Server::Impl {
     acceptor = std::make_unique<tcp::acceptor>(*contexts[0]);
     grace_timer = std::make_unique<asio::steady_timer>(*contexts[0]);
     final_timer = std::make_unique<asio::steady_timer>(*contexts[0]);
+    sweeper = std::make_unique<asio::steady_timer>(*contexts[0]);
   }
 
   asio::awaitable<void> Accept();
   asio::awaitable<void> Refuse(tcp::socket socket);
   void BeginShutdown();
+  // The open connections, taken under the lock and used outside it: a connection may be
+  // destroyed when the copy goes, and its destructor takes the lock.
+  std::vector<std::shared_ptr<Connection>> OpenConnections();
+  void Sweep();
   void AbortAll();
   void FinishShutdown();
 
@@ -143,6 +151,7 @@ struct Server::Impl {
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<asio::steady_timer> grace_timer;
   std::unique_ptr<asio::steady_timer> final_timer;
+  std::unique_ptr<asio::steady_timer> sweeper;
   size_t next_context = 0;
   int refusing = 0;  // contexts[0] only
   bool finished = false;  // contexts[0] only
@@ -192,20 +201,35 @@ asio::awaitable<void> Server::Impl::Refuse(tcp::socket socket) {
   --refusing;
 }
 
+std::vector<std::shared_ptr<Connection>> Server::Impl::OpenConnections() {
+  std::vector<std::shared_ptr<Connection>> open;
+  std::lock_guard lock(core.connections_mutex);
+  open.reserve(core.connections.size());
+  for (auto& [raw, weak] : core.connections) {
+    if (auto connection = weak.lock()) open.push_back(std::move(connection));
+  }
+  return open;
+}
+
+void Server::Impl::Sweep() {
+  sweeper->expires_after(kSweepInterval);
+  sweeper->async_wait([this](boost::system::error_code waited) {
+    if (waited || finished) return;
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& connection : OpenConnections()) connection->AbortIfPast(now);
+    Sweep();
+  });
+}
+
 void Server::Impl::BeginShutdown() {
   if (core.stopping.exchange(true)) return;
   boost::system::error_code ec;
   acceptor->close(ec);
-  std::vector<std::shared_ptr<Connection>> open;
   {
     std::lock_guard lock(core.connections_mutex);
     core.on_last_connection_closed = [this] { asio::post(*contexts[0], [this] { FinishShutdown(); }); };
-    for (auto& [raw, weak] : core.connections) {
-      if (auto connection = weak.lock()) open.push_back(std::move(connection));
-    }
   }
-  for (auto& connection : open) connection->Drain();
-  open.clear();
+  for (const auto& connection : OpenConnections()) connection->Drain();
   if (core.open_connections.load() == 0) return FinishShutdown();
   grace_timer->expires_after(core.options.shutdown_grace);
   grace_timer->async_wait([this](boost::system::error_code waited) {
@@ -220,10 +244,7 @@ void Server::Impl::BeginShutdown() {
 }
 
 void Server::Impl::AbortAll() {
-  std::lock_guard lock(core.connections_mutex);
-  for (auto& [raw, weak] : core.connections) {
-    if (auto connection = weak.lock()) connection->Abort();
-  }
+  for (const auto& connection : OpenConnections()) connection->Abort();
 }
 
 void Server::Impl::FinishShutdown() {
@@ -231,6 +252,7 @@ void Server::Impl::FinishShutdown() {
   finished = true;
   grace_timer->cancel();
   final_timer->cancel();
+  sweeper->cancel();
   for (auto& guard : guards) guard.reset();
   // Whatever is still pending (a connection stuck past the grace and its aftermath) is dropped.
   if (core.open_connections.load() > 0) {
@@ -269,6 +291,7 @@ Result<int> Server::Bind() {
 Status Server::Listen() {
   Impl& impl = *impl_;
   asio::co_spawn(*impl.contexts[0], impl.Accept(), asio::detached);
+  asio::post(*impl.contexts[0], [&impl] { impl.Sweep(); });
   auto run = [](asio::io_context& context) {
     try {
       context.run();
