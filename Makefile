@@ -21,6 +21,7 @@ test: setup
 
 bench: build
 	@bench/auth_get/run.sh
+	@bench/http_ceiling/run.sh
 	@bench/ingest/run.sh
 	@bench/train/run.sh
 	@bench/shap/run.sh

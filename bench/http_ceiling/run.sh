@@ -131,6 +131,7 @@ cpu_ticks() {  # cpu_ticks PID: utime + stime of a process (all its threads), in
 }
 
 # ---- servers -----------------------------------------------------------------------------------
+: >"$WORK/ceiling.out"; : >"$WORK/dataml.out"
 "$CEILING" --port 0 --threads "$CEILING_THREADS" >"$WORK/ceiling.out" 2>&1 &
 CEILING_PID=$!
 CEILING_PORT="$(wait_port "$WORK/ceiling.out" "ceiling listening on" "$CEILING_PID" ceiling)"
