@@ -25,6 +25,7 @@ tsan: setup
 
 bench: build
 	@bench/auth_get/run.sh
+	@bench/http_ceiling/run.sh
 	@bench/ingest/run.sh
 	@bench/train/run.sh
 	@bench/shap/run.sh

@@ -3,25 +3,33 @@
 # work (HS256 JWT verify + SQLite user lookup by id + JSON), both driven by wrk with identical
 # settings, one after the other, in the same run. See bench/README.md.
 #
-# Usage: bench/auth_get/run.sh [--workers N] [--threads N] [--connections N] [--wrk-threads N]
-#                              [--duration SECS] [--warmup SECS]
+# Usage: bench/auth_get/run.sh [--workers N] [--io-threads N] [--threads N] [--access-log on|off]
+#                              [--connections N] [--wrk-threads N] [--duration SECS] [--warmup SECS]
 #   --workers N      uvicorn worker processes for the peer (default 2 = cores; use 1 for one)
-#   --threads N      dataml --threads (HTTP worker pool; default 64, dataml's own default)
+#   --io-threads N   dataml --io-threads: the event loops that own the connections and run
+#                    validate-token inline (default: dataml's default, one per core)
+#   --threads N      dataml --threads: the pool for blocking handlers, not used by validate-token
+#                    (default: dataml's default, 16)
+#   --access-log X   dataml's per-request access log, on or off (default: DATAML_ACCESS_LOG from
+#                    the environment, else dataml's default, on; the peer never logs requests)
 #   --connections N  wrk connections (default 50)
 #   --wrk-threads N  wrk threads (default 2)
 #   --duration SECS  measured wrk run per server (default 10)
 #   --warmup SECS    discarded wrk run before each measurement (default 3)
 #   --keep           keep the temp dir (raw wrk outputs, server logs) and print its path
+# The server binary is $DATAML_BENCH_BIN if set, else build/dataml.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-BIN="$ROOT/build/dataml"
+BIN="${DATAML_BENCH_BIN:-$ROOT/build/dataml}"
 VENV="$ROOT/.venv"
 REQS="$ROOT/bench/requirements.txt"
 
 WORKERS=2
-DATAML_THREADS=64
+IO_THREADS=""
+DATAML_THREADS=""
+ACCESS_LOG="${DATAML_ACCESS_LOG:-}"
 CONNS=50
 WRK_THREADS=2
 DURATION=10
@@ -31,16 +39,23 @@ KEEP=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --workers) WORKERS="$2"; shift 2 ;;
+    --io-threads) IO_THREADS="$2"; shift 2 ;;
     --threads) DATAML_THREADS="$2"; shift 2 ;;
+    --access-log) ACCESS_LOG="$2"; shift 2 ;;
     --connections) CONNS="$2"; shift 2 ;;
     --wrk-threads) WRK_THREADS="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
     --warmup) WARMUP="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+case "$ACCESS_LOG" in
+  ""|on|1|true) ACCESS_LOG=on; LOG_ENV=1 ;;
+  off|0|false) ACCESS_LOG=off; LOG_ENV=0 ;;
+  *) echo "--access-log: on or off" >&2; exit 2 ;;
+esac
 
 # ---- prerequisites -----------------------------------------------------------------------------
 source "$ROOT/bench/prerequisites.sh"
@@ -107,10 +122,14 @@ check_200() {  # check_200 NAME URL: one authenticated request must answer 200 w
 }
 
 # ---- dataml ------------------------------------------------------------------------------------
-echo "== starting dataml ($BIN, --threads $DATAML_THREADS)"
+DATAML_ARGS=()
+[[ -n "$IO_THREADS" ]] && DATAML_ARGS+=(--io-threads "$IO_THREADS")
+[[ -n "$DATAML_THREADS" ]] && DATAML_ARGS+=(--threads "$DATAML_THREADS")
+DATAML_DESC="--io-threads ${IO_THREADS:-default ($(nproc))} --threads ${DATAML_THREADS:-default (16)}"
+echo "== starting dataml ($BIN serve $DATAML_DESC, access log $ACCESS_LOG)"
 mkdir -p "$WORK/dataml-data"
-DATAML_ADMIN_PASSWORD=Admin12345 DATAML_JWT_SECRET="$SECRET" \
-  "$BIN" serve --host 127.0.0.1 --port 0 --data-dir "$WORK/dataml-data" --threads "$DATAML_THREADS" \
+DATAML_ADMIN_PASSWORD=Admin12345 DATAML_JWT_SECRET="$SECRET" DATAML_ACCESS_LOG="$LOG_ENV" \
+  "$BIN" serve --host 127.0.0.1 --port 0 --data-dir "$WORK/dataml-data" ${DATAML_ARGS[@]+"${DATAML_ARGS[@]}"} \
   >"$WORK/dataml.out" 2>"$WORK/dataml.err" &
 DATAML_PID=$!
 DATAML_PORT=""
@@ -160,6 +179,6 @@ CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || tru
   "FastAPI/uvicorn x$WORKERS" \
   "machine: $(nproc) cores (${CPU:-unknown cpu}) shared by wrk AND the server under test; servers measured one after the other" \
   "wrk: -t$WRK_THREADS -c$CONNS -d${DURATION}s --latency after a ${WARMUP}s warm-up, same token (HS256, issued by dataml) for both" \
-  "dataml: build/dataml --threads $DATAML_THREADS, SQLite in WAL mode, one database session per thread (--db-pool 0)" \
+  "dataml: $BIN serve $DATAML_DESC (event loops on the I/O threads; validate-token runs inline there, the user row from a 1-second cache), SQLite in WAL mode, access log $ACCESS_LOG" \
   "peer: uvicorn --workers $WORKERS (processes; use --workers 1 for one), uvloop+httptools, async handler, PyJWT verify + sqlite3 lookup on one connection per thread (= per worker process)" \
-  "both: no per-request access log; keep-alive connections stay open on both (dataml yields a connection's worker after 1,000 requests only when another connection waits)"
+  "access log: dataml $ACCESS_LOG (a line per request to stdout through an async logger), the peer off (uvicorn --no-access-log); keep-alive connections stay open on both"

@@ -4,9 +4,9 @@ connections, in the same run. See README.md.
 
 Usage: bench.py --bin build/dataml --peer-python bench/out/.venv-predict-peer/bin/python
                 [--connections 1,2,4,8,16,32,64] [--main-connections 64] [--workers 1,2]
-                [--duration 10] [--warmup 3] [--repeat 1] [--bodies 64] [--threads N]
-                [--peer-nthread 1] [--quiet S] [--no-reference]
-                [--peer-only] [--keep]
+                [--duration 10] [--warmup 3] [--repeat 1] [--bodies 64] [--io-threads N]
+                [--threads N] [--access-log on|off] [--peer-nthread 1] [--quiet S]
+                [--no-reference] [--peer-only] [--keep]
 (run.sh installs the prerequisites and passes these on; see its --help.)
 
 1. A fresh `dataml serve` (bench/train/common.py's Server); the churn-like dataset of
@@ -20,7 +20,9 @@ Usage: bench.py --bin build/dataml --peer-python bench/out/.venv-predict-peer/bi
    every other field of the answer must be the same and every class probability equal to 1e-6.
 5. For each connection count, each server in turn (dataml, then each peer): a warm-up wrk run
    (discarded), then the measured one (wrk --latency with predict.lua). While one server is
-   measured, the others are frozen (SIGSTOP), so that they cost nothing.
+   measured, the others are frozen (SIGSTOP), so that they cost nothing. Around each dataml
+   measurement the newest id of the predictions log is read (the list endpoint waits for queued
+   records to be written): the records written must cover every answer wrk counted.
 6. Reference: dataml's GET /api/v1/validate-token (HTTP + token + user lookup, no prediction)
    at the peer's saturation load and at --main-connections.
 7. The report: one table row per server and connection count, with ratios dataml/peer; the peer's saturation
@@ -36,6 +38,7 @@ import math
 import os
 import platform
 import random
+import re
 import resource
 import shutil
 import signal
@@ -139,6 +142,29 @@ def post(port, body, token=None, timeout=30):
     data = resp.read()
     conn.close()
     return resp.status, data
+
+
+def newest_prediction_id(server, train_id):
+    """The newest id in `train_id`'s predictions log (0 when empty); ids only grow, pruning keeps
+    the newest. The list endpoint waits for the queued records to be written first."""
+    body = server.get("/api/v1/inference/predictions", {"train_id": train_id, "skip": 0, "limit": 1})
+    return int(body["data"][0]["prediction_id"]) if body["data"] else 0
+
+
+def server_log_summary(server):
+    """What dataml's own log says once it has stopped: predictions-log drops (it warns at the
+    first one and every 10,000), other warnings and errors, and its access-log lines for the
+    prediction endpoint."""
+    with open(server.out_path, encoding="utf-8", errors="replace") as f:
+        out = f.read()
+    with open(server.err_path, encoding="utf-8", errors="replace") as f:
+        err = f.read()
+    lines = (out + "\n" + err).splitlines()
+    drops = [l for l in lines if "predictions log full" in l]
+    other = [l for l in lines if any(t in l for t in ("[warning]", "[error]", "[critical]"))
+             and "[access]" not in l and "predictions log full" not in l]
+    return {"drop_warnings": drops, "other_warnings": other,
+            "access_lines": out.count(f'"POST {ENDPOINT}" 200')}
 
 
 # ---- the peer ------------------------------------------------------------------------------------
@@ -342,18 +368,21 @@ def measure(target, all_targets, conns, a, bodies_path, work, path=ENDPOINT, pos
     """Warm-up, then the measured wrk run against `target`, the other servers frozen."""
     name, port, token, cpu_fn = target["name"], target["port"], target["token"], target["cpu"]
     others = [t for t in all_targets if t is not target]
+    log_id = target.get("log_id") if post else None
     waited = 0.0
     if a.quiet > 0:
         waited, load = wait_quiet(a.quiet)
         if waited > 1.5:
             print(f"      (waited {waited:.0f} s for a quieter machine; {load:.2f} cores busy elsewhere)",
                   flush=True)
+    id0 = log_id() if log_id else None
     for t in others:
         t["freeze"](signal.SIGSTOP)
+    warm = None
     try:
         url = f"http://127.0.0.1:{port}{path}"
         if a.warmup > 0:
-            run_wrk(url, conns, a.warmup, bodies_path, token, post=post)
+            warm = run_wrk(url, conns, a.warmup, bodies_path, token, post=post)
         out_path = os.path.join(work, f"{name.replace(' ', '_')}{tag}_c{conns}.wrk")
         busy0, cpu0, tcp0 = common.busy_seconds(), cpu_fn(), tcp_counters()
         ch0 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -366,6 +395,15 @@ def measure(target, all_targets, conns, a, bodies_path, work, path=ENDPOINT, pos
         for t in others:
             t["freeze"](signal.SIGCONT)
     r = parse_wrk(out_path)
+    if log_id:
+        # Answers wrk read (warm-up + measured; a run's last requests in flight are answered but
+        # not counted) against the records the predictions log wrote meanwhile.
+        warm_n = re.search(r"(\d+) requests in", warm or "")
+        warm_non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", warm or "")
+        r["log_answered"] = r["requests"] - r["non2xx"] + (int(warm_n.group(1)) if warm_n else 0) \
+            - (int(warm_non2xx.group(1)) if warm_non2xx else 0)
+        r["log_written"] = log_id() - id0
+        r["log_inflight"] = 2 * conns
     wrk_cpu = (ch1.ru_utime - ch0.ru_utime) + (ch1.ru_stime - ch0.ru_stime)
     r["server_cores"] = (cpu1 - cpu0) / span
     r["wrk_cores"] = wrk_cpu / span
@@ -385,6 +423,9 @@ def combine(rs):
     out["non2xx"] = sum(r["non2xx"] for r in rs)
     out["sock_err"] = sum(r["sock_err"] for r in rs)
     out["requests"] = sum(r["requests"] for r in rs)
+    for k in ("log_answered", "log_written", "log_inflight"):
+        if all(k in r for r in rs):
+            out[k] = sum(r[k] for r in rs)
     out["rounds_rps"] = [r["rps"] for r in rs]
     out["rounds_p99"] = [r["p99"] for r in rs]
     return out
@@ -460,7 +501,13 @@ def main():
     ap.add_argument("--bodies", type=int, default=64)
     ap.add_argument("--repeat", type=int, default=1,
                     help="rounds of the whole sweep; each figure is the median of the rounds")
-    ap.add_argument("--threads", type=int, default=0, help="dataml --threads (0: its default)")
+    ap.add_argument("--io-threads", type=int, default=0,
+                    help="dataml --io-threads: event loops owning the connections, running "
+                         "predictions inline (0: its default, one per core)")
+    ap.add_argument("--threads", type=int, default=0,
+                    help="dataml --threads: the pool for blocking handlers (0: its default, 16)")
+    ap.add_argument("--access-log", choices=("on", "off"), default=None,
+                    help="dataml's access log (default: DATAML_ACCESS_LOG, else dataml's default, on)")
     ap.add_argument("--peer-nthread", type=int, default=1)
     ap.add_argument("--quiet", type=float, default=0,
                     help="before each measurement wait up to this many seconds for the rest of "
@@ -477,11 +524,17 @@ def main():
     workers_list = [int(x) for x in a.workers.split(",") if x.strip()]
     if a.threads:
         os.environ["DATAML_THREADS"] = str(a.threads)
+    if a.io_threads:
+        os.environ["DATAML_IO_THREADS"] = str(a.io_threads)
+    if a.access_log:
+        os.environ["DATAML_ACCESS_LOG"] = "1" if a.access_log == "on" else "0"
+    access_log = os.environ.get("DATAML_ACCESS_LOG", "") not in ("0", "off")
     os.environ["OMP_WAIT_POLICY"] = "PASSIVE"
 
     work = tempfile.mkdtemp(prefix="dataml-bench-predict.")
     started = time.monotonic()
     server, peers = None, []
+    log_summary = None
     rc = 0
     try:
         print(f"== starting dataml ({a.bin}); dataset and training through the API")
@@ -553,7 +606,8 @@ def main():
             srv = server
             targets.append({"name": "dataml", "port": srv.port, "token": srv.token,
                             "cpu": lambda: common.tree_cpu_seconds(srv.pid),
-                            "freeze": lambda sig: os.kill(srv.pid, sig)})
+                            "freeze": lambda sig: os.kill(srv.pid, sig),
+                            "log_id": lambda: newest_prediction_id(srv, train_id)})
         for p in peers:
             targets.append({"name": p.label, "port": p.port, "token": server.token,
                             "cpu": p.cpu_seconds, "freeze": p.signal})
@@ -594,6 +648,10 @@ def main():
             except ProcessLookupError:
                 pass
             server.stop()
+            try:
+                log_summary = server_log_summary(server)
+            except OSError as e:
+                print(f"   cannot read dataml's log: {e}")
         if a.keep or rc:
             print(f"work dir kept: {work}")
         else:
@@ -644,6 +702,30 @@ def main():
                   f"the prediction endpoint: {1e6 * pred['server_cores'] / pred['rps']:.0f} us/request")
         summary_out["reference_validate_token"] = {str(c): {k: r[k] for k in ("rps", "p50", "p99", "server_cores")}
                                                    for c, r in reference.items()}
+        answered = sum(r.get("log_answered", 0) for r in d.values())
+        written = sum(r.get("log_written", 0) for r in d.values())
+        inflight = sum(r.get("log_inflight", 0) for r in d.values())
+        lost = max(0, answered - written)
+        print(f"predictions log: {written} records written during the dataml runs for {answered} "
+              f"answers wrk counted (+ up to {inflight} in flight at the runs' ends): "
+              f"{'none missing' if not lost else f'{lost} MISSING'}")
+        summary_out["predictions_log"] = {"written": written, "answered": answered,
+                                          "missing": lost}
+        if log_summary is not None:
+            drops = log_summary["drop_warnings"]
+            print(f"dataml's log: {len(drops)} 'predictions log full' warning(s)"
+                  + (f", the last: {drops[-1]}" if drops else "")
+                  + f"; {len(log_summary['other_warnings'])} other warning(s)/error(s)"
+                  + "".join(f"\n   {l}" for l in log_summary["other_warnings"][:10]))
+            if access_log:
+                print(f"dataml's access log: {log_summary['access_lines']} lines for its prediction "
+                      f"answers (wrk counted {answered} during the runs, plus the checks' and "
+                      f"in-flight ones)")
+            summary_out["server_log"] = {"drop_warnings": len(drops),
+                                         "other_warnings": log_summary["other_warnings"][:20],
+                                         "access_lines": log_summary["access_lines"]}
+            if drops or lost:
+                rc = 1
         goal_rps = hs["rps_ratio"] >= 10
         goal_p99 = hs["dataml_p99"] < 1.0
         print(f"goal (issue): >= 10x the peer's throughput and p99 < 1 ms at the peer's saturation "
@@ -665,8 +747,10 @@ def main():
         f"wrk: -t2 (-t1 for 1 connection) -c N -d{a.duration}s --latency, after a {a.warmup}s "
         f"warm-up, {len(bodies)} different bodies in turn (predict.lua), keep-alive; one server "
         f"at a time, the others frozen (SIGSTOP)",
-        f"dataml: build/dataml --threads {a.threads or 'default (64)'}, bearer token checked on "
-        f"every request; OMP_WAIT_POLICY=PASSIVE",
+        f"dataml: {a.bin} serve --io-threads {a.io_threads or f'default ({os.cpu_count()})'} "
+        f"--threads {a.threads or 'default (16)'}, access log {'on' if access_log else 'off'}; "
+        f"predictions inline on the I/O threads, bearer token checked on every request, every "
+        f"prediction queued for the predictions log; OMP_WAIT_POLICY=PASSIVE",
         f"peer: FastAPI {peer_version[2] if len(peer_version) > 2 else '?'} + uvicorn "
         f"{peer_version[3] if len(peer_version) > 3 else '?'} (uvloop, httptools, no access log), "
         f"xgboost {peer_version[0] if peer_version else '?'}, numpy "

@@ -7,9 +7,9 @@
 #
 # Usage: bench/predict_realtime/run.sh [--connections 1,2,4,...] [--main-connections N]
 #                                      [--workers 1,2] [--duration S] [--warmup S] [--repeat N]
-#                                      [--bodies N] [--threads N] [--peer-nthread N]
-#                                      [--quiet S] [--no-reference]
-#                                      [--peer-only] [--keep]
+#                                      [--bodies N] [--io-threads N] [--threads N]
+#                                      [--access-log on|off] [--peer-nthread N]
+#                                      [--quiet S] [--no-reference] [--peer-only] [--keep]
 #   --connections      wrk connection counts to sweep (default 1,2,4,8,16,32,64)
 #   --main-connections the "many keep-alive connections" point compared head to head (default 64)
 #   --workers          uvicorn worker processes of the peer; each count is measured and the
@@ -18,18 +18,23 @@
 #   --warmup S         discarded wrk run before each measurement (default 3)
 #   --repeat N         rounds of the whole sweep; each figure is the median of the rounds (default 1)
 #   --bodies N         different request bodies, sent in turn (default 64)
-#   --threads N        dataml --threads (default: dataml's default, 64)
+#   --io-threads N     dataml --io-threads: the event loops that own the connections and run
+#                      real-time predictions inline (default: dataml's default, one per core)
+#   --threads N        dataml --threads: its pool for blocking handlers (default: dataml's, 16)
+#   --access-log X     dataml's access log, on or off (default: DATAML_ACCESS_LOG from the
+#                      environment, else dataml's default, on; the peer never logs requests)
 #   --peer-nthread N   XGBoost nthread in the peer (default 1)
 #   --quiet S          before each measurement, wait up to S seconds for the rest of the machine
 #                      to go idle (< 0.2 cores busy); default 0 (don't wait)
 #   --no-reference     skip the reference runs of dataml's GET /api/v1/validate-token
 #   --peer-only        measure the peer(s) alone (no dataml endpoint needed)
 #   --keep             keep the work dir (server data dir, wrk outputs, logs)
+# The server binary is $DATAML_BENCH_BIN if set, else build/dataml.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
-BIN="$ROOT/build/dataml"
+BIN="${DATAML_BENCH_BIN:-$ROOT/build/dataml}"
 VENV="$ROOT/.venv"
 REQS="$ROOT/bench/requirements.txt"
 OUT="$ROOT/bench/out"
@@ -39,10 +44,10 @@ PEER_REQS="$HERE/requirements-peer.txt"
 ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --connections|--main-connections|--workers|--duration|--warmup|--repeat|--bodies|--threads|--peer-nthread|--quiet)
+    --connections|--main-connections|--workers|--duration|--warmup|--repeat|--bodies|--io-threads|--threads|--access-log|--peer-nthread|--quiet)
       ARGS+=("$1" "$2"); shift 2 ;;
     --peer-only|--no-reference|--keep) ARGS+=("$1"); shift ;;
-    -h|--help) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
