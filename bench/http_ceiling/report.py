@@ -2,7 +2,8 @@
 
 Usage: report.py WORK CLK_TCK ACCESS_LOG(on|off) NOTE...
 
-WORK holds runs.tsv (name, connections, round, server CPU ticks, t0, t1 per measured run), the
+WORK holds runs.tsv (name, connections, round, server CPU ticks, t0, t1, wrk CPU ticks, the rest
+of the machine's busy ticks, per measured run), the
 wrk outputs NAME_cC_rR.wrk (measured, --latency) and NAME_cC_rR.warmup, and dataml.out/.err.
 """
 
@@ -29,10 +30,13 @@ def main():
     counted = {"ceiling": 0, "dataml": 0}
     with open(os.path.join(work, "runs.tsv"), encoding="utf-8") as f:
         for line in f:
-            name, conns, rnd, ticks, t0, t1 = line.split("\t")
+            name, conns, rnd, ticks, t0, t1, wrk_ticks, other_ticks = line.split("\t")
             base = os.path.join(work, f"{name}_c{conns}_r{rnd}")
             r = parse(base + ".wrk")
-            r["cores"] = int(ticks) / clk_tck / (float(t1) - float(t0))
+            span = float(t1) - float(t0)
+            r["cores"] = int(ticks) / clk_tck / span
+            r["wrk_cores"] = int(wrk_ticks) / clk_tck / span
+            r["other_cores"] = max(0.0, int(other_ticks) / clk_tck / span)
             r["us_per_req"] = 1e6 * r["cores"] / r["rps"] if r["rps"] else 0.0
             runs.setdefault((name, int(conns)), []).append(r)
             counted[name] += r["requests"] + requests_in(base + ".warmup")
@@ -44,7 +48,7 @@ def main():
     rounds = max(len(v) for v in runs.values())
     print()
     head = (f"{'conns':>5}  {'server':<16}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'CPU':>6}{'us/req':>8}"
-            f"{'errors':>8}   {'dataml/ceiling':>14}{'p50 d/c':>9}{'p99 d/c':>9}")
+            f"{'wrk':>5}{'other':>6}{'errors':>8}   {'dataml/ceiling':>14}{'p50 d/c':>9}{'p99 d/c':>9}")
     print(head)
     print("-" * len(head))
     verdicts = []
@@ -56,7 +60,8 @@ def main():
             errors = sum(r["non2xx"] + r["sock_err"] for r in rs)
             line = (f"{c if name == 'ceiling' else '':>5}  {name + ('' if name == 'ceiling' else ' validate'):<16}"
                     f"{med(name, c, 'rps'):>9.0f}{med(name, c, 'p50'):>9.3f}{med(name, c, 'p99'):>9.3f}"
-                    f"{med(name, c, 'cores'):>6.2f}{med(name, c, 'us_per_req'):>8.1f}{errors:>8}")
+                    f"{med(name, c, 'cores'):>6.2f}{med(name, c, 'us_per_req'):>8.1f}{med(name, c, 'wrk_cores'):>5.2f}"
+                    f"{med(name, c, 'other_cores'):>6.2f}{errors:>8}")
             if name == "dataml" and ("ceiling", c) in runs:
                 share = med("dataml", c, "rps") / med("ceiling", c, "rps")
                 verdicts.append((c, share))
@@ -90,6 +95,12 @@ def main():
     print(f"dataml warnings/errors in its log: {len(other)}" + "".join(f"\n   {l}" for l in other[:10]))
     for n in notes:
         print(f"note: {n}")
+    print("note: CPU: the server's cores during the measured run and its CPU per request; wrk: wrk's "
+          "cores; other: the rest of the machine (a figure above 0.15 means another process competed)")
+    loaded = [f"{n} c={c} ({statistics.median(r['other_cores'] for r in v):.2f})"
+              for (n, c), v in runs.items() if statistics.median(r["other_cores"] for r in v) > 0.15]
+    if loaded:
+        print(f"WARNING: other processes kept cores busy during: {', '.join(loaded)}; rerun on a quiet machine")
     bad = [f"{n} c={c}" for (n, c), v in runs.items() if any(r["non2xx"] or r["sock_err"] or not r["requests"] for r in v)]
     if bad:
         print(f"WARNING: errors (non-2xx or socket errors) in: {', '.join(bad)}")

@@ -8,7 +8,7 @@
 # Usage: bench/http_ceiling/run.sh [--connections 2,16,64] [--duration S] [--warmup S]
 #                                  [--repeat N] [--io-threads N] [--threads N]
 #                                  [--access-log on|off] [--ceiling-threads N]
-#                                  [--wrk-threads N] [--keep]
+#                                  [--wrk-threads N] [--quiet S] [--keep]
 #   --connections      wrk connection counts (default 2,16,64)
 #   --duration S       measured wrk run per server and connection count (default 10)
 #   --warmup S         discarded wrk run before each measurement (default 3)
@@ -19,6 +19,8 @@
 #                      environment, else dataml's default, on)
 #   --ceiling-threads  I/O threads of the ceiling server (default 2)
 #   --wrk-threads N    wrk threads (default 2; never more than connections)
+#   --quiet S          before each measurement wait up to S seconds for the rest of the machine
+#                      to go idle (< 0.2 cores busy); default 0 (don't wait)
 #   --keep             keep the work dir (wrk outputs, server logs) and print its path
 # The server binary is $DATAML_BENCH_BIN if set, else build/dataml.
 set -euo pipefail
@@ -39,6 +41,7 @@ DATAML_THREADS=""
 ACCESS_LOG="${DATAML_ACCESS_LOG:-}"
 CEILING_THREADS=2
 WRK_THREADS=2
+QUIET=0
 KEEP=0
 
 while [[ $# -gt 0 ]]; do
@@ -52,8 +55,9 @@ while [[ $# -gt 0 ]]; do
     --access-log) ACCESS_LOG="$2"; shift 2 ;;
     --ceiling-threads) CEILING_THREADS="$2"; shift 2 ;;
     --wrk-threads) WRK_THREADS="$2"; shift 2 ;;
+    --quiet) QUIET="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -130,6 +134,35 @@ cpu_ticks() {  # cpu_ticks PID: utime + stime of a process (all its threads), in
   echo $(( f[11] + f[12] ))
 }
 
+busy_ticks() {  # busy_ticks: CPU ticks the whole machine spent busy since boot (all cores)
+  local f
+  read -r -a f < <(head -n1 /proc/stat)
+  echo $(( f[1] + f[2] + f[3] + f[6] + f[7] + f[8] ))
+}
+
+child_ticks() {  # child_ticks VAR: user + system CPU of this shell's finished children (wrk), in
+  # ticks, into VAR; `times` must run in this shell, not in a $(...) subshell
+  times >"$WORK/.times"
+  printf -v "$1" '%s' "$(tail -n1 "$WORK/.times" | awk -v hz="$(getconf CLK_TCK)" '{
+    s = 0
+    for (i = 1; i <= 2; i++) { split($i, p, "m"); sub("s", "", p[2]); s += p[1] * 60 + p[2] }
+    printf "%d", s * hz + 0.5 }')"
+}
+
+wait_quiet() {  # wait_quiet S: up to S seconds until the machine is < 0.2 cores busy over 1 s
+  local max="$1" start b0 b1 hz
+  [[ "$max" == 0 ]] && return 0
+  hz="$(getconf CLK_TCK)"; start=$SECONDS
+  while :; do
+    b0="$(busy_ticks)"; sleep 1; b1="$(busy_ticks)"
+    (( (b1 - b0) * 5 < hz )) && break
+    (( SECONDS - start >= max )) && { echo "      (still $(( 100 * (b1 - b0) / hz ))% of a core busy elsewhere after ${max}s)"; break; }
+    sleep 4
+  done
+  (( SECONDS - start > 2 )) && echo "      (waited $(( SECONDS - start )) s for a quieter machine)"
+  return 0
+}
+
 # ---- servers -----------------------------------------------------------------------------------
 : >"$WORK/ceiling.out"; : >"$WORK/dataml.out"
 "$CEILING" --port 0 --threads "$CEILING_THREADS" >"$WORK/ceiling.out" 2>&1 &
@@ -173,15 +206,17 @@ for round in $(seq "$REPEAT"); do
     t=$(( c < WRK_THREADS ? c : WRK_THREADS ))
     for name in ceiling dataml; do
       other=dataml; [[ $name == dataml ]] && other=ceiling
+      wait_quiet "$QUIET"
       kill -STOP "${PID[$other]}"
       wrk -t"$t" -c"$c" -d"${WARMUP}s" -H "Authorization: Bearer $TOKEN" "${URL[$name]}" \
         >"$WORK/${name}_c${c}_r${round}.warmup"
-      cpu0="$(cpu_ticks "${PID[$name]}")"; t0="$(date +%s.%N)"
+      cpu0="$(cpu_ticks "${PID[$name]}")"; busy0="$(busy_ticks)"; child_ticks wrk0; t0="$(date +%s.%N)"
       wrk -t"$t" -c"$c" -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" "${URL[$name]}" \
         >"$WORK/${name}_c${c}_r${round}.wrk"
-      t1="$(date +%s.%N)"; cpu1="$(cpu_ticks "${PID[$name]}")"
+      t1="$(date +%s.%N)"; cpu1="$(cpu_ticks "${PID[$name]}")"; busy1="$(busy_ticks)"; child_ticks wrk1
       kill -CONT "${PID[$other]}"
-      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$c" "$round" "$(( cpu1 - cpu0 ))" "$t0" "$t1" >>"$WORK/runs.tsv"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$c" "$round" "$(( cpu1 - cpu0 ))" "$t0" "$t1" \
+        "$(( wrk1 - wrk0 ))" "$(( busy1 - busy0 - (cpu1 - cpu0) - (wrk1 - wrk0) ))" >>"$WORK/runs.tsv"
       echo "   $round/$REPEAT c=$c $name: $(grep -m1 'Requests/sec' "$WORK/${name}_c${c}_r${round}.wrk" | tr -s ' ')"
     done
   done
