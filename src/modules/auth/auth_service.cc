@@ -118,8 +118,15 @@ Status AuthService::ResetPassword(const Principal& caller, const ResetPasswordIn
   return repo_.ClearLoginFailures(ToLowerAscii(target->user.username));
 }
 
+Result<AccessClaims> AuthService::VerifyAccessToken(std::string_view token, int64_t now) {
+  std::string key(token);
+  DATAML_ASSIGN_OR_RETURN(auto claims, verified_tokens_.GetOrLoad(key, [&] { return codec_.Verify(key, now); }));
+  if (claims->expires_at <= now) return Status::Unauthenticated("Token has expired");
+  return *claims;
+}
+
 Result<Principal> AuthService::Authenticate(std::string_view bearer_token) {
-  DATAML_ASSIGN_OR_RETURN(AccessClaims claims, codec_.Verify(std::string(bearer_token), NowUnixSeconds()));
+  DATAML_ASSIGN_OR_RETURN(AccessClaims claims, VerifyAccessToken(bearer_token, NowUnixSeconds()));
   // Cached briefly (users::kActiveUserCacheTtl): this runs on every request, and the row
   // changes rarely; this process's own changes to a user reach it at once.
   auto user = users_.FindActiveCached(claims.user_id);

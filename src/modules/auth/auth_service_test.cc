@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "core/clock.h"
 #include "modules/rbac/permission_catalog.h"
 #include "test_support.h"
@@ -72,6 +75,30 @@ TEST_F(AuthServiceTest, AuthenticateTakesTenantAndFlagsFromTheDatabase) {
   EXPECT_EQ(principal->username, "alice");
   EXPECT_FALSE(principal->is_superuser);
   EXPECT_EQ(auth_.Authenticate("not-a-token").status().code(), StatusCode::kUnauthenticated);
+}
+
+// Verified tokens are remembered (kVerifiedTokenCacheTtl); what that must not change: a token
+// that expires is refused from that second on, and only the exact bytes that were verified hit.
+TEST_F(AuthServiceTest, ARememberedTokenIsRefusedOnceItExpires) {
+  Sql("UPDATE users SET password_changed_at = password_changed_at - 1200");
+  token_ = codec_.Issue(principal(), NowUnixSeconds() - 599);  // expires in one second
+  const int64_t expires_at = NowUnixSeconds() + 1;
+  ASSERT_EQ(Authenticate(), StatusCode::kOk);
+  while (NowUnixSeconds() < expires_at) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  auto refused = auth_.Authenticate(token_);
+  EXPECT_EQ(refused.status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(refused.status().message(), "Token has expired");
+}
+
+TEST_F(AuthServiceTest, OnlyTheVerifiedBytesAreRemembered) {
+  ASSERT_EQ(Authenticate(), StatusCode::kOk);
+  std::string forged = token_;
+  char& c = forged[forged.size() - 10];  // inside the signature (its last character has padding bits)
+  c = c == 'A' ? 'B' : 'A';
+  EXPECT_EQ(auth_.Authenticate(forged).status().code(), StatusCode::kUnauthenticated);
+  std::string other_secret = AccessTokenCodec{kSecret + "x", 600}.Issue(principal(), NowUnixSeconds() - 60);
+  EXPECT_EQ(auth_.Authenticate(other_secret).status().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(Authenticate(), StatusCode::kOk);
 }
 
 TEST_F(AuthServiceTest, AnotherServersChangeIsSeenOnlyWhenTheCachedRowExpires) {
