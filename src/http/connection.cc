@@ -96,12 +96,13 @@ class SocketBodySource : public BodySource {
 
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, ServerCore& core) : stream_(std::move(socket)), core_(core) {
-  // Timeouts are kept by the server's sweeper (SetDeadline), not by a timer per operation: that
-  // cost two timerfd_settime calls and an extra event-loop turn per request.
-  stream_.expires_never();
+Connection::Connection(asio::ip::tcp::socket socket, ServerCore& core) : socket_(std::move(socket)), core_(core) {
+  // Timeouts are kept by the server's sweeper (SetDeadline), not by a timer per operation (as
+  // Beast's tcp_stream does): that cost two timerfd_settime calls and an extra event-loop turn
+  // per request. Non-blocking, so that Send can try a write without waiting.
   beast::error_code ec;
-  auto endpoint = stream_.socket().remote_endpoint(ec);
+  socket_.non_blocking(true, ec);
+  auto endpoint = socket_.remote_endpoint(ec);
   if (!ec) remote_ = endpoint.address().to_string();
 }
 
@@ -109,8 +110,8 @@ Connection::~Connection() { core_.Closed(this); }
 
 void Connection::CloseSocket() {
   beast::error_code ec;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
-  stream_.socket().close(ec);
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
 }
 
 void Connection::SetDeadline(std::chrono::steady_clock::duration timeout) {
@@ -128,14 +129,14 @@ bool Connection::AbortIfPast(Clock::time_point now) {
 }
 
 void Connection::Drain() {
-  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
     self->draining_ = true;
     if (!self->busy_) self->CloseSocket();
   });
 }
 
 void Connection::Abort() {
-  asio::post(stream_.get_executor(), [self = shared_from_this()] { self->CloseSocket(); });
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->CloseSocket(); });
 }
 
 asio::awaitable<void> Connection::Run(std::shared_ptr<Connection> self) { co_await self->ServeRequests(); }
@@ -148,15 +149,14 @@ asio::awaitable<void> Connection::ServeRequests() {
       // timeout, however slowly it trickles in.
       if (buffer_.size() == 0) {
         SetDeadline(core_.options.idle_timeout);
-        size_t n = co_await stream_.async_read_some(buffer_.prepare(kReadChunk), asio::redirect_error(use_awaitable, ec));
+        size_t n = co_await socket_.async_read_some(buffer_.prepare(kReadChunk), asio::redirect_error(use_awaitable, ec));
         if (ec) break;
         buffer_.commit(n);
       }
       bhttp::request_parser<bhttp::empty_body> head;
       head.header_limit(kMaxHeaderBytes);
       head.body_limit(boost::none);  // the dispatcher sets each route's
-      SetDeadline(core_.options.header_timeout);
-      co_await bhttp::async_read_header(stream_, buffer_, head, asio::redirect_error(use_awaitable, ec));
+      ec = co_await ReadHeader(head);
       if (ec == bhttp::error::header_limit) {
         unread_ = true;
         co_await Write(BadRequest("Request header is larger than " + std::to_string(kMaxHeaderBytes) + " bytes"), 11,
@@ -184,14 +184,26 @@ asio::awaitable<void> Connection::ServeRequests() {
   CloseSocket();
 }
 
+asio::awaitable<beast::error_code> Connection::ReadHeader(bhttp::request_parser<bhttp::empty_body>& head) {
+  // The first read of a request usually holds its whole header: parsed here, it costs no trip
+  // through the event loop (async_read_header completes through it even when it reads nothing).
+  beast::error_code ec;
+  buffer_.consume(head.put(buffer_.data(), ec));
+  if (ec != bhttp::error::need_more) co_return ec;
+  ec = {};
+  SetDeadline(core_.options.header_timeout);
+  co_await bhttp::async_read_header(socket_, buffer_, head, asio::redirect_error(use_awaitable, ec));
+  co_return ec;
+}
+
 asio::awaitable<void> Connection::LingeringClose() {
   beast::error_code ec;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   SetDeadline(kLingerTime);
   size_t dropped = 0;
   std::vector<char> sink(64 * 1024);
   while (!ec && dropped < kLingerBytes) {
-    dropped += co_await stream_.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
+    dropped += co_await socket_.async_read_some(asio::buffer(sink), asio::redirect_error(use_awaitable, ec));
   }
 }
 
@@ -246,7 +258,7 @@ asio::awaitable<bool> Connection::Serve(bhttp::request_parser<bhttp::empty_body>
     parser.body_limit(admission.body_limit);
     beast::error_code ec;
     SetDeadline(core_.options.body_timeout);
-    co_await bhttp::async_read(stream_, buffer_, parser, asio::redirect_error(use_awaitable, ec));
+    co_await bhttp::async_read(socket_, buffer_, parser, asio::redirect_error(use_awaitable, ec));
     if (ec == bhttp::error::body_limit) {
       unread_ = true;
       co_await Write(TooLarge(admission.body_limit), version, false, false);
@@ -292,7 +304,7 @@ asio::awaitable<std::pair<beast::error_code, size_t>> Connection::ReadBody(BodyP
   parser.get().body().data = out;
   parser.get().body().size = size;
   SetDeadline(core_.options.body_timeout);
-  co_await bhttp::async_read_some(stream_, buffer_, parser, asio::redirect_error(use_awaitable, ec));
+  co_await bhttp::async_read_some(socket_, buffer_, parser, asio::redirect_error(use_awaitable, ec));
   ClearDeadline();  // the handler now works on what it read
   if (ec == bhttp::error::need_buffer) ec = {};  // `out` is full: not an error
   co_return std::make_pair(ec, size - parser.get().body().size);
@@ -302,22 +314,33 @@ asio::awaitable<bool> Connection::WriteContinue(unsigned version) {
   bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, version};
   beast::error_code ec;
   SetDeadline(core_.options.body_timeout);
-  co_await bhttp::async_write(stream_, go_on, asio::redirect_error(use_awaitable, ec));
+  co_await bhttp::async_write(socket_, go_on, asio::redirect_error(use_awaitable, ec));
+  co_return !ec;
+}
+
+template <typename Serializer>
+asio::awaitable<bool> Connection::Send(Serializer& serializer) {
+  // A response that fits the socket's send buffer leaves in this call, without a trip through
+  // the event loop; the rest (would_block) is written when the socket can take it.
+  beast::error_code ec;
+  bhttp::write(socket_, serializer, ec);
+  if (ec != asio::error::would_block && ec != asio::error::try_again) co_return !ec;
+  ec = {};
+  SetDeadline(core_.options.body_timeout);
+  co_await bhttp::async_write(socket_, serializer, asio::redirect_error(use_awaitable, ec));
   co_return !ec;
 }
 
 asio::awaitable<bool> Connection::Write(Response response, unsigned version, bool keep_alive, bool head_only) {
   if (!response.file_path.empty()) co_return co_await WriteFile(response, version, keep_alive, head_only);
-  beast::error_code ec;
-  SetDeadline(core_.options.body_timeout);
   if (head_only) {
     bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(response.status), version};
     out.set(bhttp::field::content_type, response.content_type);
     for (const auto& [name, value] : response.headers) out.insert(name, value);
     out.content_length(response.body.size());
     out.keep_alive(keep_alive);
-    co_await bhttp::async_write(stream_, out, asio::redirect_error(use_awaitable, ec));
-    co_return !ec;
+    bhttp::response_serializer<bhttp::empty_body> serializer(out);
+    co_return co_await Send(serializer);
   }
   // Header and body leave in one gather write.
   bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
@@ -326,8 +349,8 @@ asio::awaitable<bool> Connection::Write(Response response, unsigned version, boo
   out.keep_alive(keep_alive);
   out.body() = std::move(response.body);
   out.prepare_payload();
-  co_await bhttp::async_write(stream_, out, asio::redirect_error(use_awaitable, ec));
-  co_return !ec;
+  bhttp::response_serializer<bhttp::string_body> serializer(out);
+  co_return co_await Send(serializer);
 }
 
 asio::awaitable<bool> Connection::WriteFile(const Response& response, unsigned version, bool keep_alive,
@@ -347,7 +370,7 @@ asio::awaitable<bool> Connection::WriteFile(const Response& response, unsigned v
   out.body().more = !head_only && size > 0;
   bhttp::response_serializer<bhttp::buffer_body> serializer(out);
   SetDeadline(core_.options.body_timeout);
-  co_await bhttp::async_write_header(stream_, serializer, asio::redirect_error(use_awaitable, ec));
+  co_await bhttp::async_write_header(socket_, serializer, asio::redirect_error(use_awaitable, ec));
   if (ec || head_only || size == 0) co_return !ec;
 
   std::vector<char> slice(std::min<uint64_t>(kFileSlice, size));
@@ -360,7 +383,7 @@ asio::awaitable<bool> Connection::WriteFile(const Response& response, unsigned v
     out.body().size = got;
     out.body().more = left > 0;
     SetDeadline(core_.options.body_timeout);
-    co_await bhttp::async_write(stream_, serializer, asio::redirect_error(use_awaitable, ec));
+    co_await bhttp::async_write(socket_, serializer, asio::redirect_error(use_awaitable, ec));
     if (ec == bhttp::error::need_buffer) ec = {};
     if (ec) co_return false;
   }

@@ -6,7 +6,6 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/parser.hpp>
@@ -43,10 +42,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   using BodyParser = boost::beast::http::request_parser<boost::beast::http::buffer_body>;
   boost::asio::awaitable<std::pair<boost::beast::error_code, size_t>> ReadBody(BodyParser& parser, char* out,
                                                                                size_t size, bool& send_continue);
-  boost::asio::any_io_executor executor() { return stream_.get_executor(); }
+  boost::asio::any_io_executor executor() { return socket_.get_executor(); }
 
  private:
   boost::asio::awaitable<void> ServeRequests();
+  // Reads the next request's header into `head`, from the bytes already buffered when they hold
+  // all of it. Beast's header errors, or the read's.
+  boost::asio::awaitable<boost::beast::error_code> ReadHeader(
+      boost::beast::http::request_parser<boost::beast::http::empty_body>& head);
   // Serves the request whose header the parser holds; false when the connection must close.
   boost::asio::awaitable<bool> Serve(boost::beast::http::request_parser<boost::beast::http::empty_body>& head);
   boost::asio::awaitable<Response> OnPool(const Admission& admission, Request& request);
@@ -54,13 +57,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::awaitable<bool> Write(Response response, unsigned version, bool keep_alive, bool head_only);
   boost::asio::awaitable<bool> WriteFile(const Response& response, unsigned version, bool keep_alive, bool head_only);
   boost::asio::awaitable<bool> WriteContinue(unsigned version);
+  // Writes what the serializer holds: at once when the socket takes it all (the usual case),
+  // asynchronously for the rest. False when the write failed.
+  template <typename Serializer>
+  boost::asio::awaitable<bool> Send(Serializer& serializer);
   void CloseSocket();
   // The pending read or write must end within `timeout` (the sweeper aborts it otherwise).
   void SetDeadline(std::chrono::steady_clock::duration timeout);
   void ClearDeadline();
   boost::asio::awaitable<void> LingeringClose();
 
-  boost::beast::tcp_stream stream_;
+  // A plain socket in non-blocking mode: reads and writes are tried at once and wait on the
+  // event loop only when they cannot proceed. Deadlines are the sweeper's (SetDeadline).
+  boost::asio::ip::tcp::socket socket_;
   boost::beast::flat_buffer buffer_;
   ServerCore& core_;
   std::string remote_;
