@@ -1,6 +1,7 @@
 #include "modules/auth/auth_handlers.h"
 
 #include "http/input.h"
+#include "http/json_object_writer.h"
 
 namespace dataml::auth {
 namespace {
@@ -90,12 +91,18 @@ void RegisterAuthRoutes(http::Router& router, AuthService& auth, users::UsersSer
 
   router.Add("GET", "/api/v1/validate-token", RouteAccess::Authenticated(),
              [](http::Request& req) -> Result<http::Response> {
+               // Written directly (the hottest authenticated route; see JsonObjectWriter), in
+               // nlohmann's key order.
                const Principal& p = req.caller();
-               return http::Response::Json(200, {{"valid", true},
-                                                 {"user_id", p.user_id},
-                                                 {"username", p.username},
-                                                 {"tenant_id", p.tenant_id},
-                                                 {"is_superuser", p.is_superuser}});
+               http::Response answer;
+               answer.body = http::JsonObjectWriter()
+                                 .Add("is_superuser", p.is_superuser)
+                                 .Add("tenant_id", p.tenant_id)
+                                 .Add("user_id", p.user_id)
+                                 .Add("username", p.username)
+                                 .Add("valid", true)
+                                 .Finish();
+               return answer;
              },
              http::Execution::kInline);  // answers from the cached token check (docs/http.md)
 }
