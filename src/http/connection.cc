@@ -224,7 +224,8 @@ asio::awaitable<bool> Connection::Serve(bhttp::request_parser<bhttp::empty_body>
     const bool keep = in.keep_alive() && !unread_ && !draining_;
     const int status = admission.refusal->status;
     bool written = co_await Write(std::move(*admission.refusal), version, keep, head_only);
-    core_.Record(method, target, nullptr, status, remote_, Clock::now() - start);
+    core_.Record(method, target, admission.route != nullptr ? &admission : nullptr, status, remote_,
+                 Clock::now() - start);
     co_return written && keep;
   }
 

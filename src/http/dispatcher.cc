@@ -48,6 +48,8 @@ Admission Dispatcher::Admit(const RequestHead& head) const {
     return a;
   }
   const Route& route = router_.routes()[match.route_index];
+  a.route = &route;  // refusals below are the route's, in its metrics
+  a.route_index = match.route_index;
   a.streaming = route.streaming_body;
   a.body_limit = a.streaming ? limits_.max_upload_bytes : limits_.max_body_bytes;
   if (head.content_length && *head.content_length > a.body_limit) {
@@ -60,8 +62,6 @@ Admission Dispatcher::Admit(const RequestHead& head) const {
     a.refusal = Response::Json(411, {{"detail", "Send this request with a Content-Length (chunked bodies are accepted only for uploads)"}});
     return a;
   }
-  a.route = &route;
-  a.route_index = match.route_index;
   a.path = std::move(target->path);
   a.query = std::move(target->query);
   a.path_params = std::move(match.path_params);

@@ -36,7 +36,7 @@ struct RequestHead {
 // refusal), or the route that will take the request and how much body it may have.
 struct Admission {
   std::optional<Response> refusal;   // set: send it, and do not read the body
-  const Route* route = nullptr;      // set when admitted
+  const Route* route = nullptr;      // set when the target matched a route (even if refused: 413, 411)
   size_t route_index = 0;
   size_t body_limit = 0;             // bytes the transport may read (uploads: counted as they stream)
   bool streaming = false;            // the handler pulls the body itself (Request::read_multipart)

@@ -1,5 +1,7 @@
 """GET /metrics: Prometheus text for superusers and for the operator's scrape token."""
 import re
+import socket
+from urllib.parse import urlparse
 
 from conftest import Api
 
@@ -64,3 +66,20 @@ def test_metrics_count_requests_connections_and_jobs(make_server):
     unrouted = [k for k in values if k.startswith("dataml_http_requests_total") and 'status="404"' in k
                 and "/api/v1/users" not in k]
     assert unrouted and sum(values[k] for k in unrouted) >= 1
+
+
+def test_a_route_refused_before_its_body_is_counted_under_that_route(make_server):
+    """413 (declared length over the limit) and 411 (chunked outside uploads) are the route's."""
+    server = make_server(env={"DATAML_METRICS_TOKEN": SCRAPE_TOKEN})
+    api = Api(server)
+    url = urlparse(server.base_url)
+    for head in (b"Content-Length: %d\r\n\r\n" % (2 * 1024 * 1024), b"Transfer-Encoding: chunked\r\n\r\n"):
+        with socket.create_connection((url.hostname, url.port), timeout=5) as s:
+            s.sendall(b"POST /api/v1/login/access-token HTTP/1.1\r\nHost: x\r\n"
+                      b"Content-Type: application/x-www-form-urlencoded\r\n" + head)
+            assert s.recv(64).startswith(b"HTTP/1.1 41")
+    with api.client(SCRAPE_TOKEN) as scraper:
+        values = samples(scraper.get("/metrics").text)
+    route = 'method="POST",route="/api/v1/login/access-token"'
+    assert values[f'dataml_http_requests_total{{{route},status="413"}}'] == 1
+    assert values[f'dataml_http_requests_total{{{route},status="411"}}'] == 1
