@@ -7,10 +7,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <spdlog/async.h>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <thread>
 #include <vector>
@@ -55,13 +54,6 @@ void RaiseOpenFileLimit() {
   }
 }
 
-std::shared_ptr<spdlog::logger> AccessLogger() {
-  if (auto existing = spdlog::get("access")) return existing;
-  // Written by a background thread from a bounded queue: a burst of requests never waits on
-  // stdout; past the queue the oldest lines are dropped.
-  return spdlog::create_async_nb<spdlog::sinks::stdout_sink_mt>("access");
-}
-
 }  // namespace
 
 Status ServerOptions::Validate() const {
@@ -81,7 +73,7 @@ ServerCore::ServerCore(ServerOptions options_in, const Router& router, Authentic
     : options(std::move(options_in)),
       dispatcher(router, authenticator, DispatcherLimits{options.max_body_bytes, options.max_upload_bytes}),
       metrics(metrics_in),
-      access_log(options.access_log ? AccessLogger() : nullptr),
+      access_log(options.access_log ? std::make_unique<AccessLog>(STDOUT_FILENO) : nullptr),
       pool(static_cast<size_t>(options.threads)) {}
 
 void ServerCore::Opened(const std::shared_ptr<Connection>& connection) {
@@ -115,7 +107,7 @@ void ServerCore::Record(std::string_view method, std::string_view target, const 
   if (access_log) {
     // The path only: query strings may carry secrets (reset-password takes its password there).
     std::string_view path = target.substr(0, target.find('?'));
-    access_log->info("{} \"{} {}\" {} {}us", remote, method, path, status, nanos.count() / 1000);
+    access_log->Write(remote, method, path, status, nanos.count() / 1000);
   }
 }
 

@@ -3,7 +3,6 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <spdlog/logger.h>
 
 #include <atomic>
 #include <chrono>
@@ -12,6 +11,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "http/access_log.h"
 #include "http/dispatcher.h"
 #include "http/server.h"
 
@@ -25,7 +25,7 @@ struct ServerCore {
   ServerOptions options;
   Dispatcher dispatcher;
   Metrics* metrics;  // may be null
-  std::shared_ptr<spdlog::logger> access_log;  // null when off; looked up once, not per request
+  std::unique_ptr<AccessLog> access_log;  // null when off
   boost::asio::thread_pool pool;
   std::atomic<size_t> pool_queued{0};  // posted to the pool, not yet started
 
