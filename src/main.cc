@@ -50,6 +50,7 @@ int Serve(ServerConfig config, const dataml::jobs::DispatcherOptions& job_option
   options.max_body_bytes = config.max_body_bytes;
   options.max_upload_bytes = config.max_upload_bytes;
   options.max_connections = static_cast<size_t>(config.max_connections);
+  options.max_uploads = config.max_uploads;
   options.header_timeout = std::chrono::seconds(config.header_timeout_seconds);
   options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
   options.body_timeout = std::chrono::seconds(config.body_timeout_seconds);
@@ -132,6 +133,8 @@ int main(int argc, char** argv) {
       ->envname("DATAML_THREADS");
   serve->add_option("--max-connections", config.max_connections, "Open connections at once; more are refused")
       ->envname("DATAML_MAX_CONNECTIONS");
+  serve->add_option("--max-uploads", config.max_uploads, "Uploads at once (0: half of --threads); more get 503")
+      ->envname("DATAML_MAX_UPLOADS");
   serve->add_option("--db-pool", config.db_pool_size, "Metadata database sessions (0: one per thread)")
       ->envname("DATAML_DB_POOL");
 

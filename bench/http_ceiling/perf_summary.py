@@ -98,7 +98,7 @@ def main():
             continue
         syms = pid_syms[pid]
         text = " ".join(n + " " + d for n, d in syms)
-        kind = ("access logger (spdlog async)" if "spdlog" in text and "epoll" not in text and "sqlite" not in text
+        kind = ("access log writer" if "AccessLog" in text and "epoll" not in text and "sqlite" not in text
                 else "predictions log writer (SQLite)" if "sqlite3" in text and "epoll" not in text
                 else "I/O thread (event loop)" if "epoll" in text or "Connection" in text
                 else "other")

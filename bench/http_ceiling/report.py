@@ -27,7 +27,7 @@ def main():
     work, clk_tck, access_log = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     notes = sys.argv[4:]
     runs = {}
-    counted = {"ceiling": 0, "dataml": 0}
+    counted = {"ceiling": 0, "h2o": 0, "dataml": 0}
     with open(os.path.join(work, "runs.tsv"), encoding="utf-8") as f:
         for line in f:
             name, conns, rnd, ticks, t0, t1, wrk_ticks, other_ticks = line.split("\t")
@@ -48,25 +48,28 @@ def main():
     rounds = max(len(v) for v in runs.values())
     print()
     head = (f"{'conns':>5}  {'server':<16}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'CPU':>6}{'us/req':>8}"
-            f"{'wrk':>5}{'other':>6}{'errors':>8}   {'dataml/ceiling':>14}{'p50 d/c':>9}{'p99 d/c':>9}")
+            f"{'wrk':>5}{'other':>6}{'errors':>8}   {'x/ceiling':>14}{'p50 x/c':>9}{'p99 x/c':>9}")
     print(head)
     print("-" * len(head))
     verdicts = []
     for c in conns:
-        for name in ("ceiling", "dataml"):
+        # h2o (run.sh --h2o) is the other library's bare server, compared with the Beast ceiling.
+        for name in ("ceiling", "h2o", "dataml"):
             if (name, c) not in runs:
                 continue
             rs = runs[(name, c)]
             errors = sum(r["non2xx"] + r["sock_err"] for r in rs)
-            line = (f"{c if name == 'ceiling' else '':>5}  {name + ('' if name == 'ceiling' else ' validate'):<16}"
+            label = {"ceiling": "ceiling", "h2o": "h2o bare", "dataml": "dataml validate"}[name]
+            line = (f"{c if name == 'ceiling' else '':>5}  {label:<16}"
                     f"{med(name, c, 'rps'):>9.0f}{med(name, c, 'p50'):>9.3f}{med(name, c, 'p99'):>9.3f}"
                     f"{med(name, c, 'cores'):>6.2f}{med(name, c, 'us_per_req'):>8.1f}{med(name, c, 'wrk_cores'):>5.2f}"
                     f"{med(name, c, 'other_cores'):>6.2f}{errors:>8}")
-            if name == "dataml" and ("ceiling", c) in runs:
-                share = med("dataml", c, "rps") / med("ceiling", c, "rps")
-                verdicts.append((c, share))
-                line += (f"   {100 * share:>13.1f}%{med('dataml', c, 'p50') / med('ceiling', c, 'p50'):>8.2f}x"
-                         f"{med('dataml', c, 'p99') / med('ceiling', c, 'p99'):>8.2f}x")
+            if name != "ceiling" and ("ceiling", c) in runs:
+                share = med(name, c, "rps") / med("ceiling", c, "rps")
+                if name == "dataml":
+                    verdicts.append((c, share))
+                line += (f"   {100 * share:>13.1f}%{med(name, c, 'p50') / med('ceiling', c, 'p50'):>8.2f}x"
+                         f"{med(name, c, 'p99') / med('ceiling', c, 'p99'):>8.2f}x")
             if rounds > 1:
                 line += ("   rounds: " + "/".join(f"{r['rps']:.0f}" for r in rs) + " req/s, p99 "
                          + "/".join(f"{r['p99']:.2f}" for r in rs) + " ms")

@@ -18,6 +18,8 @@
 #   --access-log X     dataml's access log, on or off (default: DATAML_ACCESS_LOG from the
 #                      environment, else dataml's default, on)
 #   --ceiling-threads  I/O threads of the ceiling server (default 2)
+#   --h2o              also measure the same bare server on H2O's library (h2o_ceiling.c, needs
+#                      Debian's libh2o-evloop-dev), as a second ceiling: which library is faster
 #   --wrk-threads N    wrk threads (default 2; never more than connections)
 #   --quiet S          before each measurement wait up to S seconds for the rest of the machine
 #                      to go idle (< 0.2 cores busy); default 0 (don't wait)
@@ -40,6 +42,7 @@ IO_THREADS=""
 DATAML_THREADS=""
 ACCESS_LOG="${DATAML_ACCESS_LOG:-}"
 CEILING_THREADS=2
+H2O=0
 WRK_THREADS=2
 QUIET=0
 KEEP=0
@@ -54,6 +57,7 @@ while [[ $# -gt 0 ]]; do
     --threads) DATAML_THREADS="$2"; shift 2 ;;
     --access-log) ACCESS_LOG="$2"; shift 2 ;;
     --ceiling-threads) CEILING_THREADS="$2"; shift 2 ;;
+    --h2o) H2O=1; shift ;;
     --wrk-threads) WRK_THREADS="$2"; shift 2 ;;
     --quiet) QUIET="$2"; shift 2 ;;
     --keep) KEEP=1; shift ;;
@@ -86,11 +90,18 @@ if [[ ! -x "$CEILING" || ! -f "$CEILING.stamp" || "$(cat "$CEILING.stamp")" != "
   mv "$CEILING.tmp" "$CEILING"
   echo "$STAMP" >"$CEILING.stamp"
 fi
+H2O_CEILING="$OUT/h2o_ceiling"
+if [[ $H2O -eq 1 ]]; then
+  pkg-config --exists libh2o-evloop || { echo "error: --h2o needs libh2o-evloop-dev (apt-get install libh2o-evloop-dev)" >&2; exit 1; }
+  echo "== building the H2O server: gcc -O2 h2o_ceiling.c (libh2o-evloop $(pkg-config --modversion libh2o-evloop))"
+  gcc -O2 "$HERE/h2o_ceiling.c" -o "$H2O_CEILING" $(pkg-config --cflags --libs libh2o-evloop) -pthread
+fi
 
 # ---- run state and cleanup ---------------------------------------------------------------------
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/dataml-bench-http-ceiling.XXXXXX")"
 DATAML_PID=""
 CEILING_PID=""
+H2O_PID=""
 
 stop_pid() {  # stop_pid PID: SIGCONT + SIGTERM, wait up to 5 s, then SIGKILL
   local pid="$1" i
@@ -105,6 +116,7 @@ cleanup() {
   local rc=$?
   if [[ -n "$DATAML_PID" ]]; then stop_pid "$DATAML_PID"; DATAML_PID=""; fi
   if [[ -n "$CEILING_PID" ]]; then stop_pid "$CEILING_PID"; CEILING_PID=""; fi
+  if [[ -n "$H2O_PID" ]]; then stop_pid "$H2O_PID"; H2O_PID=""; fi
   if [[ $rc -ne 0 ]]; then
     echo "benchmark failed (exit $rc); work dir kept in $WORK" >&2
   elif [[ $KEEP -eq 1 ]]; then
@@ -168,6 +180,13 @@ wait_quiet() {  # wait_quiet S: up to S seconds until the machine is < 0.2 cores
 "$CEILING" --port 0 --threads "$CEILING_THREADS" >"$WORK/ceiling.out" 2>&1 &
 CEILING_PID=$!
 CEILING_PORT="$(wait_port "$WORK/ceiling.out" "ceiling listening on" "$CEILING_PID" ceiling)"
+SERVERS=(ceiling dataml)
+if [[ $H2O -eq 1 ]]; then
+  "$H2O_CEILING" --port 0 --threads "$CEILING_THREADS" >"$WORK/h2o.out" 2>&1 &
+  H2O_PID=$!
+  H2O_PORT="$(wait_port "$WORK/h2o.out" "h2o ceiling listening on" "$H2O_PID" h2o)"
+  SERVERS=(ceiling h2o dataml)
+fi
 
 SECRET="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(36))')"
 DATAML_ARGS=(serve --host 127.0.0.1 --port 0 --data-dir "$WORK/dataml-data")
@@ -189,7 +208,8 @@ TOKEN="$(printf '%s' "$LOGIN_JSON" | "$PY" -c 'import json,sys; print(json.load(
 PATH_="/api/v1/validate-token"
 declare -A URL=([ceiling]="http://127.0.0.1:$CEILING_PORT$PATH_" [dataml]="http://127.0.0.1:$DATAML_PORT$PATH_")
 declare -A PID=([ceiling]="$CEILING_PID" [dataml]="$DATAML_PID")
-for name in ceiling dataml; do
+if [[ $H2O -eq 1 ]]; then URL[h2o]="http://127.0.0.1:$H2O_PORT$PATH_"; PID[h2o]="$H2O_PID"; fi
+for name in "${SERVERS[@]}"; do
   body="$(curl -sS -f -H "Authorization: Bearer $TOKEN" "${URL[$name]}")" || { echo "$name: GET failed" >&2; exit 1; }
   echo "   $name says: $body"
   [[ "$body" == *'"valid":true'* ]] || { echo "$name: unexpected body" >&2; exit 1; }
@@ -197,24 +217,23 @@ done
 
 # ---- load --------------------------------------------------------------------------------------
 IFS=',' read -r -a CONNS <<<"$CONNS_LIST"
-TOTAL=$(( REPEAT * ${#CONNS[@]} * 2 * (DURATION + WARMUP) ))
+TOTAL=$(( REPEAT * ${#CONNS[@]} * ${#SERVERS[@]} * (DURATION + WARMUP) ))
 echo "== wrk: ${DURATION}s per measurement after a ${WARMUP}s warm-up, connections ${CONNS_LIST}," \
-     "$REPEAT round(s), ceiling then dataml at each count, the other frozen (SIGSTOP); about $(( TOTAL / 60 )) min $(( TOTAL % 60 )) s"
+     "$REPEAT round(s), ${SERVERS[*]} in turn at each count, the others frozen (SIGSTOP); about $(( TOTAL / 60 )) min $(( TOTAL % 60 )) s"
 : >"$WORK/runs.tsv"
 for round in $(seq "$REPEAT"); do
   for c in "${CONNS[@]}"; do
     t=$(( c < WRK_THREADS ? c : WRK_THREADS ))
-    for name in ceiling dataml; do
-      other=dataml; [[ $name == dataml ]] && other=ceiling
+    for name in "${SERVERS[@]}"; do
       wait_quiet "$QUIET"
-      kill -STOP "${PID[$other]}"
+      for other in "${SERVERS[@]}"; do [[ $other != "$name" ]] && kill -STOP "${PID[$other]}"; done
       wrk -t"$t" -c"$c" -d"${WARMUP}s" -H "Authorization: Bearer $TOKEN" "${URL[$name]}" \
         >"$WORK/${name}_c${c}_r${round}.warmup"
       cpu0="$(cpu_ticks "${PID[$name]}")"; busy0="$(busy_ticks)"; child_ticks wrk0; t0="$(date +%s.%N)"
       wrk -t"$t" -c"$c" -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" "${URL[$name]}" \
         >"$WORK/${name}_c${c}_r${round}.wrk"
       t1="$(date +%s.%N)"; cpu1="$(cpu_ticks "${PID[$name]}")"; busy1="$(busy_ticks)"; child_ticks wrk1
-      kill -CONT "${PID[$other]}"
+      for other in "${SERVERS[@]}"; do kill -CONT "${PID[$other]}"; done
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$c" "$round" "$(( cpu1 - cpu0 ))" "$t0" "$t1" \
         "$(( wrk1 - wrk0 ))" "$(( busy1 - busy0 - (cpu1 - cpu0) - (wrk1 - wrk0) ))" >>"$WORK/runs.tsv"
       echo "   $round/$REPEAT c=$c $name: $(grep -m1 'Requests/sec' "$WORK/${name}_c${c}_r${round}.wrk" | tr -s ' ')"
@@ -225,11 +244,15 @@ done
 # Every access-log line must be out before they are counted: stop dataml (it drains on SIGTERM).
 stop_pid "$DATAML_PID"; DATAML_PID=""
 stop_pid "$CEILING_PID"; CEILING_PID=""
+if [[ -n "$H2O_PID" ]]; then stop_pid "$H2O_PID"; H2O_PID=""; fi
 
 # ---- report ------------------------------------------------------------------------------------
 CPU="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//' || true)"
+EXTRA_NOTES=()
+[[ $H2O -eq 1 ]] && EXTRA_NOTES+=("h2o: h2o_ceiling.c on libh2o-evloop (Debian's libh2o $(dpkg-query -W -f='${Version}' libh2o-evloop-dev 2>/dev/null)), gcc -O2, $CEILING_THREADS threads with a listener each (SO_REUSEPORT), the same answer with Content-Length; h2o adds Date and Server headers")
 "$PY" "$HERE/report.py" "$WORK" "$(getconf CLK_TCK)" "$ACCESS_LOG" \
   "machine: $(nproc) cores (${CPU:-unknown cpu}), $(uname -r), shared by wrk AND the server under test; servers measured one after the other, the idle one frozen (SIGSTOP); $(date -u '+%Y-%m-%d %H:%M UTC')" \
   "wrk: -t$WRK_THREADS (at most one per connection) -c N -d${DURATION}s --latency after a ${WARMUP}s warm-up; the same bearer token (issued by dataml's login) sent to both" \
   "dataml: $BIN serve $DATAML_DESC, access log $ACCESS_LOG; GET /api/v1/validate-token (JWT verify + the user row from its 1-second cache, inline on the I/O thread)" \
-  "ceiling: ceiling_server.cc (Boost $(sed -n 's/^#define BOOST_LIB_VERSION "\(.*\)"/\1/p' /usr/include/boost/version.hpp), g++ ${CXXFLAGS[*]}), $CEILING_THREADS I/O threads, a fixed 116-byte JSON answer to any GET"
+  "ceiling: ceiling_server.cc (Boost $(sed -n 's/^#define BOOST_LIB_VERSION "\(.*\)"/\1/p' /usr/include/boost/version.hpp), g++ ${CXXFLAGS[*]}), $CEILING_THREADS I/O threads, a fixed 116-byte JSON answer to any GET" \
+  "${EXTRA_NOTES[@]}"

@@ -46,6 +46,7 @@ Status ServerConfig::Validate() const {
   if (threads < 1 || threads > 1024) return Status::InvalidArgument("--threads must be 1..1024");
   if (io_threads < 0 || io_threads > 256) return Status::InvalidArgument("--io-threads must be 0..256");
   if (max_connections < 1) return Status::InvalidArgument("--max-connections must be at least 1");
+  if (max_uploads < 0) return Status::InvalidArgument("--max-uploads cannot be negative");
   if (header_timeout_seconds < 1 || idle_timeout_seconds < 1 || body_timeout_seconds < 1 ||
       shutdown_grace_seconds < 0) {
     return Status::InvalidArgument("DATAML_*_TIMEOUT_SECONDS must be at least 1 (the shutdown grace at least 0)");

@@ -25,6 +25,7 @@ struct ServerConfig {
   int db_pool_size = 0;
   int EffectiveDbPoolSize() const { return db_pool_size > 0 ? db_pool_size : threads + EffectiveIoThreads(); }
   int max_connections = 10000;        // open at once; more are answered 503 and closed
+  int max_uploads = 0;                // uploads at once (0: half of `threads`); more get 503
   int header_timeout_seconds = 10;    // from a request's first byte to the end of its header
   int idle_timeout_seconds = 60;      // an idle keep-alive connection is closed after it
   int body_timeout_seconds = 30;      // the longest wait for body bytes, or for a write

@@ -53,6 +53,12 @@ bool ExpectsContinue(const bhttp::request<bhttp::empty_body>& request) {
 Response BadRequest(const std::string& detail) { return Response::Json(400, {{"detail", detail}}); }
 Response NotFound(const std::string& detail) { return Response::Json(404, {{"detail", detail}}); }
 
+Response TooManyUploads() {
+  Response busy = Response::Json(503, {{"detail", "Too many uploads in progress, try again later"}});
+  busy.headers.emplace_back("Retry-After", "5");
+  return busy;
+}
+
 Response TooLarge(size_t limit) {
   return Response::Error(Status::PayloadTooLarge("Request body is larger than the limit of " +
                                                  std::to_string(limit) + " bytes"));
@@ -237,6 +243,19 @@ asio::awaitable<bool> Connection::Serve(bhttp::request_parser<bhttp::empty_body>
   bool body_complete = true;
   Response response;
   if (admission.streaming) {
+    // Each upload holds a pool thread while its body arrives: past the cap, slow uploaders would
+    // take the pool from every other blocking handler (logins among them).
+    if (core_.uploads.fetch_add(1, std::memory_order_relaxed) >= core_.max_uploads) {
+      core_.uploads.fetch_sub(1, std::memory_order_relaxed);
+      unread_ = HasBody(head);
+      co_await Write(TooManyUploads(), version, false, false);
+      core_.Record(method, target, &admission, 503, remote_, Clock::now() - start);
+      co_return false;
+    }
+    struct UploadSlot {
+      ServerCore& core;
+      ~UploadSlot() { core.uploads.fetch_sub(1, std::memory_order_relaxed); }
+    } slot{core_};
     BodyParser parser(std::move(head));
     parser.body_limit(boost::none);  // counted by the source, chunked bodies included
     SocketBodySource source(*this, parser, expects_continue, admission.body_limit);

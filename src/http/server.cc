@@ -61,6 +61,7 @@ Status ServerOptions::Validate() const {
   if (io_threads < 0 || io_threads > 256) return Status::InvalidArgument("--io-threads must be 0..256");
   if (threads < 1 || threads > 1024) return Status::InvalidArgument("--threads must be 1..1024");
   if (max_connections < 1) return Status::InvalidArgument("--max-connections must be at least 1");
+  if (max_uploads < 0) return Status::InvalidArgument("--max-uploads cannot be negative");
   if (header_timeout.count() < 1 || idle_timeout.count() < 1 || body_timeout.count() < 1) {
     return Status::InvalidArgument("HTTP timeouts must be at least 1 second");
   }
@@ -74,7 +75,9 @@ ServerCore::ServerCore(ServerOptions options_in, const Router& router, Authentic
       dispatcher(router, authenticator, DispatcherLimits{options.max_body_bytes, options.max_upload_bytes}),
       metrics(metrics_in),
       access_log(options.access_log ? std::make_unique<AccessLog>(STDOUT_FILENO) : nullptr),
-      pool(static_cast<size_t>(options.threads)) {}
+      pool(static_cast<size_t>(options.threads)),
+      max_uploads(options.max_uploads > 0 ? static_cast<size_t>(options.max_uploads)
+                                          : std::max<size_t>(1, static_cast<size_t>(options.threads) / 2)) {}
 
 void ServerCore::Opened(const std::shared_ptr<Connection>& connection) {
   std::lock_guard lock(connections_mutex);

@@ -27,6 +27,9 @@ struct ServerOptions {
   size_t max_body_bytes = 1 << 20;             // every body but uploads
   size_t max_upload_bytes = size_t{10} << 30;  // streamed multipart uploads
   size_t max_connections = 10000;              // open at once; more are answered 503 and closed
+  // Uploads at once (0: half the pool, at least 1). An upload holds a pool thread while its body
+  // arrives, so slow uploaders could otherwise take every thread from logins; more get 503.
+  int max_uploads = 0;
   std::chrono::seconds header_timeout{10};     // from a request's first byte to its header's end
   std::chrono::seconds idle_timeout{60};       // an idle keep-alive connection is closed after it
   std::chrono::seconds body_timeout{30};       // the longest wait for body bytes or a write

@@ -28,6 +28,8 @@ struct ServerCore {
   std::unique_ptr<AccessLog> access_log;  // null when off
   boost::asio::thread_pool pool;
   std::atomic<size_t> pool_queued{0};  // posted to the pool, not yet started
+  const size_t max_uploads;            // streaming uploads at once (each holds a pool thread)
+  std::atomic<size_t> uploads{0};
 
   // Open connections, so that Stop() can reach them. Keyed by address; the weak pointer is
   // locked only under the mutex.

@@ -541,3 +541,35 @@ def test_connections_past_the_cap_get_503(own_server):
     finally:
         for c in conns:
             c.close()
+
+
+def test_uploads_past_their_cap_get_503_and_logins_keep_their_threads(own_server):
+    """Each upload holds a pool thread while its body arrives; slow uploaders past the cap are
+    refused, so the rest of the pool stays free for logins and other blocking handlers."""
+    server = own_server(DATAML_THREADS=2, DATAML_MAX_UPLOADS=1)
+    api = Api(server)
+    token = api.admin_token()
+    slow = Conn(server)
+    try:
+        slow.send(upload_head(token, "slow", 10 << 20) + csv_rows(0, 10))  # then nothing more
+        assert wait_for(lambda: staged(server.data_dir), 3), "the first upload never started"
+        with Conn(server) as second:
+            second.send(upload_head(token, "second", 10 << 20) + csv_rows(0, 10))
+            r = second.try_response(5)
+            assert r is not None and r.status == 503, r and (r.status, r.body[:200])
+            assert r.json()["detail"] and r.headers.get("retry-after") == "5", (r.headers, r.body)
+            assert second.closed_within(3), "a refused upload's connection must close (its body was not read)"
+        started = time.monotonic()
+        assert api.admin_token(), "a login during the slow upload"
+        assert time.monotonic() - started < 5
+    finally:
+        slow.close()
+    # The slot is given back when the slow upload ends: a next upload is served.
+    assert wait_for(lambda: not staged(server.data_dir), 5), "the abandoned upload left its staging file"
+    with api.client(token) as c:
+        def served():
+            files = {"files": ("ok.csv", b"id,label\n1,a\n2,b\n", "text/csv")}
+            r = c.post("/api/v1/dataset/upload", params={"dataset_name": "after", "usage": "t"}, files=files)
+            assert r.status_code < 500 or r.status_code == 503, r.text
+            return r.status_code != 503
+        assert wait_for(served, 5, interval=0.2), "the slot of the abandoned upload was never given back"
