@@ -78,8 +78,9 @@ static void* run(void* arg) {
   h2o_socket_t* sock = h2o_evloop_socket_create(w->context.loop, w->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
   sock->data = &w->accept;
   h2o_socket_read_start(sock, on_accept);
-  while (h2o_evloop_run(w->context.loop, INT32_MAX) == 0) {
-  }
+  // h2o_evloop_run returns -1 when epoll_wait is interrupted, as it is when run.sh freezes the
+  // server (SIGSTOP) and thaws it: keep running.
+  for (;;) h2o_evloop_run(w->context.loop, INT32_MAX);
   return NULL;
 }
 
