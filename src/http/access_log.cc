@@ -16,6 +16,7 @@ constexpr size_t kWriteAt = 64 * 1024;  // wake the writer early past this
 constexpr std::chrono::milliseconds kWriteEvery{200};
 // A write(2) to a pipe of at most PIPE_BUF bytes is not interleaved with other writers' bytes.
 constexpr size_t kPiece = 4096;
+constexpr std::chrono::seconds kWarnEvery{10};
 
 }  // namespace
 
@@ -39,11 +40,10 @@ void AccessLog::Write(std::string_view remote, std::string_view method, std::str
   const int64_t millis = std::chrono::duration_cast<std::chrono::milliseconds>(now).count();
   const int64_t second = millis / 1000;
   bool wake = false;
-  uint64_t dropped = 0;
   {
     std::lock_guard lock(mutex_);
     if (pending_.size() >= max_pending_bytes_) {
-      dropped = ++dropped_;
+      ++dropped_;  // reported by the writer thread (Loop)
     } else {
       if (second != stamp_second_) {
         std::time_t t = second;
@@ -60,7 +60,6 @@ void AccessLog::Write(std::string_view remote, std::string_view method, std::str
     }
   }
   if (wake) wake_.notify_one();
-  if (dropped % 10000 == 1) spdlog::warn("access log: standard output is not keeping up; {} lines dropped", dropped);
 }
 
 uint64_t AccessLog::dropped() const {
@@ -71,14 +70,25 @@ uint64_t AccessLog::dropped() const {
 void AccessLog::Loop() {
   std::string out;
   out.reserve(kWriteAt * 2);
+  uint64_t reported = 0;
+  auto reported_at = std::chrono::steady_clock::now();
   std::unique_lock lock(mutex_);
   while (true) {
     wake_.wait_for(lock, kWriteEvery, [&] { return stopping_ || pending_.size() >= kWriteAt; });
     const bool stop = stopping_;
+    const uint64_t dropped = dropped_;
     out.swap(pending_);  // the request threads go on with the other buffer meanwhile
     lock.unlock();
     WriteOut(out);
     out.clear();
+    // Said from this thread, at most every kWarnEvery: a request thread would block on the very
+    // output that stalled.
+    const auto now = std::chrono::steady_clock::now();
+    if (dropped != reported && (reported == 0 || now - reported_at >= kWarnEvery)) {
+      spdlog::warn("access log: standard output is not keeping up; {} lines dropped so far", dropped);
+      reported = dropped;
+      reported_at = now;
+    }
     lock.lock();
     if (stop && pending_.empty()) return;
   }

@@ -6,8 +6,8 @@
 // that end at a line's end (so lines stay whole on a pipe shared with other writers). An async
 // spdlog logger woke its thread and flushed standard output for every line: with it on,
 // validate-token took twice the CPU. If the descriptor stops taking bytes (a stalled pipe), at
-// most `max_pending_bytes` wait; newer lines are dropped and counted, and no request thread ever
-// blocks on the log.
+// most `max_pending_bytes` wait; newer lines are dropped and counted (a warning at most every 10 s,
+// from the writer thread), and no request thread ever blocks on the log.
 #pragma once
 
 #include <condition_variable>
