@@ -14,7 +14,7 @@
 #include "db/migrations.h"
 #include "http/server.h"
 #include "jobs/local_backend.h"
-#include "jobs/worker.h"
+#include "worker/worker.h"
 
 namespace {
 
@@ -167,7 +167,7 @@ int main(int argc, char** argv) {
   if (!valid.ok()) return Fail(valid);
 
   if (serve->parsed()) return Serve(config, job_options);
-  if (worker->parsed()) return dataml::jobs::WorkerMain(job_id, server_url, config.data_dir);
+  if (worker->parsed()) return dataml::worker::WorkerMain(job_id, server_url, config.data_dir);
   if (migrate->parsed()) {
     auto db = dataml::db::Database::Open(config.EffectiveDbUrl(), 1);
     if (!db.ok()) return Fail(db.status());

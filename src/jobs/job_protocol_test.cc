@@ -12,14 +12,20 @@
 #include "http/client.h"
 #include "http/server.h"
 #include "jobs/dispatcher.h"
-#include "jobs/job_client.h"
-#include "jobs/worker.h"
+#include "worker/job_client.h"
+#include "worker/worker.h"
 #include "test_support.h"
 
 namespace dataml::jobs {
 namespace {
 
 using namespace std::chrono_literals;
+using worker::DefaultJobKinds;
+using worker::JobClient;
+using worker::JobKinds;
+using worker::RunWorker;
+using worker::WorkerContext;
+using worker::WorkerOptions;
 
 class ThreadBackend : public Backend {
  public:

@@ -2,7 +2,7 @@
 
 
 #include "core/clock.h"
-#include "jobs/artifact_io.h"
+#include "storage/blob_io.h"
 
 namespace dataml::inference {
 namespace {
@@ -15,10 +15,10 @@ std::string Dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohma
 
 Result<std::shared_ptr<const LoadedModel>> InferenceService::Load(const train::Training& t) {
   DATAML_ASSIGN_OR_RETURN(train::PreprocessRow row, train_.GetPreprocess(t.tenant_id, t.preprocess_id));
-  DATAML_ASSIGN_OR_RETURN(std::string preprocess_text, jobs::ReadBlob(store_, row.artifact_key));
+  DATAML_ASSIGN_OR_RETURN(std::string preprocess_text, storage::ReadBlob(store_, row.artifact_key));
   DATAML_ASSIGN_OR_RETURN(auto preprocess,
                           engine::ml::Preprocess::FromJson(nlohmann::json::parse(preprocess_text, nullptr, false)));
-  DATAML_ASSIGN_OR_RETURN(std::string model_json, jobs::ReadBlob(store_, t.model_key));
+  DATAML_ASSIGN_OR_RETURN(std::string model_json, storage::ReadBlob(store_, t.model_key));
   DATAML_ASSIGN_OR_RETURN(auto runtime, engine::ml::ModelRuntime::Make(std::move(preprocess), model_json));
   DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(t.tenant_id, t.dataset_id));
   auto loaded = std::make_shared<LoadedModel>(LoadedModel{std::move(runtime), "", std::nullopt, {}, {}});

@@ -13,7 +13,7 @@
 #include "engine/ml/preprocess.h"
 #include "engine/ml/trainer.h"
 #include "engine/ml/training_table.h"
-#include "jobs/artifact_io.h"
+#include "storage/blob_io.h"
 #include "jobs/job_callback.h"
 
 namespace dataml::train {
@@ -98,7 +98,7 @@ Result<nlohmann::json> AssignRoles(const engine::TableSchema& schema, const std:
 }
 
 Result<engine::ml::Preprocess> LoadPreprocess(const storage::BlobStore& store, const std::string& key) {
-  DATAML_ASSIGN_OR_RETURN(std::string text, jobs::ReadBlob(store, key));
+  DATAML_ASSIGN_OR_RETURN(std::string text, storage::ReadBlob(store, key));
   return engine::ml::Preprocess::FromJson(nlohmann::json::parse(text, nullptr, false));
 }
 

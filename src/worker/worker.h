@@ -12,7 +12,7 @@
 #include "core/result.h"
 #include "storage/blob_store.h"
 
-namespace dataml::jobs {
+namespace dataml::worker {
 
 // What a kind may use besides its payload.
 struct WorkerContext {
@@ -48,4 +48,4 @@ int RunWorker(const WorkerOptions& options, const JobKinds& kinds);
 // RunWorker with the token from DATAML_JOB_TOKEN and the default kinds.
 int WorkerMain(int64_t job_id, const std::string& server_url, const std::string& data_dir);
 
-}  // namespace dataml::jobs
+}  // namespace dataml::worker

@@ -5,10 +5,10 @@
 // payload: {"model_key", "preprocess_key", "parquet_keys": [...], "sample_rows", "seed"}
 #pragma once
 
-#include "jobs/worker.h"
+#include "worker/worker.h"
 
-namespace dataml::jobs {
+namespace dataml::worker {
 
 Result<nlohmann::json> RunShapJob(const nlohmann::json& payload, const WorkerContext& context);
 
-}  // namespace dataml::jobs
+}  // namespace dataml::worker

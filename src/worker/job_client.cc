@@ -1,11 +1,11 @@
-#include "jobs/job_client.h"
+#include "worker/job_client.h"
 
 #include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <thread>
 
-namespace dataml::jobs {
+namespace dataml::worker {
 namespace {
 
 constexpr int kAttempts = 3;  // transport failures only: an HTTP answer is final
@@ -107,4 +107,4 @@ Status JobClient::ReportError(const std::string& message) const {
   return Call("POST", Path("result"), SafeDump({{"error", message}})).status();
 }
 
-}  // namespace dataml::jobs
+}  // namespace dataml::worker

@@ -7,10 +7,10 @@
 //   incremental only: "base_model_key" (the preprocess at preprocess_key is then reused)}
 #pragma once
 
-#include "jobs/worker.h"
+#include "worker/worker.h"
 
-namespace dataml::jobs {
+namespace dataml::worker {
 
 Result<nlohmann::json> RunTrainJob(const nlohmann::json& payload, const WorkerContext& context);
 
-}  // namespace dataml::jobs
+}  // namespace dataml::worker

@@ -1,11 +1,11 @@
-#include "jobs/artifact_io.h"
+#include "storage/blob_io.h"
 
 #include <fstream>
 #include <sstream>
 
-namespace dataml::jobs {
+namespace dataml::storage {
 
-Result<std::string> ReadBlob(const storage::BlobStore& store, const std::string& key) {
+Result<std::string> ReadBlob(const BlobStore& store, const std::string& key) {
   DATAML_ASSIGN_OR_RETURN(auto path, store.PathFor(key));
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound("artifact " + key + " is missing");
@@ -15,7 +15,7 @@ Result<std::string> ReadBlob(const storage::BlobStore& store, const std::string&
   return out.str();
 }
 
-Status WriteBlob(const storage::BlobStore& store, const std::string& key, const std::string& bytes) {
+Status WriteBlob(const BlobStore& store, const std::string& key, const std::string& bytes) {
   DATAML_ASSIGN_OR_RETURN(auto temp, store.TempPathFor(key));
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
@@ -30,7 +30,7 @@ Status WriteBlob(const storage::BlobStore& store, const std::string& key, const 
   return store.Commit(temp, key);
 }
 
-Result<std::vector<std::string>> BlobPaths(const storage::BlobStore& store, const nlohmann::json& keys) {
+Result<std::vector<std::string>> BlobPaths(const BlobStore& store, const nlohmann::json& keys) {
   if (!keys.is_array()) return Status::InvalidArgument("malformed job payload: keys are not a list");
   std::vector<std::string> paths;
   for (const nlohmann::json& key : keys) {
@@ -41,4 +41,4 @@ Result<std::vector<std::string>> BlobPaths(const storage::BlobStore& store, cons
   return paths;
 }
 
-}  // namespace dataml::jobs
+}  // namespace dataml::storage

@@ -1,9 +1,9 @@
-#include "jobs/statistics_job.h"
+#include "worker/statistics_job.h"
 
 #include "engine/data/column_statistics.h"
 #include "engine/data/data_type.h"
 
-namespace dataml::jobs {
+namespace dataml::worker {
 namespace {
 
 Result<engine::ColumnSpec> ParseColumn(const nlohmann::json& column) {
@@ -42,4 +42,4 @@ Result<nlohmann::json> RunStatisticsJob(const nlohmann::json& payload,
   return engine::ComputeColumnStatistics(paths, schema);
 }
 
-}  // namespace dataml::jobs
+}  // namespace dataml::worker

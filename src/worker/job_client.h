@@ -11,7 +11,7 @@
 #include "core/result.h"
 #include "http/client.h"
 
-namespace dataml::jobs {
+namespace dataml::worker {
 
 inline constexpr const char* kJobTokenHeader = "X-Job-Token";
 
@@ -48,4 +48,4 @@ class JobClient {
   mutable std::unique_ptr<http::HttpClient> http_;
 };
 
-}  // namespace dataml::jobs
+}  // namespace dataml::worker

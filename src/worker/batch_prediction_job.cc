@@ -1,12 +1,12 @@
-#include "jobs/batch_prediction_job.h"
+#include "worker/batch_prediction_job.h"
 
 #include <chrono>
 #include <filesystem>
 
 #include "engine/ml/batch_prediction.h"
-#include "jobs/artifact_io.h"
+#include "storage/blob_io.h"
 
-namespace dataml::jobs {
+namespace dataml::worker {
 namespace {
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
@@ -23,7 +23,7 @@ Result<nlohmann::json> RunBatchPredictionJob(const nlohmann::json& payload, cons
   std::string model_key, preprocess_key, result_key;
   engine::ml::BatchPredictionOptions options;
   try {
-    DATAML_ASSIGN_OR_RETURN(paths, BlobPaths(context.store, payload.at("parquet_keys")));
+    DATAML_ASSIGN_OR_RETURN(paths, storage::BlobPaths(context.store, payload.at("parquet_keys")));
     model_key = payload.at("model_key").get<std::string>();
     preprocess_key = payload.at("preprocess_key").get<std::string>();
     result_key = payload.at("result_key").get<std::string>();
@@ -33,10 +33,10 @@ Result<nlohmann::json> RunBatchPredictionJob(const nlohmann::json& payload, cons
     return Status::InvalidArgument(std::string("malformed batch prediction job payload: ") + e.what());
   }
 
-  DATAML_ASSIGN_OR_RETURN(std::string preprocess_text, ReadBlob(context.store, preprocess_key));
+  DATAML_ASSIGN_OR_RETURN(std::string preprocess_text, storage::ReadBlob(context.store, preprocess_key));
   DATAML_ASSIGN_OR_RETURN(auto preprocess,
                           engine::ml::Preprocess::FromJson(nlohmann::json::parse(preprocess_text, nullptr, false)));
-  DATAML_ASSIGN_OR_RETURN(std::string model_json, ReadBlob(context.store, model_key));
+  DATAML_ASSIGN_OR_RETURN(std::string model_json, storage::ReadBlob(context.store, model_key));
   DATAML_ASSIGN_OR_RETURN(auto runtime, engine::ml::ModelRuntime::Make(std::move(preprocess), model_json));
   const double load_seconds = SecondsSince(started);
 
@@ -68,4 +68,4 @@ Result<nlohmann::json> RunBatchPredictionJob(const nlohmann::json& payload, cons
                           {"total_seconds", SecondsSince(started)}}}};
 }
 
-}  // namespace dataml::jobs
+}  // namespace dataml::worker

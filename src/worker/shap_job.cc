@@ -1,4 +1,4 @@
-#include "jobs/shap_job.h"
+#include "worker/shap_job.h"
 
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
@@ -13,9 +13,9 @@
 #include "engine/ml/training_table.h"
 #include "engine/ml/tree_model.h"
 #include "engine/ml/tree_shap.h"
-#include "jobs/artifact_io.h"
+#include "storage/blob_io.h"
 
-namespace dataml::jobs {
+namespace dataml::worker {
 namespace {
 
 constexpr size_t kShapBlockRows = 4096;
@@ -60,7 +60,7 @@ Result<nlohmann::json> RunShapJob(const nlohmann::json& payload, const WorkerCon
   int64_t sample_rows = 0;
   uint64_t seed = 0;
   try {
-    DATAML_ASSIGN_OR_RETURN(paths, BlobPaths(context.store, payload.at("parquet_keys")));
+    DATAML_ASSIGN_OR_RETURN(paths, storage::BlobPaths(context.store, payload.at("parquet_keys")));
     model_key = payload.at("model_key").get<std::string>();
     preprocess_key = payload.at("preprocess_key").get<std::string>();
     sample_rows = payload.at("sample_rows").get<int64_t>();
@@ -70,9 +70,9 @@ Result<nlohmann::json> RunShapJob(const nlohmann::json& payload, const WorkerCon
   }
   if (sample_rows < 1) return Status::InvalidArgument("sample_rows must be positive");
 
-  DATAML_ASSIGN_OR_RETURN(std::string model_json, ReadBlob(context.store, model_key));
+  DATAML_ASSIGN_OR_RETURN(std::string model_json, storage::ReadBlob(context.store, model_key));
   DATAML_ASSIGN_OR_RETURN(auto model, engine::ml::TreeEnsemble::FromXGBoostJson(model_json));
-  DATAML_ASSIGN_OR_RETURN(std::string preprocess_text, ReadBlob(context.store, preprocess_key));
+  DATAML_ASSIGN_OR_RETURN(std::string preprocess_text, storage::ReadBlob(context.store, preprocess_key));
   DATAML_ASSIGN_OR_RETURN(auto preprocess, engine::ml::Preprocess::FromJson(
                                                nlohmann::json::parse(preprocess_text, nullptr, false)));
   if (static_cast<size_t>(model.num_features()) != preprocess.feature_names().size()) {
@@ -123,4 +123,4 @@ Result<nlohmann::json> RunShapJob(const nlohmann::json& payload, const WorkerCon
                    {"total_seconds", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()}}}};
 }
 
-}  // namespace dataml::jobs
+}  // namespace dataml::worker

@@ -6,10 +6,10 @@
 //           "id_column" (optional), "score": bool}
 #pragma once
 
-#include "jobs/worker.h"
+#include "worker/worker.h"
 
-namespace dataml::jobs {
+namespace dataml::worker {
 
 Result<nlohmann::json> RunBatchPredictionJob(const nlohmann::json& payload, const WorkerContext& context);
 
-}  // namespace dataml::jobs
+}  // namespace dataml::worker

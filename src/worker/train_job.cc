@@ -1,12 +1,12 @@
-#include "jobs/train_job.h"
+#include "worker/train_job.h"
 
 #include <chrono>
 
 #include "engine/ml/training_pipeline.h"
 #include "engine/ml/training_table.h"
-#include "jobs/artifact_io.h"
+#include "storage/blob_io.h"
 
-namespace dataml::jobs {
+namespace dataml::worker {
 namespace {
 
 using engine::ml::InputColumn;
@@ -59,7 +59,7 @@ Result<nlohmann::json> RunTrainJob(const nlohmann::json& payload, const WorkerCo
   std::optional<std::string> base_model_key;
   try {
     DATAML_ASSIGN_OR_RETURN(request, ParseRequest(payload));
-    DATAML_ASSIGN_OR_RETURN(paths, BlobPaths(context.store, payload.at("parquet_keys")));
+    DATAML_ASSIGN_OR_RETURN(paths, storage::BlobPaths(context.store, payload.at("parquet_keys")));
     model_key = payload.at("model_key").get<std::string>();
     preprocess_key = payload.at("preprocess_key").get<std::string>();
     if (payload.contains("base_model_key")) base_model_key = payload["base_model_key"].get<std::string>();
@@ -71,8 +71,8 @@ Result<nlohmann::json> RunTrainJob(const nlohmann::json& payload, const WorkerCo
   std::string base_model;
   engine::ml::Preprocess base_preprocess;
   if (base_model_key) {
-    DATAML_ASSIGN_OR_RETURN(base_model, ReadBlob(context.store, *base_model_key));
-    DATAML_ASSIGN_OR_RETURN(std::string text, ReadBlob(context.store, preprocess_key));
+    DATAML_ASSIGN_OR_RETURN(base_model, storage::ReadBlob(context.store, *base_model_key));
+    DATAML_ASSIGN_OR_RETURN(std::string text, storage::ReadBlob(context.store, preprocess_key));
     auto json = nlohmann::json::parse(text, nullptr, false);
     DATAML_ASSIGN_OR_RETURN(base_preprocess, engine::ml::Preprocess::FromJson(json));
     request.base_model = &base_model;
@@ -86,9 +86,9 @@ Result<nlohmann::json> RunTrainJob(const nlohmann::json& payload, const WorkerCo
   const double read_seconds = SecondsSince(started);
 
   DATAML_ASSIGN_OR_RETURN(engine::ml::TrainingOutcome outcome, engine::ml::RunTraining(*table, request));
-  DATAML_RETURN_NOT_OK(WriteBlob(context.store, model_key, outcome.model_json));
+  DATAML_RETURN_NOT_OK(storage::WriteBlob(context.store, model_key, outcome.model_json));
   if (!base_model_key) {
-    DATAML_RETURN_NOT_OK(WriteBlob(context.store, preprocess_key, outcome.preprocess.ToJson().dump()));
+    DATAML_RETURN_NOT_OK(storage::WriteBlob(context.store, preprocess_key, outcome.preprocess.ToJson().dump()));
   }
   nlohmann::json summary = std::move(outcome.summary);
   summary["timings"]["read_seconds"] = read_seconds;
@@ -104,4 +104,4 @@ Result<nlohmann::json> RunTrainJob(const nlohmann::json& payload, const WorkerCo
                         {"summary", std::move(summary)}};
 }
 
-}  // namespace dataml::jobs
+}  // namespace dataml::worker

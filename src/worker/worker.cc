@@ -1,4 +1,4 @@
-#include "jobs/worker.h"
+#include "worker/worker.h"
 
 #include <spdlog/spdlog.h>
 
@@ -6,13 +6,13 @@
 #include <exception>
 #include <filesystem>
 
-#include "jobs/batch_prediction_job.h"
-#include "jobs/job_client.h"
-#include "jobs/shap_job.h"
-#include "jobs/statistics_job.h"
-#include "jobs/train_job.h"
+#include "worker/batch_prediction_job.h"
+#include "worker/job_client.h"
+#include "worker/shap_job.h"
+#include "worker/statistics_job.h"
+#include "worker/train_job.h"
 
-namespace dataml::jobs {
+namespace dataml::worker {
 namespace {
 
 // Errors are shown to tenants: they name storage keys, not where the server keeps them.
@@ -118,4 +118,4 @@ int WorkerMain(int64_t job_id, const std::string& server_url, const std::string&
   return RunWorker({job_id, server_url, data_dir, token}, DefaultJobKinds());
 }
 
-}  // namespace dataml::jobs
+}  // namespace dataml::worker
