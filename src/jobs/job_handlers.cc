@@ -83,9 +83,11 @@ void RegisterJobsRoutes(http::Router& router, JobsService& jobs, TenantOfRequest
                DATAML_ASSIGN_OR_RETURN(Job job, RunningJob(jobs, req));
                // A job whose module takes its outcome (a training's model, say) must report
                // there, or the module would never learn of it.
-               if (auto callback = job.payload.find("callback"); callback != job.payload.end()) {
-                 return Status::FailedPrecondition("Job " + std::to_string(job.id) + " reports to " +
-                                                   callback->value("path", std::string("its module")));
+               auto callback = job_specs::CallbackOf(job.payload);
+               if (!callback.ok() || callback->has_value()) {
+                 return Status::FailedPrecondition(
+                     "Job " + std::to_string(job.id) + " reports to " +
+                     (callback.ok() ? (*callback)->path : std::string("its module")));
                }
                DATAML_RETURN_NOT_OK(RecordOutcome(jobs, job.id, req));
                DATAML_ASSIGN_OR_RETURN(Job finished, jobs.GetForWorker(job.id));

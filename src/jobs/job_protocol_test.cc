@@ -182,8 +182,10 @@ TEST_F(JobProtocolTest, WorkersReportResultsAndErrorsOverHttp) {
   int64_t unknown = Submit("no-such-kind");
   int64_t huge = Submit("huge");
   int64_t stats =
-      Submit("statistics", {{"parquet_keys", {"tenants/x/datasets/1/missing.parquet"}},
-                            {"schema", {{{"column_name", "a"}, {"data_type", "Integer"}}}}});
+      Submit(job_specs::StatisticsSpec::kKind,
+             job_specs::Encode(job_specs::StatisticsSpec{1, {"tenants/x/datasets/1/missing.parquet"}, {{"a", "Integer"}}}));
+  // A typed kind whose payload is not its spec fails with the codec's word, never crashes.
+  int64_t malformed = Submit(job_specs::TrainSpec::kKind, {{"model_key", 7}});
 
   Job done = WaitUntilFinished(echo);
   EXPECT_EQ(done.status, "completed");
@@ -194,6 +196,10 @@ TEST_F(JobProtocolTest, WorkersReportResultsAndErrorsOverHttp) {
   EXPECT_EQ(WaitUntilFinished(thrower).error, "job failed: kaboom");
   EXPECT_EQ(WaitUntilFinished(unknown).error, "unknown job kind 'no-such-kind'");
   EXPECT_EQ(WaitUntilFinished(huge).error, "the job's result is larger than the server accepts");
+  Job bad_spec = WaitUntilFinished(malformed);
+  EXPECT_EQ(bad_spec.status, "failed");
+  ASSERT_TRUE(bad_spec.error);
+  EXPECT_EQ(bad_spec.error->rfind("malformed train job spec: ", 0), 0u) << *bad_spec.error;
 
   Job failed = WaitUntilFinished(stats);
   EXPECT_EQ(failed.status, "failed");

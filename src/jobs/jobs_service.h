@@ -10,6 +10,7 @@
 
 #include "core/result.h"
 #include "db/database.h"
+#include "job_specs/job_specs.h"
 #include "jobs/job.h"
 #include "jobs/job_token.h"
 #include "jobs/jobs_repository.h"
@@ -26,6 +27,12 @@ class JobsService {
   // Queues a job for the dispatcher; returns at once.
   Result<Job> Submit(const std::string& tenant_id, const std::string& kind, const std::string& subject,
                      const nlohmann::json& payload, const std::string& created_by);
+  // A job of a typed kind (job_specs.h), its payload written by the shared codec.
+  template <typename Spec>
+  Result<Job> Submit(const std::string& tenant_id, const std::string& subject, const Spec& spec,
+                     const std::string& created_by) {
+    return Submit(tenant_id, Spec::kKind, subject, job_specs::Encode(spec), created_by);
+  }
   // NotFound for another tenant's job.
   Result<Job> Get(const std::string& tenant_id, int64_t job_id);
   // The newest job of `kind` on `subject`, if any.

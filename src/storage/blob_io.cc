@@ -30,12 +30,10 @@ Status WriteBlob(const BlobStore& store, const std::string& key, const std::stri
   return store.Commit(temp, key);
 }
 
-Result<std::vector<std::string>> BlobPaths(const BlobStore& store, const nlohmann::json& keys) {
-  if (!keys.is_array()) return Status::InvalidArgument("malformed job payload: keys are not a list");
+Result<std::vector<std::string>> BlobPaths(const BlobStore& store, const std::vector<std::string>& keys) {
   std::vector<std::string> paths;
-  for (const nlohmann::json& key : keys) {
-    if (!key.is_string()) return Status::InvalidArgument("malformed job payload: a key is not text");
-    DATAML_ASSIGN_OR_RETURN(auto path, store.PathFor(key.get<std::string>()));
+  for (const std::string& key : keys) {
+    DATAML_ASSIGN_OR_RETURN(auto path, store.PathFor(key));
     paths.push_back(path.string());
   }
   return paths;

@@ -17,21 +17,15 @@ nlohmann::json OrNull(const std::optional<double>& v) { return v ? nlohmann::jso
 
 }  // namespace
 
-Result<nlohmann::json> RunBatchPredictionJob(const nlohmann::json& payload, const WorkerContext& context) {
+Result<nlohmann::json> RunBatchPredictionJob(const job_specs::BatchPredictionSpec& spec, const WorkerContext& context) {
   const auto started = std::chrono::steady_clock::now();
-  std::vector<std::string> paths;
-  std::string model_key, preprocess_key, result_key;
+  DATAML_ASSIGN_OR_RETURN(std::vector<std::string> paths, storage::BlobPaths(context.store, spec.parquet_keys));
+  const std::string& model_key = spec.model_key;
+  const std::string& preprocess_key = spec.preprocess_key;
+  const std::string& result_key = spec.result_key;
   engine::ml::BatchPredictionOptions options;
-  try {
-    DATAML_ASSIGN_OR_RETURN(paths, storage::BlobPaths(context.store, payload.at("parquet_keys")));
-    model_key = payload.at("model_key").get<std::string>();
-    preprocess_key = payload.at("preprocess_key").get<std::string>();
-    result_key = payload.at("result_key").get<std::string>();
-    if (payload.contains("id_column")) options.id_column = payload["id_column"].get<std::string>();
-    options.score = payload.value("score", false);
-  } catch (const nlohmann::json::exception& e) {
-    return Status::InvalidArgument(std::string("malformed batch prediction job payload: ") + e.what());
-  }
+  options.id_column = spec.id_column;
+  options.score = spec.score;
 
   DATAML_ASSIGN_OR_RETURN(std::string preprocess_text, storage::ReadBlob(context.store, preprocess_key));
   DATAML_ASSIGN_OR_RETURN(auto preprocess,

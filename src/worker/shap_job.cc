@@ -53,22 +53,13 @@ Result<std::shared_ptr<arrow::Table>> TakeRows(const std::shared_ptr<arrow::Tabl
 
 }  // namespace
 
-Result<nlohmann::json> RunShapJob(const nlohmann::json& payload, const WorkerContext& context) {
+Result<nlohmann::json> RunShapJob(const job_specs::ShapSpec& spec, const WorkerContext& context) {
   const auto started = std::chrono::steady_clock::now();
-  std::vector<std::string> paths;
-  std::string model_key, preprocess_key;
-  int64_t sample_rows = 0;
-  uint64_t seed = 0;
-  try {
-    DATAML_ASSIGN_OR_RETURN(paths, storage::BlobPaths(context.store, payload.at("parquet_keys")));
-    model_key = payload.at("model_key").get<std::string>();
-    preprocess_key = payload.at("preprocess_key").get<std::string>();
-    sample_rows = payload.at("sample_rows").get<int64_t>();
-    seed = payload.at("seed").get<uint64_t>();
-  } catch (const nlohmann::json::exception& e) {
-    return Status::InvalidArgument(std::string("malformed shap job payload: ") + e.what());
-  }
-  if (sample_rows < 1) return Status::InvalidArgument("sample_rows must be positive");
+  DATAML_ASSIGN_OR_RETURN(std::vector<std::string> paths, storage::BlobPaths(context.store, spec.parquet_keys));
+  const std::string& model_key = spec.model_key;
+  const std::string& preprocess_key = spec.preprocess_key;
+  const int64_t sample_rows = spec.sample_rows;  // positive: the codec checks it
+  const uint64_t seed = spec.seed;
 
   DATAML_ASSIGN_OR_RETURN(std::string model_json, storage::ReadBlob(context.store, model_key));
   DATAML_ASSIGN_OR_RETURN(auto model, engine::ml::TreeEnsemble::FromXGBoostJson(model_json));

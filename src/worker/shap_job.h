@@ -1,14 +1,13 @@
-// The "shap" job kind: global feature importance of a trained model as mean |SHAP| per input
+// The "shap" job kind (job_specs::ShapSpec): global feature importance of a trained model as mean |SHAP| per input
 // column over a seeded sample of the training dataset's rows (exact TreeSHAP, our own); the
-// outcome goes to /api/v1/train/shap-result.
-//
-// payload: {"model_key", "preprocess_key", "parquet_keys": [...], "sample_rows", "seed"}
+// outcome goes to the spec's callback (/api/v1/train/shap-result).
 #pragma once
 
+#include "job_specs/job_specs.h"
 #include "worker/worker.h"
 
 namespace dataml::worker {
 
-Result<nlohmann::json> RunShapJob(const nlohmann::json& payload, const WorkerContext& context);
+Result<nlohmann::json> RunShapJob(const job_specs::ShapSpec& spec, const WorkerContext& context);
 
 }  // namespace dataml::worker

@@ -11,18 +11,18 @@ namespace {
 
 using engine::ml::InputColumn;
 
-Result<InputColumn> ParseColumn(const nlohmann::json& j) {
+Result<InputColumn> ToInputColumn(const job_specs::Column& c) {
   InputColumn column;
-  column.name = j.at("column_name").get<std::string>();
-  auto type = engine::ParseDataTypeName(j.at("data_type").get<std::string>());
+  column.name = c.name;
+  auto type = engine::ParseDataTypeName(c.data_type);
   if (!type) return Status::InvalidArgument("column '" + column.name + "' has an unknown data type");
   column.type = *type;
   return column;
 }
 
-Result<engine::ml::TrainingRequest> ParseRequest(const nlohmann::json& payload) {
+Result<engine::ml::TrainingRequest> ToRequest(const job_specs::TrainSpec& spec) {
   engine::ml::TrainingRequest request;
-  const std::string problem = payload.at("problem_type").get<std::string>();
+  const std::string& problem = spec.problem_type;
   if (problem == "Classification") {
     request.problem = engine::ml::ProblemType::kClassification;
   } else if (problem == "Regression") {
@@ -30,18 +30,18 @@ Result<engine::ml::TrainingRequest> ParseRequest(const nlohmann::json& payload) 
   } else {
     return Status::InvalidArgument("unsupported problem type '" + problem + "'");
   }
-  const std::string algorithm = payload.at("algorithm").get<std::string>();
+  const std::string& algorithm = spec.algorithm;
   if (algorithm != "auto") {
     request.algorithm = engine::ml::ParseAlgorithm(algorithm);
     if (!request.algorithm) return Status::InvalidArgument("unknown algorithm '" + algorithm + "'");
   }
   DATAML_ASSIGN_OR_RETURN(request.hyperparameters,
-                          engine::ml::Hyperparameters::FromJson(payload.at("hyperparameters")));
-  for (const nlohmann::json& f : payload.at("features")) {
-    DATAML_ASSIGN_OR_RETURN(InputColumn column, ParseColumn(f));
+                          engine::ml::Hyperparameters::FromJson(spec.hyperparameters));
+  for (const job_specs::Column& f : spec.features) {
+    DATAML_ASSIGN_OR_RETURN(InputColumn column, ToInputColumn(f));
     request.features.push_back(std::move(column));
   }
-  DATAML_ASSIGN_OR_RETURN(request.target, ParseColumn(payload.at("target")));
+  DATAML_ASSIGN_OR_RETURN(request.target, ToInputColumn(spec.target));
   return request;
 }
 
@@ -51,21 +51,13 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
-Result<nlohmann::json> RunTrainJob(const nlohmann::json& payload, const WorkerContext& context) {
+Result<nlohmann::json> RunTrainJob(const job_specs::TrainSpec& spec, const WorkerContext& context) {
   const auto started = std::chrono::steady_clock::now();
-  engine::ml::TrainingRequest request;
-  std::vector<std::string> paths;
-  std::string model_key, preprocess_key;
-  std::optional<std::string> base_model_key;
-  try {
-    DATAML_ASSIGN_OR_RETURN(request, ParseRequest(payload));
-    DATAML_ASSIGN_OR_RETURN(paths, storage::BlobPaths(context.store, payload.at("parquet_keys")));
-    model_key = payload.at("model_key").get<std::string>();
-    preprocess_key = payload.at("preprocess_key").get<std::string>();
-    if (payload.contains("base_model_key")) base_model_key = payload["base_model_key"].get<std::string>();
-  } catch (const nlohmann::json::exception& e) {
-    return Status::InvalidArgument(std::string("malformed train job payload: ") + e.what());
-  }
+  DATAML_ASSIGN_OR_RETURN(engine::ml::TrainingRequest request, ToRequest(spec));
+  DATAML_ASSIGN_OR_RETURN(std::vector<std::string> paths, storage::BlobPaths(context.store, spec.parquet_keys));
+  const std::string& model_key = spec.model_key;
+  const std::string& preprocess_key = spec.preprocess_key;
+  const std::optional<std::string>& base_model_key = spec.base_model_key;
 
   // Incremental: the base model and the preprocess it was trained with, reused as they are.
   std::string base_model;

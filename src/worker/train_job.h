@@ -1,16 +1,13 @@
-// The "train" job kind: trains a model on a dataset's validated Parquet files and stores the
-// model and its preprocess; the outcome goes to /api/v1/train/result.
-//
-// payload: {"problem_type", "algorithm" ("auto" or one algorithm), "hyperparameters",
-//   "features": [{"column_name", "data_type"}], "target": {"column_name", "data_type"},
-//   "parquet_keys": [...], "model_key", "preprocess_key",
-//   incremental only: "base_model_key" (the preprocess at preprocess_key is then reused)}
+// The "train" job kind (job_specs::TrainSpec): trains a model on a dataset's validated Parquet
+// files and stores the model and its preprocess (incremental: continues the base model and
+// reuses the preprocess at preprocess_key); the outcome goes to the spec's callback.
 #pragma once
 
+#include "job_specs/job_specs.h"
 #include "worker/worker.h"
 
 namespace dataml::worker {
 
-Result<nlohmann::json> RunTrainJob(const nlohmann::json& payload, const WorkerContext& context);
+Result<nlohmann::json> RunTrainJob(const job_specs::TrainSpec& spec, const WorkerContext& context);
 
 }  // namespace dataml::worker

@@ -36,13 +36,13 @@ Result<nlohmann::json> RunKind(const JobSpec& spec, const JobKinds& kinds,
   }
 }
 
-// Where a job's outcome goes: a module's own callback when the payload names one
-// ({"callback": {"path": "/api/v1/train/result", "fields": {"train_id": 7}}}, the outcome under
-// "result", an error as {"error": "..."} there), else the generic /api/v1/jobs/{id}/result.
+// Where a job's outcome goes: a module's own callback when the spec names one (job_specs::Callback;
+// the outcome under "result", an error as {"error": "..."} there), else the generic
+// /api/v1/jobs/{id}/result.
 Status Report(const JobClient& client, int64_t job_id, const nlohmann::json& payload,
               const Result<nlohmann::json>& result, const std::string& error) {
-  auto callback = payload.find("callback");
-  if (callback == payload.end()) {
+  DATAML_ASSIGN_OR_RETURN(std::optional<job_specs::Callback> callback, job_specs::CallbackOf(payload));
+  if (!callback) {
     if (!result.ok()) return client.ReportError(error);
     Status reported = client.ReportResult(*result);
     if (reported.code() == StatusCode::kPayloadTooLarge) {
@@ -50,18 +50,13 @@ Status Report(const JobClient& client, int64_t job_id, const nlohmann::json& pay
     }
     return reported;
   }
-  const nlohmann::json& path = (*callback)["path"];
-  if (!path.is_string() || path.get_ref<const std::string&>().rfind("/api/v1/", 0) != 0) {
-    return Status::InvalidArgument("the job's callback path is malformed");
-  }
-  nlohmann::json body = callback->value("fields", nlohmann::json::object());
-  if (!body.is_object()) return Status::InvalidArgument("the job's callback fields are malformed");
+  nlohmann::json body = callback->fields;
   body["job_id"] = job_id;  // which token the callback proves
   body["result"] = result.ok() ? *result : nlohmann::json{{"error", error}};
-  Status reported = client.PostCallback(path.get<std::string>(), body);
+  Status reported = client.PostCallback(callback->path, body);
   if (reported.code() == StatusCode::kPayloadTooLarge) {
     body["result"] = {{"error", "the job's result is larger than the server accepts"}};
-    reported = client.PostCallback(path.get<std::string>(), body);
+    reported = client.PostCallback(callback->path, body);
   }
   return reported;
 }
@@ -75,10 +70,10 @@ const JobKind* JobKinds::Find(const std::string& kind) const {
 
 JobKinds DefaultJobKinds() {
   JobKinds kinds;
-  kinds.Register("statistics", RunStatisticsJob);
-  kinds.Register("train", RunTrainJob);
-  kinds.Register("shap", RunShapJob);
-  kinds.Register("batch_prediction", RunBatchPredictionJob);
+  kinds.Register(RunStatisticsJob);
+  kinds.Register(RunTrainJob);
+  kinds.Register(RunShapJob);
+  kinds.Register(RunBatchPredictionJob);
   return kinds;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/result.h"
+#include "job_specs/job_specs.h"
 #include "storage/blob_store.h"
 
 namespace dataml::worker {
@@ -26,6 +27,15 @@ using JobKind = std::function<Result<nlohmann::json>(const nlohmann::json& paylo
 class JobKinds {
  public:
   void Register(std::string kind, JobKind run) { kinds_[std::move(kind)] = std::move(run); }
+  // A kind with a typed spec (job_specs.h): the payload is decoded first, and one that does not
+  // decode is the job's error.
+  template <typename Spec>
+  void Register(Result<nlohmann::json> (*run)(const Spec&, const WorkerContext&)) {
+    Register(Spec::kKind, [run](const nlohmann::json& payload, const WorkerContext& context) -> Result<nlohmann::json> {
+      DATAML_ASSIGN_OR_RETURN(Spec spec, job_specs::Decode<Spec>(payload));
+      return run(spec, context);
+    });
+  }
   // nullptr for a kind nobody registered.
   const JobKind* Find(const std::string& kind) const;
 

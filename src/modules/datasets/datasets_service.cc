@@ -316,8 +316,11 @@ Result<jobs::Job> DatasetsService::GenerateStatistics(const std::string& tenant_
     return Status::FailedPrecondition("The dataset has no valid records to describe");
   }
   DATAML_ASSIGN_OR_RETURN(std::vector<std::string> keys, ValidatedParquetKeys(tenant_id, dataset_id));
-  nlohmann::json payload = {{"dataset_id", dataset_id}, {"parquet_keys", keys}, {"schema", SchemaToJson(dataset.schema)}};
-  return jobs_.Submit(tenant_id, "statistics", DatasetSubject(dataset_id), payload, caller.username);
+  job_specs::StatisticsSpec spec{dataset_id, std::move(keys), {}};
+  for (const engine::ColumnSpec& c : dataset.schema) {
+    spec.schema.push_back({c.name, engine::DataTypeName(c.type), c.default_value});
+  }
+  return jobs_.Submit(tenant_id, DatasetSubject(dataset_id), spec, caller.username);
 }
 
 Result<jobs::Job> DatasetsService::Statistics(const std::string& tenant_id, int64_t dataset_id) {

@@ -15,10 +15,8 @@ std::string Role(const nlohmann::json& column) { return column.value("attribute_
 std::string ResultFileName(int64_t prediction_id) { return "prediction_" + std::to_string(prediction_id) + ".csv"; }
 
 // The job's own word on its prediction (the server wrote the payload; a worker cannot change it).
-std::optional<int64_t> PredictionOfJob(const jobs::Job& job) {
-  const nlohmann::json id = job.payload.value("callback", nlohmann::json::object())
-                                .value("fields", nlohmann::json::object())
-                                .value("prediction_id", nlohmann::json());
+std::optional<int64_t> PredictionOfJob(const job_specs::BatchPredictionSpec& spec) {
+  const nlohmann::json id = spec.callback.fields.value("prediction_id", nlohmann::json());
   if (!id.is_number_integer()) return std::nullopt;
   return id.get<int64_t>();
 }
@@ -97,15 +95,14 @@ Result<BatchPrediction> BatchPredictionService::Start(const std::string& tenant_
   r.status = prediction_status::kSubmitted;
   DATAML_ASSIGN_OR_RETURN(r.id, repo_.Insert(r));
 
-  nlohmann::json payload = {{"model_key", t.model_key},
-                            {"preprocess_key", preprocess.artifact_key},
-                            {"parquet_keys", keys},
-                            {"result_key", datasets::GeneratedFileKey(tenant_id, dataset_id, ResultFileName(r.id))},
-                            {"score", score},
-                            {"callback", {{"path", kBatchResultPath}, {"fields", {{"prediction_id", r.id}}}}}};
-  if (id_column) payload["id_column"] = *id_column;
-  auto job = jobs_.Submit(tenant_id, "batch_prediction", datasets::DatasetSubject(dataset_id), payload,
-                          caller.username);
+  job_specs::BatchPredictionSpec spec{t.model_key,
+                                     preprocess.artifact_key,
+                                     keys,
+                                     datasets::GeneratedFileKey(tenant_id, dataset_id, ResultFileName(r.id)),
+                                     id_column,
+                                     score,
+                                     {kBatchResultPath, {{"prediction_id", r.id}}}};
+  auto job = jobs_.Submit(tenant_id, datasets::DatasetSubject(dataset_id), spec, caller.username);
   if (!job.ok()) {
     (void)repo_.Delete(r.id);
     return job.status();
@@ -163,8 +160,10 @@ Result<BatchPrediction> BatchPredictionService::Get(const std::string& tenant_id
 Result<int64_t> BatchPredictionService::RecordResult(int64_t job_id, std::optional<int64_t> prediction_id,
                                                      const nlohmann::json& result) {
   DATAML_ASSIGN_OR_RETURN(jobs::Job job, jobs_.GetForWorker(job_id));
-  const std::optional<int64_t> own = PredictionOfJob(job);
-  if (job.kind != "batch_prediction" || !own || (prediction_id && *prediction_id != *own)) {
+  auto spec = job.kind == job_specs::BatchPredictionSpec::kKind ? job_specs::Decode<job_specs::BatchPredictionSpec>(job.payload)
+                                                                : Result<job_specs::BatchPredictionSpec>(Status::NotFound(""));
+  const std::optional<int64_t> own = spec.ok() ? PredictionOfJob(*spec) : std::nullopt;
+  if (!own || (prediction_id && *prediction_id != *own)) {
     return Status::NotFound("Job " + std::to_string(job_id) + " is not this batch prediction's job");
   }
   DATAML_ASSIGN_OR_RETURN(auto found, repo_.FindInAnyTenant(*own));
@@ -196,7 +195,7 @@ Result<int64_t> BatchPredictionService::RecordResult(int64_t job_id, std::option
     r.error = error.get<std::string>();
   } else {
     // A worker may run on another machine: its word is checked, not trusted.
-    const std::string expected_key = job.payload.value("result_key", "");
+    const std::string& expected_key = spec->result_key;
     const nlohmann::json rows = result.value("rows", nlohmann::json());
     if (result.value("result_key", nlohmann::json()) != expected_key || !rows.is_number_integer() ||
         rows.get<int64_t>() < 0) {

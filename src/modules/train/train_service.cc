@@ -286,23 +286,21 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
   DATAML_ASSIGN_OR_RETURN(int64_t id, std::move(inserted));
   DATAML_ASSIGN_OR_RETURN(Training stored, Get(tenant_id, id));
   DATAML_ASSIGN_OR_RETURN(auto preprocess, repo_.FindPreprocess(tenant_id, stored.preprocess_id));
-  nlohmann::json features = nlohmann::json::array();
-  for (const nlohmann::json& c : WithRole(columns, kRoleFeature)) {
-    features.push_back({{"column_name", c["column_name"]}, {"data_type", c["data_type"]}});
-  }
-  nlohmann::json payload = {
-      {"problem_type", t.problem_type},
-      {"algorithm", t.algorithm},
-      {"hyperparameters", t.hyperparameters},
-      {"features", features},
-      {"target", {{"column_name", target["column_name"]}, {"data_type", target["data_type"]}}},
-      {"parquet_keys", keys},
-      {"model_key", stored.model_key},
-      {"preprocess_key", preprocess->artifact_key},
-      {"callback", {{"path", kTrainResultPath},
-                    {"fields", {{"train_id", id}, {"preprocess_id", std::to_string(stored.preprocess_id)}}}}}};
-  if (base_model_key) payload["base_model_key"] = *base_model_key;
-  auto job = jobs_.Submit(tenant_id, "train", TrainingSubject(id), payload, caller.username);
+  auto job_column = [](const nlohmann::json& c) {
+    return job_specs::Column{c.value("column_name", ""), c.value("data_type", ""), std::nullopt};
+  };
+  job_specs::TrainSpec spec;
+  spec.problem_type = t.problem_type;
+  spec.algorithm = t.algorithm;
+  spec.hyperparameters = t.hyperparameters;
+  for (const nlohmann::json& c : WithRole(columns, kRoleFeature)) spec.features.push_back(job_column(c));
+  spec.target = job_column(target);
+  spec.parquet_keys = keys;
+  spec.model_key = stored.model_key;
+  spec.preprocess_key = preprocess->artifact_key;
+  spec.base_model_key = base_model_key;
+  spec.callback = {kTrainResultPath, {{"train_id", id}, {"preprocess_id", std::to_string(stored.preprocess_id)}}};
+  auto job = jobs_.Submit(tenant_id, TrainingSubject(id), spec, caller.username);
   if (!job.ok()) {
     (void)repo_.DeleteTraining(tenant_id, id);
     return job.status();
@@ -414,16 +412,12 @@ Result<jobs::Job> TrainService::SubmitShap(const Training& t, const std::string&
   DATAML_ASSIGN_OR_RETURN(auto preprocess, repo_.FindPreprocess(t.tenant_id, t.preprocess_id));
   if (!preprocess) return Status::Internal("the model's preprocess is missing");
   DATAML_ASSIGN_OR_RETURN(std::vector<std::string> keys, datasets_.ValidatedParquetKeys(t.tenant_id, t.dataset_id));
-  nlohmann::json payload = {{"model_key", t.model_key},
-                            {"preprocess_key", preprocess->artifact_key},
-                            {"parquet_keys", keys},
-                            {"sample_rows", sample_rows},
-                            {"seed", kShapSeed},
-                            {"callback", {{"path", kShapResultPath}, {"fields", {{"training_id", t.id}}}}}};
+  job_specs::ShapSpec spec{t.model_key, preprocess->artifact_key, keys, sample_rows, kShapSeed,
+                           {kShapResultPath, {{"training_id", t.id}}}};
   // The row first: the job it shows is found by subject, so the job may finish at any time.
   DATAML_RETURN_NOT_OK(repo_.PutFeatureImportance(
       {t.id, t.tenant_id, std::nullopt, sample_rows, std::nullopt, created_by, NowIso8601Utc(), std::nullopt, std::nullopt}));
-  auto job = jobs_.Submit(t.tenant_id, "shap", TrainingSubject(t.id), payload, created_by);
+  auto job = jobs_.Submit(t.tenant_id, TrainingSubject(t.id), spec, created_by);
   if (!job.ok()) (void)repo_.DeleteFeatureImportance(t.tenant_id, t.id);
   return job;
 }
