@@ -13,6 +13,7 @@
 #include "core/crypto.h"
 #include "db/migrations.h"
 #include "http/server.h"
+#include "jobs/backends.h"
 #include "jobs/local_backend.h"
 #include "worker/worker.h"
 
@@ -34,6 +35,8 @@ int Serve(ServerConfig config, const dataml::jobs::DispatcherOptions& job_option
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  Status backend_name = dataml::jobs::CheckBackendName(config.job_backend);
+  if (!backend_name.ok()) return Fail(backend_name);
   auto secret = dataml::app::LoadJwtSecret(config.data_dir);
   if (!secret.ok()) return Fail(secret.status());
   auto app = dataml::app::BuildServices(config, *secret);
@@ -61,10 +64,11 @@ int Serve(ServerConfig config, const dataml::jobs::DispatcherOptions& job_option
   auto port = (*server)->Bind();
   if (!port.ok()) return Fail(port.status());
   // Workers call back over HTTP, so jobs start only once the port is known.
-  dataml::jobs::LocalBackendOptions backend_options;
-  backend_options.server_url = dataml::jobs::LoopbackUrl(config.host, *port);
-  backend_options.data_dir = config.data_dir;
-  auto backend = dataml::jobs::LocalBackend::Make(backend_options);
+  dataml::jobs::BackendSettings backend_settings;
+  backend_settings.name = config.job_backend;
+  backend_settings.server_url = dataml::jobs::LoopbackUrl(config.host, *port);
+  backend_settings.data_dir = config.data_dir;
+  auto backend = dataml::jobs::MakeBackend(backend_settings);
   if (!backend.ok()) return Fail(backend.status());
   (*app)->dispatcher = std::make_unique<dataml::jobs::Dispatcher>(*(*app)->jobs, std::move(*backend), job_options);
   Status dispatching = (*app)->dispatcher->Start();
@@ -141,6 +145,8 @@ int main(int argc, char** argv) {
   dataml::jobs::DispatcherOptions job_options = dataml::jobs::DispatcherOptions::Defaults();
   serve->add_option("--max-jobs", job_options.max_concurrent_jobs, "Jobs this server runs at once")
       ->envname("DATAML_MAX_JOBS");
+  serve->add_option("--job-backend", config.job_backend, "Where jobs run: local (child processes of this server)")
+      ->envname("DATAML_JOB_BACKEND");
 
   CLI::App* worker = cli.add_subcommand("worker", "Run one job (started by the server's job dispatcher)");
   int64_t job_id = 0;

@@ -80,7 +80,7 @@ Result<std::unique_ptr<App>> BuildServices(const ServerConfig& config, const std
     spdlog::info("removed {} upload staging directories older than a day", swept);
   }
   // Job tokens are keyed by the JWT secret, which every server of a deployment shares.
-  app->jobs = std::make_unique<jobs::JobsService>(*app->db, jwt_secret);
+  app->jobs = std::make_unique<jobs::JobsService>(*app->db, jwt_secret, config.job_backend);
   app->datasets = std::make_unique<datasets::DatasetsService>(*app->db, *app->store, *app->templates, *app->jobs);
   app->train = std::make_unique<train::TrainService>(*app->db, *app->store, *app->datasets, *app->jobs);
   app->batch_predictions =

@@ -32,6 +32,7 @@ struct ServerConfig {
   int shutdown_grace_seconds = 30;    // SIGTERM: in-flight requests' time to finish
   bool access_log = true;             // a line per request on standard output
   std::string metrics_token;          // besides superusers, this bearer token may read /metrics
+  std::string job_backend = "local";  // where jobs run (jobs/backends.h)
   size_t max_body_bytes = 1 << 20;  // JSON and form bodies
   size_t max_upload_bytes = size_t{10} << 30;  // one multipart upload (all its files)
   int64_t access_token_ttl_seconds = 30 * 60;

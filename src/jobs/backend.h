@@ -1,4 +1,8 @@
-// The seam between the dispatcher and where workers run (a local process, later a Ray job).
+// The seam between the dispatcher and where workers run: a child process of this server
+// (`local`), later a job on a cluster (`ray`). A backend is chosen by name (backends.h) and
+// addresses each worker by the reference it returned from Launch (the job's backend_ref: a pid,
+// a submission id), which the jobs table keeps, so that a backend whose workers outlive the
+// server can find them again from another server.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +13,12 @@
 #include "jobs/job.h"
 
 namespace dataml::jobs {
+
+// A job whose worker a backend runs, as the dispatcher knows it.
+struct RunningJob {
+  int64_t job_id = 0;
+  std::string backend_ref;
+};
 
 // A worker that ended; `reason` is what the job's error says if it never reported.
 struct WorkerExit {
@@ -22,15 +32,24 @@ class Backend {
 
   // The jobs.backend value of the jobs this backend runs.
   virtual const char* name() const = 0;
+  // Whether its workers keep running when the server that started them stops or dies. This
+  // decides what becomes of a running job whose lease ran out: another server adopts it (true)
+  // or fails it (false: the worker died with its server).
+  virtual bool workers_outlive_server() const = 0;
+  // Whether it can take jobs now (a cluster may be unreachable); the dispatcher claims none
+  // until it can, so that jobs wait queued instead of failing.
+  virtual Status Ready() { return Status::OK(); }
   // Starts a worker for `job` that authenticates with `token`; returns the backend reference
   // recorded as the job's backend_ref.
   virtual Result<std::string> Launch(const Job& job, const std::string& token) = 0;
-  // Workers that ended since the last call.
-  virtual std::vector<WorkerExit> Reap() = 0;
+  // Of `running` (every job this dispatcher launched or adopted and has not reaped), those whose
+  // workers ended since the last call.
+  virtual std::vector<WorkerExit> Reap(const std::vector<RunningJob>& running) = 0;
   // Stops the worker of one job (its job was cancelled); its exit is reaped as usual.
-  virtual void Terminate(int64_t job_id) = 0;
-  // Stops every worker (politely first) and waits for them; returns their job ids.
-  virtual std::vector<int64_t> TerminateAll() = 0;
+  virtual void Terminate(const RunningJob& job) = 0;
+  // The server is stopping: ends (politely first) and waits for the workers that would not
+  // outlive it, and returns their job ids. Workers that outlive the server are left running.
+  virtual std::vector<int64_t> Shutdown() = 0;
 };
 
 }  // namespace dataml::jobs

@@ -50,12 +50,11 @@ int64_t Dispatcher::Now() const { return options_.clock ? options_.clock() : Now
 Status Dispatcher::Start() {
   DATAML_RETURN_NOT_OK(options_.Validate());
   if (thread_.joinable()) return Status::FailedPrecondition("the dispatcher is already running");
-  // Leases of live servers are renewed well before they run out, so an expired one means its
-  // server died (this one, if it restarted) and the worker died with it.
-  DATAML_ASSIGN_OR_RETURN(
-      int64_t lost,
-      jobs_.repository().FailExpired(backend_->name(), Now(), kLostAtStart, NowIso8601Utc()));
-  if (lost > 0) spdlog::warn("{} job(s) left running by a previous server marked failed", lost);
+  if (jobs_.backend() != backend_->name()) {
+    return Status::FailedPrecondition("jobs are submitted to the '" + jobs_.backend() + "' backend, not to '" +
+                                      backend_->name() + "'");
+  }
+  DATAML_RETURN_NOT_OK(SweepExpired(Now(), kLostAtStart));
   last_lease_round_ = Now();
   jobs_.SetSubmitListener([this] { Wake(); });
   thread_ = std::thread([this] { Loop(); });
@@ -74,7 +73,7 @@ void Dispatcher::Stop() {
     jobs_.SetSubmitListener({});  // waits for a Submit that is calling Wake() right now
     thread_.join();
   }
-  for (int64_t job_id : backend_->TerminateAll()) FailIfRunning(job_id, kServerStopped);
+  for (int64_t job_id : backend_->Shutdown()) FailIfRunning(job_id, kServerStopped);
   running_.clear();
 }
 
@@ -108,8 +107,16 @@ void Dispatcher::RunOnce() {
   }
 }
 
+std::vector<RunningJob> Dispatcher::Running() const {
+  std::vector<RunningJob> out;
+  out.reserve(running_.size());
+  for (const auto& [job_id, ref] : running_) out.push_back({job_id, ref});
+  return out;
+}
+
 void Dispatcher::ReapExited() {
-  for (const WorkerExit& exit : backend_->Reap()) {
+  if (running_.empty()) return;
+  for (const WorkerExit& exit : backend_->Reap(Running())) {
     running_.erase(exit.job_id);
     // A worker that reported has already finished its job; only a silent exit fails it.
     FailIfRunning(exit.job_id, exit.reason);
@@ -120,14 +127,16 @@ void Dispatcher::StopCancelled() {
   if (running_.empty()) return;
   // Only cancelled ones: a worker whose job completed is about to exit on its own, and killing
   // it could cut its last log lines.
-  auto ended = jobs_.repository().Cancelled({running_.begin(), running_.end()});
+  std::vector<int64_t> ids;
+  for (const auto& [job_id, ref] : running_) ids.push_back(job_id);
+  auto ended = jobs_.repository().Cancelled(ids);
   if (!ended.ok()) {
     spdlog::error("cannot check running jobs: {}", ended.status().message());
     return;
   }
   for (int64_t job_id : *ended) {
     spdlog::info("job {} was cancelled: stopping its worker", job_id);
-    backend_->Terminate(job_id);
+    backend_->Terminate({job_id, running_[job_id]});
   }
 }
 
@@ -135,20 +144,51 @@ void Dispatcher::KeepLeases(int64_t now) {
   if (now - last_lease_round_ < options_.lease_renew_seconds) return;
   last_lease_round_ = now;
   Lease lease{owner_, now + options_.lease_seconds};
-  for (int64_t job_id : running_) {
+  for (const auto& [job_id, ref] : running_) {
     Status renewed = jobs_.repository().RenewLease(job_id, lease);
     if (!renewed.ok())
       spdlog::error("cannot renew the lease of job {}: {}", job_id, renewed.message());
   }
-  auto lost = jobs_.repository().FailExpired(backend_->name(), now, kLostLease, NowIso8601Utc());
-  if (!lost.ok())
-    spdlog::error("cannot sweep expired job leases: {}", lost.status().message());
-  else if (*lost > 0)
-    spdlog::warn("{} job(s) whose lease ran out marked failed", *lost);
+  Status swept = SweepExpired(now, kLostLease);
+  if (!swept.ok()) spdlog::error("cannot sweep expired job leases: {}", swept.message());
+}
+
+Status Dispatcher::SweepExpired(int64_t now, const char* error) {
+  // Leases of live servers are renewed well before they run out, so an expired one means its
+  // server died (this one, if it restarted).
+  if (!backend_->workers_outlive_server()) {
+    DATAML_ASSIGN_OR_RETURN(int64_t lost, jobs_.repository().FailExpired(backend_->name(), now, error, NowIso8601Utc()));
+    if (lost > 0) spdlog::warn("{} job(s) whose server is gone marked failed: {}", lost, error);
+    return Status::OK();
+  }
+  // The workers may still run: this server takes the jobs over and reaps them as its own.
+  DATAML_ASSIGN_OR_RETURN(std::vector<ExpiredJob> expired, jobs_.repository().Expired(backend_->name(), now));
+  for (const ExpiredJob& job : expired) {
+    if (!job.backend_ref) {  // its server died between the claim and the launch's record
+      FailIfRunning(job.id, error);
+      continue;
+    }
+    DATAML_ASSIGN_OR_RETURN(bool taken, jobs_.repository().TakeOver(job.id, {owner_, now + options_.lease_seconds}, now));
+    if (!taken) continue;  // another server was first, or it ended
+    running_[job.id] = *job.backend_ref;
+    spdlog::info("job {} adopted from a server that is gone ({} {})", job.id, backend_->name(), *job.backend_ref);
+  }
+  return Status::OK();
 }
 
 void Dispatcher::LaunchQueued() {
   const size_t limit = static_cast<size_t>(options_.max_concurrent_jobs);
+  if (running_.size() >= limit) return;
+  Status ready = backend_->Ready();
+  if (!ready.ok()) {
+    if (ready.message() != not_ready_) {
+      spdlog::warn("the {} job backend takes no jobs for now: {}", backend_->name(), ready.message());
+    }
+    not_ready_ = ready.message();
+    return;
+  }
+  if (!not_ready_.empty()) spdlog::info("the {} job backend takes jobs again", backend_->name());
+  not_ready_.clear();
   while (running_.size() < limit) {
     auto queued =
         jobs_.repository().Queued(backend_->name(), static_cast<int64_t>(limit - running_.size()));
@@ -185,7 +225,7 @@ void Dispatcher::Launch(int64_t job_id) {
     FailIfRunning(job_id, ref.status().message());
     return;
   }
-  running_.insert(job_id);
+  running_[job_id] = *ref;
   Status recorded = jobs_.repository().SetBackendRef(job_id, *ref);
   if (!recorded.ok())
     spdlog::error("cannot record the worker of job {}: {}", job_id, recorded.message());

@@ -1,16 +1,17 @@
-// Claims queued jobs and hands them to a backend, with bounded concurrency; notices workers
-// that die and fails their jobs. Several servers may dispatch from one database: a job is
-// claimed with a conditional UPDATE, and a job whose server vanished is failed once its lease
-// runs out.
+// Claims queued jobs of its backend and hands them to it, with bounded concurrency; notices
+// workers that end without reporting and fails their jobs. Several servers may dispatch from one
+// database: a job is claimed with a conditional UPDATE, and a job whose server vanished is, once
+// its lease runs out, failed (its worker died with that server) or adopted by another server
+// (when the backend's workers outlive their server).
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
 #include <thread>
 
@@ -38,9 +39,11 @@ class Dispatcher {
   Dispatcher(const Dispatcher&) = delete;
   Dispatcher& operator=(const Dispatcher&) = delete;
 
-  // Fails the jobs left running by a server that is gone, then dispatches on a thread.
+  // Fails or adopts the jobs left running by a server that is gone, then dispatches on a thread.
+  // FailedPrecondition when jobs are submitted to another backend than this one's.
   Status Start();
-  // Stops dispatching, terminates the running workers and fails their jobs. Idempotent.
+  // Stops dispatching and shuts the backend down; fails the jobs of the workers that ended with
+  // it (workers that outlive the server keep running, to be adopted). Idempotent.
   void Stop();
   // Dispatches now instead of at the next poll.
   void Wake();
@@ -57,6 +60,9 @@ class Dispatcher {
   void KeepLeases(int64_t now);
   void LaunchQueued();
   void Launch(int64_t job_id);
+  // Jobs of this backend whose server is gone: failed, or adopted when their workers outlive it.
+  Status SweepExpired(int64_t now, const char* error);
+  std::vector<RunningJob> Running() const;
   void FailIfRunning(int64_t job_id, const std::string& error);
   int64_t Now() const;
 
@@ -64,8 +70,10 @@ class Dispatcher {
   std::unique_ptr<Backend> backend_;
   DispatcherOptions options_;
   std::string owner_;
-  std::set<int64_t> running_;  // jobs whose workers this dispatcher launched and not yet reaped
+  // Jobs whose workers this dispatcher launched or adopted and has not reaped: id -> backend_ref.
+  std::map<int64_t, std::string> running_;
   int64_t last_lease_round_ = 0;
+  std::string not_ready_;  // why the backend last refused jobs (logged when it changes)
 
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -20,9 +20,12 @@ struct FakeWorkers {
   std::condition_variable launched_cv;
   std::vector<std::pair<int64_t, std::string>> launched;  // job id, token
   std::vector<int64_t> live;
-  std::vector<int64_t> terminated;  // Terminate() calls
+  std::vector<RunningJob> terminated;  // Terminate() calls
   std::vector<WorkerExit> exits;
+  std::vector<RunningJob> last_reaped;  // what the last Reap() was asked about
   bool fail_launch = false;
+  bool outlive = false;  // a cluster's workers, which outlive their server
+  Status ready;
 
   void Exit(int64_t job_id, std::string reason) {
     std::lock_guard<std::mutex> lock(mutex);
@@ -38,6 +41,11 @@ class FakeBackend : public Backend {
  public:
   explicit FakeBackend(std::shared_ptr<FakeWorkers> workers) : workers_(std::move(workers)) {}
   const char* name() const override { return "local"; }
+  bool workers_outlive_server() const override { return workers_->outlive; }
+  Status Ready() override {
+    std::lock_guard<std::mutex> lock(workers_->mutex);
+    return workers_->ready;
+  }
   Result<std::string> Launch(const Job& job, const std::string& token) override {
     std::lock_guard<std::mutex> lock(workers_->mutex);
     if (workers_->fail_launch)
@@ -47,19 +55,21 @@ class FakeBackend : public Backend {
     workers_->launched_cv.notify_all();
     return "fake-" + std::to_string(job.id);
   }
-  std::vector<WorkerExit> Reap() override {
+  std::vector<WorkerExit> Reap(const std::vector<RunningJob>& running) override {
     std::lock_guard<std::mutex> lock(workers_->mutex);
+    workers_->last_reaped = running;
     std::vector<WorkerExit> out = std::move(workers_->exits);
     workers_->exits.clear();
     for (const WorkerExit& e : out) std::erase(workers_->live, e.job_id);
     return out;
   }
-  void Terminate(int64_t job_id) override {
+  void Terminate(const RunningJob& job) override {
     std::lock_guard<std::mutex> lock(workers_->mutex);
-    workers_->terminated.push_back(job_id);
+    workers_->terminated.push_back(job);
   }
-  std::vector<int64_t> TerminateAll() override {
+  std::vector<int64_t> Shutdown() override {
     std::lock_guard<std::mutex> lock(workers_->mutex);
+    if (workers_->outlive) return {};
     return std::exchange(workers_->live, {});
   }
 
@@ -298,7 +308,9 @@ TEST_F(DispatcherTest, CancelledJobsHaveTheirWorkersStoppedAndStayCancelled) {
   EXPECT_EQ(Get(running).status, "cancelled");
   EXPECT_EQ(Get(running).error, "terminated by alice");
   dispatcher->RunOnce();
-  EXPECT_EQ(workers_->terminated, std::vector<int64_t>{running});
+  ASSERT_EQ(workers_->terminated.size(), 1u);  // addressed by its reference
+  EXPECT_EQ(workers_->terminated[0].job_id, running);
+  EXPECT_EQ(workers_->terminated[0].backend_ref, "fake-" + std::to_string(running));
   EXPECT_EQ(workers_->launched.size(), 1u) << "the cancelled queued job never starts";
   // The worker then exits; a silent exit must not turn "cancelled" into "failed".
   workers_->Exit(running, "worker was killed by signal 9");
@@ -307,6 +319,86 @@ TEST_F(DispatcherTest, CancelledJobsHaveTheirWorkersStoppedAndStayCancelled) {
 
   EXPECT_EQ(app_->jobs->Cancel(tenant_, running, "again").code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(app_->jobs->Cancel("another-tenant", running, "x").code(), StatusCode::kNotFound);
+}
+
+TEST_F(DispatcherTest, JobsGoToTheConfiguredBackendAndOnlyItsDispatchersClaimThem) {
+  JobsService elsewhere(*app_->db, std::string(48, 's'), "elsewhere");
+  auto theirs = elsewhere.Submit(tenant_, "statistics", "dataset:2", {{"n", 1}}, "alice");
+  ASSERT_TRUE(theirs.ok()) << theirs.status().message();
+  EXPECT_EQ(theirs->backend, "elsewhere");
+  int64_t ours = Submit();
+  EXPECT_EQ(Get(ours).backend, "local");
+
+  auto dispatcher = MakeDispatcher();
+  dispatcher->RunOnce();
+  EXPECT_EQ(Get(ours).status, "running");
+  EXPECT_EQ(Get(theirs->id).status, "queued") << "another backend's job is not claimed";
+  ASSERT_EQ(workers_->launched.size(), 1u);
+
+  // The worker is asked about by the reference its launch returned.
+  dispatcher->RunOnce();
+  ASSERT_EQ(workers_->last_reaped.size(), 1u);
+  EXPECT_EQ(workers_->last_reaped[0].job_id, ours);
+  EXPECT_EQ(workers_->last_reaped[0].backend_ref, "fake-" + std::to_string(ours));
+  EXPECT_EQ(Get(ours).backend_ref, "fake-" + std::to_string(ours));
+
+  // A dispatcher whose backend is not the one jobs are submitted to refuses to start.
+  Dispatcher mismatched(elsewhere, std::make_unique<FakeBackend>(workers_), DispatcherOptions::Defaults());
+  EXPECT_EQ(mismatched.Start().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(DispatcherTest, JobsWaitQueuedWhileTheBackendTakesNone) {
+  workers_->ready = Status::Unavailable("cluster unreachable");
+  auto dispatcher = MakeDispatcher();
+  int64_t id = Submit();
+  dispatcher->RunOnce();
+  dispatcher->RunOnce();
+  EXPECT_EQ(Get(id).status, "queued");
+  EXPECT_TRUE(workers_->launched.empty());
+  {
+    std::lock_guard<std::mutex> lock(workers_->mutex);
+    workers_->ready = Status::OK();
+  }
+  dispatcher->RunOnce();
+  EXPECT_EQ(Get(id).status, "running");
+  EXPECT_EQ(Get(id).attempts, 1);
+}
+
+TEST_F(DispatcherTest, WorkersThatOutliveTheirServerAreAdoptedNotFailed) {
+  workers_->outlive = true;
+  int64_t orphan = Submit(), unrecorded = Submit(), live = Submit();
+  JobsRepository& repo = app_->jobs->repository();
+  // A server died: one worker it started is still out there; for another it died before
+  // recording the launch; a third job belongs to a server that is alive.
+  ASSERT_TRUE(*repo.Claim(orphan, {"gone-server", now_ - 1}, "t"));
+  ASSERT_TRUE(repo.SetBackendRef(orphan, "submission-7").ok());
+  ASSERT_TRUE(*repo.Claim(unrecorded, {"gone-server", now_ - 1}, "t"));
+  ASSERT_TRUE(*repo.Claim(live, {"other-server", now_ + 30}, "t"));
+
+  DispatcherOptions options;
+  options.lease_seconds = 60;
+  auto dispatcher = MakeDispatcher(options);
+  ASSERT_TRUE(dispatcher->Start().ok());
+  dispatcher->Stop();  // workers that outlive the server are left running
+  EXPECT_EQ(Get(orphan).status, "running");
+  EXPECT_EQ(LeaseExpiry(orphan), now_ + 60) << "this server holds its lease now";
+  EXPECT_EQ(Get(unrecorded).status, "failed");
+  EXPECT_EQ(Get(unrecorded).error, "worker lost (server restarted)");
+  EXPECT_EQ(Get(live).status, "running");
+  EXPECT_EQ(LeaseExpiry(live), now_ + 30);
+
+  // Adopted jobs are reaped like launched ones: a silent end fails the job.
+  now_ += 61;
+  auto next = MakeDispatcher(options);
+  next->RunOnce();  // the lease ran out again: adopted by this one
+  next->RunOnce();
+  ASSERT_EQ(workers_->last_reaped.size(), 1u);
+  EXPECT_EQ(workers_->last_reaped[0].backend_ref, "submission-7");
+  workers_->Exit(orphan, "the cluster says: FAILED");
+  next->RunOnce();
+  EXPECT_EQ(Get(orphan).status, "failed");
+  EXPECT_EQ(Get(orphan).error, "the cluster says: FAILED");
+  EXPECT_TRUE(workers_->launched.empty());
 }
 
 }  // namespace

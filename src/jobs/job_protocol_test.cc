@@ -33,16 +33,17 @@ class ThreadBackend : public Backend {
       : server_url_(std::move(server_url)),
         data_dir_(std::move(data_dir)),
         kinds_(std::move(kinds)) {}
-  ~ThreadBackend() override { TerminateAll(); }
+  ~ThreadBackend() override { Shutdown(); }
 
   const char* name() const override { return "local"; }
+  bool workers_outlive_server() const override { return false; }
   Result<std::string> Launch(const Job& job, const std::string& token) override {
     WorkerOptions options{job.id, server_url_, data_dir_, token};
     workers_[job.id] =
         std::async(std::launch::async, [this, options] { return RunWorker(options, kinds_); });
     return std::string("thread");
   }
-  std::vector<WorkerExit> Reap() override {
+  std::vector<WorkerExit> Reap(const std::vector<RunningJob>&) override {
     std::vector<WorkerExit> exits;
     for (auto it = workers_.begin(); it != workers_.end();) {
       if (it->second.wait_for(0s) != std::future_status::ready) {
@@ -54,8 +55,8 @@ class ThreadBackend : public Backend {
     }
     return exits;
   }
-  void Terminate(int64_t) override {}  // threads cannot be killed; the tests do not cancel
-  std::vector<int64_t> TerminateAll() override {
+  void Terminate(const RunningJob&) override {}  // threads cannot be killed; the tests do not cancel
+  std::vector<int64_t> Shutdown() override {
     std::vector<int64_t> ids;
     for (auto& [id, worker] : workers_) {
       worker.wait();
@@ -183,7 +184,7 @@ TEST_F(JobProtocolTest, WorkersReportResultsAndErrorsOverHttp) {
   int64_t huge = Submit("huge");
   int64_t stats =
       Submit(job_specs::StatisticsSpec::kKind,
-             job_specs::Encode(job_specs::StatisticsSpec{1, {"tenants/x/datasets/1/missing.parquet"}, {{"a", "Integer"}}}));
+             job_specs::Encode(job_specs::StatisticsSpec{1, {"tenants/x/datasets/1/missing.parquet"}, {{"a", "Integer", std::nullopt}}}));
   // A typed kind whose payload is not its spec fails with the codec's word, never crashes.
   int64_t malformed = Submit(job_specs::TrainSpec::kKind, {{"model_key", 7}});
 

@@ -214,6 +214,30 @@ Result<std::vector<int64_t>> JobsRepository::Cancelled(const std::vector<int64_t
   });
 }
 
+Result<std::vector<ExpiredJob>> JobsRepository::Expired(const std::string& backend, int64_t now) {
+  return db_.Query<std::vector<ExpiredJob>>([&](soci::session& sql) -> Result<std::vector<ExpiredJob>> {
+    long long at = now;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT id, backend_ref FROM jobs WHERE status = 'running' AND backend = :b AND "
+                        "(lease_expires_at IS NULL OR lease_expires_at < :now) ORDER BY id",
+         soci::use(backend), soci::use(at));
+    std::vector<ExpiredJob> out;
+    for (const soci::row& row : rows) out.push_back({db::GetInt(row, "id"), db::GetOptionalString(row, "backend_ref")});
+    return out;
+  });
+}
+
+Result<bool> JobsRepository::TakeOver(int64_t id, const Lease& lease, int64_t now) {
+  return db_.Query<bool>([&](soci::session& sql) -> Result<bool> {
+    long long key = id, expires = lease.expires_at, at = now;
+    soci::statement st =
+        (sql.prepare << "UPDATE jobs SET lease_owner = :o, lease_expires_at = :e WHERE id = :id AND "
+                        "status = 'running' AND (lease_expires_at IS NULL OR lease_expires_at < :now)",
+         soci::use(lease.owner), soci::use(expires), soci::use(key), soci::use(at));
+    return Execute(st) == 1;
+  });
+}
+
 Result<int64_t> JobsRepository::FailExpired(const std::string& backend, int64_t now,
                                             const std::string& error,
                                             const std::string& finished_at) {

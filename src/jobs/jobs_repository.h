@@ -20,6 +20,12 @@ struct Lease {
   int64_t expires_at = 0;  // Unix seconds
 };
 
+// A running job whose lease ran out: its server is gone.
+struct ExpiredJob {
+  int64_t id = 0;
+  std::optional<std::string> backend_ref;  // unset when its server died before recording it
+};
+
 // A final state for a running job.
 struct Outcome {
   std::string status;  // completed or failed
@@ -60,6 +66,11 @@ class JobsRepository {
                       const std::string& finished_at);
   // Of `ids`, those that were cancelled.
   Result<std::vector<int64_t>> Cancelled(const std::vector<int64_t>& ids);
+  // Running jobs of `backend` whose lease expired before `now`, oldest first.
+  Result<std::vector<ExpiredJob>> Expired(const std::string& backend, int64_t now);
+  // Makes `lease` the lease of a running job whose lease expired before `now`; false when it
+  // is not (any more): another server took it over, or it ended.
+  Result<bool> TakeOver(int64_t id, const Lease& lease, int64_t now);
   // Fails running jobs of `backend` whose lease expired before `now`; returns how many.
   Result<int64_t> FailExpired(const std::string& backend, int64_t now, const std::string& error,
                               const std::string& finished_at);

@@ -7,14 +7,13 @@ namespace dataml::jobs {
 namespace {
 
 constexpr size_t kRandomSecretBytes = 48;
-constexpr const char* kLocalBackend = "local";
 
 }  // namespace
 
 JobsService::JobsService(db::Database& db) : JobsService(db, RandomToken(kRandomSecretBytes)) {}
 
-JobsService::JobsService(db::Database& db, std::string token_secret)
-    : db_(db), repo_(db_), tokens_(std::move(token_secret)) {}
+JobsService::JobsService(db::Database& db, std::string token_secret, std::string backend)
+    : db_(db), repo_(db_), tokens_(std::move(token_secret)), backend_(std::move(backend)) {}
 
 JobsService::~JobsService() = default;
 
@@ -27,7 +26,7 @@ Result<Job> JobsService::Submit(const std::string& tenant_id, const std::string&
   job.subject = subject;
   job.payload = payload;
   job.status = status::kQueued;
-  job.backend = kLocalBackend;
+  job.backend = backend_;
   job.created_by = created_by;
   job.created_at = NowIso8601Utc();
   DATAML_ASSIGN_OR_RETURN(Job inserted, repo_.Insert(job));

@@ -20,8 +20,9 @@ namespace dataml::jobs {
 class JobsService {
  public:
   explicit JobsService(db::Database& db);  // job tokens keyed by a random per-process secret
-  // `token_secret` keys the job tokens; servers sharing a database must share it.
-  JobsService(db::Database& db, std::string token_secret);
+  // `token_secret` keys the job tokens; servers sharing a database must share it. Jobs are
+  // submitted to the backend named `backend` (backends.h), whose dispatchers claim them.
+  JobsService(db::Database& db, std::string token_secret, std::string backend = "local");
   ~JobsService();
 
   // Queues a job for the dispatcher; returns at once.
@@ -63,6 +64,7 @@ class JobsService {
   void SetSubmitListener(std::function<void()> listener);
 
   const JobTokens& tokens() const { return tokens_; }
+  const std::string& backend() const { return backend_; }
   JobsRepository& repository() { return repo_; }
 
  private:
@@ -71,6 +73,7 @@ class JobsService {
   db::Database& db_;
   JobsRepository repo_;
   JobTokens tokens_;
+  const std::string backend_;
   std::mutex listener_mutex_;
   std::function<void()> listener_;
 };

@@ -126,7 +126,7 @@ Result<std::unique_ptr<LocalBackend>> LocalBackend::Make(LocalBackendOptions opt
 }
 
 LocalBackend::~LocalBackend() {
-  if (!children_.empty()) TerminateAll();
+  if (!children_.empty()) Shutdown();
 }
 
 std::string LocalBackend::LogPath(int64_t job_id) const {
@@ -167,7 +167,10 @@ std::string LocalBackend::ExitReason(int64_t job_id, int wait_status) const {
   return tail.empty() ? reason : reason + ": " + tail;
 }
 
-std::vector<WorkerExit> LocalBackend::Reap() {
+std::vector<WorkerExit> LocalBackend::Reap(const std::vector<RunningJob>&) { return ReapChildren(); }
+
+// Its own children, whatever the dispatcher believes runs: waitpid is the truth here.
+std::vector<WorkerExit> LocalBackend::ReapChildren() {
   std::vector<WorkerExit> exits;
   for (auto it = children_.begin(); it != children_.end();) {
     int wait_status = 0;
@@ -183,15 +186,16 @@ std::vector<WorkerExit> LocalBackend::Reap() {
   return exits;
 }
 
-void LocalBackend::Terminate(int64_t job_id) {
-  auto it = children_.find(job_id);
+void LocalBackend::Terminate(const RunningJob& job) {
+  // By job id, not by the pid in the reference: only its own children, never a pid reused since.
+  auto it = children_.find(job.job_id);
   if (it == children_.end()) return;
   // SIGKILL: a cancelled job's outcome is refused anyway, so there is nothing to let it finish;
   // the whole process group goes, in case the worker started children.
   kill(-it->second, SIGKILL);
 }
 
-std::vector<int64_t> LocalBackend::TerminateAll() {
+std::vector<int64_t> LocalBackend::Shutdown() {
   std::vector<int64_t> ids;
   for (const auto& [job_id, pid] : children_) {
     ids.push_back(job_id);
@@ -199,7 +203,7 @@ std::vector<int64_t> LocalBackend::TerminateAll() {
   }
   auto deadline = std::chrono::steady_clock::now() + options_.kill_grace;
   while (!children_.empty() && std::chrono::steady_clock::now() < deadline) {
-    Reap();
+    ReapChildren();
     if (!children_.empty()) std::this_thread::sleep_for(kReapPollInterval);
   }
   for (const auto& [job_id, pid] : children_) {

@@ -1,5 +1,5 @@
-// Runs each job as a child process `dataml worker --job <id> ...` on this host. Used from the
-// dispatcher thread only.
+// Runs each job as a child process `dataml worker --job <id> ...` on this host (backend_ref: the
+// pid). The workers die with the server. Used from the dispatcher thread only.
 #pragma once
 
 #include <sys/types.h>
@@ -27,17 +27,21 @@ class LocalBackend : public Backend {
   static Result<std::unique_ptr<LocalBackend>> Make(LocalBackendOptions options);
   ~LocalBackend() override;
 
-  const char* name() const override { return "local"; }
+  static constexpr const char* kName = "local";
+
+  const char* name() const override { return kName; }
+  bool workers_outlive_server() const override { return false; }
   Result<std::string> Launch(const Job& job, const std::string& token) override;
-  std::vector<WorkerExit> Reap() override;
-  void Terminate(int64_t job_id) override;
-  std::vector<int64_t> TerminateAll() override;
+  std::vector<WorkerExit> Reap(const std::vector<RunningJob>& running) override;
+  void Terminate(const RunningJob& job) override;
+  std::vector<int64_t> Shutdown() override;  // SIGTERM, then SIGKILL after kill_grace
 
   std::string LogPath(int64_t job_id) const;
 
  private:
   explicit LocalBackend(LocalBackendOptions options) : options_(std::move(options)) {}
   std::string ExitReason(int64_t job_id, int wait_status) const;
+  std::vector<WorkerExit> ReapChildren();
 
   LocalBackendOptions options_;
   std::map<int64_t, pid_t> children_;  // job id -> worker pid (also its process group)

@@ -57,3 +57,21 @@ def test_statistics_need_valid_records(scientist):
     dataset_id = upload(scientist, template_id=tid, files=[("files", ("x.csv", b"x\nnope\n", "text/csv"))]).json()["dataset_id"]
     r = scientist.post("/api/v1/dataset/generate_statistics", params={"dataset_id": dataset_id})
     assert r.status_code == 409
+
+
+def test_an_unknown_job_backend_is_refused_at_start(tmp_path, postgres):
+    from dataml_server import DatamlServer
+    db_url = postgres.create_database() if postgres else None
+    server = DatamlServer(db_url=db_url, env={"DATAML_JOB_BACKEND": "bogus"}, data_dir=str(tmp_path))
+    with pytest.raises(RuntimeError, match=r"unknown job backend 'bogus' \(known: local\)"):
+        server.start(timeout=30)
+    assert server.proc.wait(timeout=10) == 1
+
+
+def test_jobs_record_the_backend_they_run_on(scientist):
+    dataset_id = upload(scientist).json()["dataset_id"]
+    r = scientist.post("/api/v1/dataset/generate_statistics", params={"dataset_id": dataset_id})
+    assert r.status_code == 202, r.text
+    job = wait_for(scientist, r.json()["job_id"])
+    assert job["status"] == "completed", job
+    assert job["backend"] == "local"  # the default backend (--job-backend)
