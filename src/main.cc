@@ -66,8 +66,15 @@ int Serve(ServerConfig config, const dataml::jobs::DispatcherOptions& job_option
   // Workers call back over HTTP, so jobs start only once the port is known.
   dataml::jobs::BackendSettings backend_settings;
   backend_settings.name = config.job_backend;
-  backend_settings.server_url = dataml::jobs::LoopbackUrl(config.host, *port);
+  backend_settings.server_url =
+      config.callback_url.empty() ? dataml::jobs::LoopbackUrl(config.host, *port) : config.callback_url;
   backend_settings.data_dir = config.data_dir;
+  backend_settings.ray_address = config.ray_address;
+  backend_settings.ray_token = config.ray_token;
+  backend_settings.ray_token_path = config.ray_token_path;
+  backend_settings.worker_binary = config.ray_worker_binary;
+  backend_settings.worker_data_dir = config.ray_worker_data_dir;
+  backend_settings.worker_cpus = config.ray_worker_cpus;
   auto backend = dataml::jobs::MakeBackend(backend_settings);
   if (!backend.ok()) return Fail(backend.status());
   (*app)->dispatcher = std::make_unique<dataml::jobs::Dispatcher>(*(*app)->jobs, std::move(*backend), job_options);
@@ -145,8 +152,15 @@ int main(int argc, char** argv) {
   dataml::jobs::DispatcherOptions job_options = dataml::jobs::DispatcherOptions::Defaults();
   serve->add_option("--max-jobs", job_options.max_concurrent_jobs, "Jobs this server runs at once")
       ->envname("DATAML_MAX_JOBS");
-  serve->add_option("--job-backend", config.job_backend, "Where jobs run: local (child processes of this server)")
+  serve->add_option("--job-backend", config.job_backend,
+                    "Where jobs run: local (child processes of this server) or ray (Ray jobs)")
       ->envname("DATAML_JOB_BACKEND");
+  serve->add_option("--callback-url", config.callback_url, "Where workers reach this server (default: its loopback URL)")
+      ->envname("DATAML_CALLBACK_URL");
+  serve->add_option("--ray-address", config.ray_address,
+                    "The Ray dashboard's URL (else RAY_API_SERVER_ADDRESS, RAY_ADDRESS)");
+  serve->add_option("--ray-worker-cpus", config.ray_worker_cpus, "CPUs Ray reserves for each worker")
+      ->envname("DATAML_RAY_WORKER_CPUS");
 
   CLI::App* worker = cli.add_subcommand("worker", "Run one job (started by the server's job dispatcher)");
   int64_t job_id = 0;

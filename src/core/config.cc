@@ -39,6 +39,17 @@ void ServerConfig::ApplyEnvironment() {
   if (const char* dir = std::getenv("DATAML_SWAGGER_DIR"); dir != nullptr && *dir != '\0') {
     swagger_dir = dir;
   }
+  // As Ray's own job CLI finds its cluster; --ray-address, parsed later, wins.
+  for (const char* name : {"RAY_ADDRESS", "RAY_API_SERVER_ADDRESS"}) {
+    if (const char* v = std::getenv(name); v != nullptr && *v != '\0') ray_address = v;
+  }
+  auto read = [](const char* name, std::string& target) {
+    if (const char* v = std::getenv(name); v != nullptr && *v != '\0') target = v;
+  };
+  read("RAY_AUTH_TOKEN", ray_token);
+  read("RAY_AUTH_TOKEN_PATH", ray_token_path);
+  read("DATAML_RAY_WORKER_BINARY", ray_worker_binary);
+  read("DATAML_RAY_WORKER_DATA_DIR", ray_worker_data_dir);
 }
 
 Status ServerConfig::Validate() const {
@@ -63,6 +74,7 @@ Status ServerConfig::Validate() const {
   if (login_max_failures < 1 || login_lockout_seconds < 1) {
     return Status::InvalidArgument("login throttling settings must be positive");
   }
+  if (ray_worker_cpus < 0 || ray_worker_cpus > 1024) return Status::InvalidArgument("--ray-worker-cpus must be 0..1024");
   if (prediction_log_max_rows < 0) return Status::InvalidArgument("DATAML_PREDICTION_LOG_MAX_ROWS must be >= 0");
   std::string url = EffectiveDbUrl();
   if (url.rfind("sqlite://", 0) != 0 && url.rfind("postgresql://", 0) != 0 &&

@@ -33,6 +33,14 @@ struct ServerConfig {
   bool access_log = true;             // a line per request on standard output
   std::string metrics_token;          // besides superusers, this bearer token may read /metrics
   std::string job_backend = "local";  // where jobs run (jobs/backends.h)
+  std::string callback_url;           // where workers reach this server; empty: its loopback URL
+  // The ray job backend (jobs/ray_backend.h).
+  std::string ray_address;          // the dashboard's URL; else RAY_API_SERVER_ADDRESS, RAY_ADDRESS
+  std::string ray_token;            // RAY_AUTH_TOKEN
+  std::string ray_token_path;       // RAY_AUTH_TOKEN_PATH: a file that holds the token
+  std::string ray_worker_binary;    // DATAML_RAY_WORKER_BINARY; empty: this server's executable
+  std::string ray_worker_data_dir;  // DATAML_RAY_WORKER_DATA_DIR; empty: --data-dir, made absolute
+  double ray_worker_cpus = 1;       // CPUs Ray reserves for each worker
   size_t max_body_bytes = 1 << 20;  // JSON and form bodies
   size_t max_upload_bytes = size_t{10} << 30;  // one multipart upload (all its files)
   int64_t access_token_ttl_seconds = 30 * 60;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,8 +40,14 @@ class Backend {
   // Whether it can take jobs now (a cluster may be unreachable); the dispatcher claims none
   // until it can, so that jobs wait queued instead of failing.
   virtual Status Ready() { return Status::OK(); }
-  // Starts a worker for `job` that authenticates with `token`; returns the backend reference
-  // recorded as the job's backend_ref.
+  // The reference a launch of `job` will have, when the backend names it before launching: it is
+  // recorded first, so that a launch whose answer was lost can be retried under the same name
+  // (and found). nullopt: the reference is known once launched.
+  virtual std::optional<std::string> ReferenceFor(const Job&) { return std::nullopt; }
+  // Starts a worker for `job` (with its backend_ref set when ReferenceFor named one) that
+  // authenticates with `token`; returns the backend reference recorded as the job's
+  // backend_ref. Unavailable when the backend cannot take it now: the job goes back to the
+  // queue instead of failing.
   virtual Result<std::string> Launch(const Job& job, const std::string& token) = 0;
   // Of `running` (every job this dispatcher launched or adopted and has not reaped), those whose
   // workers ended since the last call.

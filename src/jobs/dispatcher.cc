@@ -178,17 +178,7 @@ Status Dispatcher::SweepExpired(int64_t now, const char* error) {
 
 void Dispatcher::LaunchQueued() {
   const size_t limit = static_cast<size_t>(options_.max_concurrent_jobs);
-  if (running_.size() >= limit) return;
-  Status ready = backend_->Ready();
-  if (!ready.ok()) {
-    if (ready.message() != not_ready_) {
-      spdlog::warn("the {} job backend takes no jobs for now: {}", backend_->name(), ready.message());
-    }
-    not_ready_ = ready.message();
-    return;
-  }
-  if (!not_ready_.empty()) spdlog::info("the {} job backend takes jobs again", backend_->name());
-  not_ready_.clear();
+  bool asked = false;  // whether the backend takes jobs, asked once a round and only with jobs to give
   while (running_.size() < limit) {
     auto queued =
         jobs_.repository().Queued(backend_->name(), static_cast<int64_t>(limit - running_.size()));
@@ -197,6 +187,19 @@ void Dispatcher::LaunchQueued() {
       return;
     }
     if (queued->empty()) return;
+    if (!asked) {
+      asked = true;
+      Status ready = backend_->Ready();
+      if (!ready.ok()) {
+        if (ready.message() != not_ready_) {
+          spdlog::warn("the {} job backend takes no jobs for now: {}", backend_->name(), ready.message());
+        }
+        not_ready_ = ready.message();
+        return;
+      }
+      if (!not_ready_.empty()) spdlog::info("the {} job backend takes jobs again", backend_->name());
+      not_ready_.clear();
+    }
     // Each id is either claimed here or was claimed by another server: neither is queued
     // any more, so this loop ends.
     for (int64_t job_id : *queued) {
@@ -207,29 +210,44 @@ void Dispatcher::LaunchQueued() {
         spdlog::error("cannot claim job {}: {}", job_id, claimed.status().message());
         return;
       }
-      if (*claimed) Launch(job_id);
+      if (*claimed && !Launch(job_id)) return;
     }
   }
 }
 
-void Dispatcher::Launch(int64_t job_id) {
+bool Dispatcher::Launch(int64_t job_id) {
   auto job = jobs_.GetForWorker(job_id);
   if (!job.ok()) {
     // The row stays ours until its lease runs out; the sweep then fails it.
     spdlog::error("cannot read claimed job {}: {}", job_id, job.status().message());
-    return;
+    return true;
+  }
+  if (auto named = backend_->ReferenceFor(*job)) {
+    Status recorded = jobs_.repository().SetBackendRef(job_id, *named);
+    if (!recorded.ok()) {  // unrecorded, a retry could not find it: leave it to the lease sweep
+      spdlog::error("cannot record the backend reference of job {}: {}", job_id, recorded.message());
+      return true;
+    }
+    job->backend_ref = *named;
   }
   auto ref = backend_->Launch(*job, jobs_.tokens().Issue(job_id));
+  if (!ref.ok() && ref.status().code() == StatusCode::kUnavailable) {
+    auto requeued = jobs_.repository().Requeue(job_id, owner_);
+    spdlog::warn("job {} back in the queue: {} ({})", job_id, ref.status().message(),
+                 requeued.ok() && *requeued ? "requeued" : "already moved on");
+    return false;
+  }
   if (!ref.ok()) {
     spdlog::error("cannot start job {}: {}", job_id, ref.status().message());
     FailIfRunning(job_id, ref.status().message());
-    return;
+    return true;
   }
   running_[job_id] = *ref;
   Status recorded = jobs_.repository().SetBackendRef(job_id, *ref);
   if (!recorded.ok())
     spdlog::error("cannot record the worker of job {}: {}", job_id, recorded.message());
   spdlog::info("job {} ({}) started on {} as {}", job_id, job->kind, backend_->name(), *ref);
+  return true;
 }
 
 void Dispatcher::FailIfRunning(int64_t job_id, const std::string& error) {

@@ -59,7 +59,8 @@ class Dispatcher {
   void StopCancelled();
   void KeepLeases(int64_t now);
   void LaunchQueued();
-  void Launch(int64_t job_id);
+  // False when the backend cannot take jobs now (the job went back to the queue): the round ends.
+  bool Launch(int64_t job_id);
   // Jobs of this backend whose server is gone: failed, or adopted when their workers outlive it.
   Status SweepExpired(int64_t now, const char* error);
   std::vector<RunningJob> Running() const;

@@ -26,6 +26,9 @@ struct FakeWorkers {
   bool fail_launch = false;
   bool outlive = false;  // a cluster's workers, which outlive their server
   Status ready;
+  bool names_references = false;  // ReferenceFor names "pre-<id>" before the launch
+  bool launch_unavailable = false;
+  std::vector<std::optional<std::string>> launched_refs;  // the job's backend_ref at each launch
 
   void Exit(int64_t job_id, std::string reason) {
     std::lock_guard<std::mutex> lock(mutex);
@@ -46,14 +49,21 @@ class FakeBackend : public Backend {
     std::lock_guard<std::mutex> lock(workers_->mutex);
     return workers_->ready;
   }
+  std::optional<std::string> ReferenceFor(const Job& job) override {
+    std::lock_guard<std::mutex> lock(workers_->mutex);
+    if (!workers_->names_references) return std::nullopt;
+    return job.backend_ref ? job.backend_ref : "pre-" + std::to_string(job.id);
+  }
   Result<std::string> Launch(const Job& job, const std::string& token) override {
     std::lock_guard<std::mutex> lock(workers_->mutex);
+    workers_->launched_refs.push_back(job.backend_ref);
+    if (workers_->launch_unavailable) return Status::Unavailable("the cluster cannot take it now");
     if (workers_->fail_launch)
       return Status::Internal("cannot start the worker: No such file or directory");
     workers_->launched.emplace_back(job.id, token);
     workers_->live.push_back(job.id);
     workers_->launched_cv.notify_all();
-    return "fake-" + std::to_string(job.id);
+    return job.backend_ref ? *job.backend_ref : "fake-" + std::to_string(job.id);
   }
   std::vector<WorkerExit> Reap(const std::vector<RunningJob>& running) override {
     std::lock_guard<std::mutex> lock(workers_->mutex);
@@ -399,6 +409,29 @@ TEST_F(DispatcherTest, WorkersThatOutliveTheirServerAreAdoptedNotFailed) {
   EXPECT_EQ(Get(orphan).status, "failed");
   EXPECT_EQ(Get(orphan).error, "the cluster says: FAILED");
   EXPECT_TRUE(workers_->launched.empty());
+}
+
+TEST_F(DispatcherTest, ALaunchTheBackendCannotTakeNowGoesBackToTheQueueUnderItsRecordedName) {
+  workers_->names_references = true;
+  workers_->launch_unavailable = true;
+  auto dispatcher = MakeDispatcher();
+  int64_t id = Submit();
+  dispatcher->RunOnce();
+  Job requeued = Get(id);
+  EXPECT_EQ(requeued.status, "queued") << "not failed";
+  EXPECT_EQ(requeued.backend_ref, "pre-" + std::to_string(id)) << "recorded before the launch";
+  EXPECT_FALSE(requeued.started_at);
+  {
+    std::lock_guard<std::mutex> lock(workers_->mutex);
+    workers_->launch_unavailable = false;
+  }
+  dispatcher->RunOnce();
+  Job running = Get(id);
+  EXPECT_EQ(running.status, "running");
+  EXPECT_EQ(running.backend_ref, "pre-" + std::to_string(id));
+  EXPECT_EQ(running.attempts, 2);
+  ASSERT_EQ(workers_->launched_refs.size(), 2u);
+  EXPECT_EQ(workers_->launched_refs[1], "pre-" + std::to_string(id)) << "the retry reuses the name";
 }
 
 }  // namespace

@@ -159,6 +159,17 @@ Status JobsRepository::SetBackendRef(int64_t id, const std::string& backend_ref)
   });
 }
 
+Result<bool> JobsRepository::Requeue(int64_t id, const std::string& owner) {
+  return db_.Query<bool>([&](soci::session& sql) -> Result<bool> {
+    long long key = id;
+    soci::statement st =
+        (sql.prepare << "UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL, "
+                        "started_at = NULL WHERE id = :id AND status = 'running' AND lease_owner = :o",
+         soci::use(key), soci::use(owner));
+    return Execute(st) == 1;
+  });
+}
+
 Status JobsRepository::RenewLease(int64_t id, const Lease& lease) {
   return db_.Run([&](soci::session& sql) -> Status {
     long long key = id, expires = lease.expires_at;

@@ -57,6 +57,9 @@ class JobsRepository {
   // dispatcher claimed it first).
   Result<bool> Claim(int64_t id, const Lease& lease, const std::string& started_at);
   Status SetBackendRef(int64_t id, const std::string& backend_ref);
+  // Puts a running job held under `owner`'s lease back in the queue (its backend_ref is kept);
+  // false when it is not (any more).
+  Result<bool> Requeue(int64_t id, const std::string& owner);
   // Extends the lease of a running job that `lease.owner` holds.
   Status RenewLease(int64_t id, const Lease& lease);
   // Applies `outcome` to a running job; false when it was not running.

@@ -63,7 +63,7 @@ def test_an_unknown_job_backend_is_refused_at_start(tmp_path, postgres):
     from dataml_server import DatamlServer
     db_url = postgres.create_database() if postgres else None
     server = DatamlServer(db_url=db_url, env={"DATAML_JOB_BACKEND": "bogus"}, data_dir=str(tmp_path))
-    with pytest.raises(RuntimeError, match=r"unknown job backend 'bogus' \(known: local\)"):
+    with pytest.raises(RuntimeError, match=r"unknown job backend 'bogus' \(known: local, ray\)"):
         server.start(timeout=30)
     assert server.proc.wait(timeout=10) == 1
 
