@@ -75,3 +75,15 @@ def test_jobs_record_the_backend_they_run_on(scientist):
     job = wait_for(scientist, r.json()["job_id"])
     assert job["status"] == "completed", job
     assert job["backend"] == "local"  # the default backend (--job-backend)
+
+
+def test_the_ray_backend_needs_an_address_and_absolute_worker_paths(tmp_path):
+    from dataml_server import DatamlServer
+    env = {"DATAML_JOB_BACKEND": "ray", "RAY_ADDRESS": "", "RAY_API_SERVER_ADDRESS": ""}
+    server = DatamlServer(env=env, data_dir=str(tmp_path / "a"))
+    with pytest.raises(RuntimeError, match="needs the Ray dashboard's address"):
+        server.start(timeout=30)
+    env = {"DATAML_JOB_BACKEND": "ray", "RAY_ADDRESS": "127.0.0.1:1", "DATAML_RAY_WORKER_BINARY": "build/dataml"}
+    server = DatamlServer(env=env, data_dir=str(tmp_path / "b"))
+    with pytest.raises(RuntimeError, match="paths must be absolute"):
+        server.start(timeout=30)
