@@ -1,6 +1,9 @@
 #include "core/text.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
+#include <cctype>
 
 namespace dataml {
 
@@ -21,6 +24,15 @@ std::string ToLowerAscii(std::string_view text) {
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
+}
+
+std::string QuotableTail(std::string_view text, size_t max_bytes) {
+  std::string tail = text.size() > max_bytes ? "..." + std::string(text.substr(text.size() - max_bytes))
+                                             : std::string(text);
+  while (!tail.empty() && std::isspace(static_cast<unsigned char>(tail.back()))) tail.pop_back();
+  // nlohmann's dump replaces what is not UTF-8 (a cut in the middle of a character, binary output).
+  std::string dumped = nlohmann::json(tail).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return nlohmann::json::parse(dumped).get<std::string>();
 }
 
 }  // namespace dataml

@@ -16,7 +16,7 @@
 #include <string_view>
 #include <thread>
 
-#include <nlohmann/json.hpp>
+#include "core/text.h"
 
 extern char** environ;
 
@@ -56,13 +56,7 @@ std::vector<char*> NullTerminated(std::vector<std::string>& strings) {
   return out;
 }
 
-// Valid UTF-8 with bad bytes replaced: the text ends up in a JSON response.
-std::string SanitizeUtf8(const std::string& text) {
-  std::string dumped =
-      nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return nlohmann::json::parse(dumped).get<std::string>();
-}
-
+// The log's last `max_bytes`, as QuotableTail gives them (read from the end: logs can be large).
 std::string ReadTail(const std::string& path, size_t max_bytes) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return "";
@@ -70,8 +64,7 @@ std::string ReadTail(const std::string& path, size_t max_bytes) {
   std::streamoff limit = static_cast<std::streamoff>(max_bytes);
   in.seekg(size > limit ? size - limit : 0);
   std::string tail((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  while (!tail.empty() && std::isspace(static_cast<unsigned char>(tail.back()))) tail.pop_back();
-  return SanitizeUtf8(tail);
+  return QuotableTail(tail, max_bytes);
 }
 
 // Owns the posix_spawn attribute objects for one launch.

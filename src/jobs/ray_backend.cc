@@ -7,20 +7,13 @@
 
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "core/text.h"
 
 namespace dataml::jobs {
 namespace {
 
 constexpr size_t kSubmissionSuffixBytes = 6;
 constexpr int64_t kMaxBackoffSeconds = 30;
-
-std::string Tail(const std::string& text, size_t max_bytes) {
-  std::string tail = text.size() > max_bytes ? "..." + text.substr(text.size() - max_bytes) : text;
-  while (!tail.empty() && std::isspace(static_cast<unsigned char>(tail.back()))) tail.pop_back();
-  // Valid UTF-8 with bad bytes replaced: the text ends up in a JSON response.
-  std::string dumped = nlohmann::json(tail).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return nlohmann::json::parse(dumped).get<std::string>();
-}
 
 }  // namespace
 
@@ -96,7 +89,7 @@ std::string RayBackend::ExitReason(const RunningJob& job, const RayJobInfo& info
   const std::string message = info.message.value_or("");
   if (info.status == ray_status::kSucceeded) return "worker ended without reporting its outcome (Ray: SUCCEEDED)";
   if (info.status == ray_status::kStopped) {
-    return "worker stopped on the Ray cluster" + (message.empty() ? "" : ": " + Tail(message, options_.message_tail_bytes));
+    return "worker stopped on the Ray cluster" + (message.empty() ? "" : ": " + QuotableTail(message, options_.message_tail_bytes));
   }
   std::string tail = message;
   if (tail.empty()) {
@@ -105,7 +98,7 @@ std::string RayBackend::ExitReason(const RunningJob& job, const RayJobInfo& info
   }
   std::string reason = "worker failed on the Ray cluster";
   if (info.driver_exit_code) reason += " (exit code " + std::to_string(*info.driver_exit_code) + ")";
-  return tail.empty() ? reason : reason + ": " + Tail(tail, options_.message_tail_bytes);
+  return tail.empty() ? reason : reason + ": " + QuotableTail(tail, options_.message_tail_bytes);
 }
 
 std::vector<WorkerExit> RayBackend::Reap(const std::vector<RunningJob>& running) {

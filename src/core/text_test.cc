@@ -1,0 +1,19 @@
+#include "core/text.h"
+
+#include <gtest/gtest.h>
+
+namespace dataml {
+namespace {
+
+TEST(TextTest, QuotableTailKeepsTheEndAsValidUtf8) {
+  EXPECT_EQ(QuotableTail("short\n\n", 100), "short");
+  EXPECT_EQ(QuotableTail("0123456789", 4), "...6789");
+  // A cut inside a two-byte character, and a byte that is not UTF-8 at all.
+  const std::string e_acute = "\xc3\xa9";
+  EXPECT_EQ(QuotableTail("caf" + e_acute, 1), "...\xef\xbf\xbd");
+  EXPECT_EQ(QuotableTail("bad \xff byte", 100), "bad \xef\xbf\xbd byte");
+  EXPECT_EQ(QuotableTail("", 10), "");
+}
+
+}  // namespace
+}  // namespace dataml
