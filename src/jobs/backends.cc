@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/text.h"
 #include "jobs/local_backend.h"
 #include "jobs/ray_backend.h"
 
@@ -26,9 +27,7 @@ Result<std::unique_ptr<Backend>> MakeRayBackend(const BackendSettings& settings)
     std::stringstream text;
     text << in.rdbuf();
     if (!in) return Status::InvalidArgument("cannot read the Ray token file " + settings.ray_token_path);
-    std::string token = text.str();
-    while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
-    options.token = token;
+    options.token = Trim(text.str());
   }
   std::error_code ec;
   options.worker_binary = settings.worker_binary;

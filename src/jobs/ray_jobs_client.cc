@@ -3,21 +3,20 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.h"
+
 namespace dataml::jobs {
 namespace {
 
 constexpr size_t kMaxQuotedBytes = 500;  // of Ray's answer, in an error message
 
 std::string Quoted(const std::string& body) {
-  std::string text = body.size() > kMaxQuotedBytes ? body.substr(0, kMaxQuotedBytes) + "..." : body;
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  std::string text = Trim(body.size() > kMaxQuotedBytes ? body.substr(0, kMaxQuotedBytes) + "..." : body);
   return text.empty() ? "(no text)" : text;
 }
 
-bool Contains(const std::string& text, const std::string& lower_case_part) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  return lower.find(lower_case_part) != std::string::npos;
+bool Contains(const std::string& text, std::string_view lower_case_part) {
+  return ToLowerAscii(text).find(lower_case_part) != std::string::npos;
 }
 
 // Submission ids go into URL paths as they are: ours (dataml-<job>-<random>) and Ray's own
