@@ -110,7 +110,7 @@ Result<std::string> RenderMetrics(const App& app) {
 
 void RegisterRoutes(App& app, const ServerConfig& config) {
   http::Router& r = app.router;
-  utils::RegisterUtilsRoutes(r, *app.db);
+  utils::RegisterUtilsRoutes(r, *app.db, *app.jobs);
   auth::RegisterAuthRoutes(r, *app.auth, *app.users);
   users::RegisterUsersRoutes(r, *app.users, *app.tenants, *app.auth);
   tenants::RegisterTenantsRoutes(r, *app.tenants);

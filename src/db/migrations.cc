@@ -233,6 +233,13 @@ const std::vector<Migration>& AllMigrations() {
            "ALTER TABLE predictions ADD COLUMN error TEXT",
            "ALTER TABLE predictions ADD COLUMN finished_at TEXT",
        }},
+      {6,
+       "job backend status",
+       {
+           // The backend's own word for a job's worker (Ray's PENDING, RUNNING, SUCCEEDED, ...),
+           // as its dispatcher last saw it; null for backends without one (local).
+           "ALTER TABLE jobs ADD COLUMN backend_status TEXT",
+       }},
   };
   return kMigrations;
 }

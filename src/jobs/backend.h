@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,15 @@ struct RunningJob {
 struct WorkerExit {
   int64_t job_id = 0;
   std::string reason;
+};
+
+// What a backend saw of its workers in one Reap.
+struct ReapReport {
+  std::vector<WorkerExit> exits;
+  // Workers whose status in the backend's own words (Ray's PENDING, RUNNING, SUCCEEDED, ...)
+  // changed since the last Reap, ended ones included: job id -> the new status. The dispatcher
+  // records it as the job's backend_status. Always empty for a backend without such words.
+  std::map<int64_t, std::string> status_changes;
 };
 
 class Backend {
@@ -50,8 +60,8 @@ class Backend {
   // queue instead of failing.
   virtual Result<std::string> Launch(const Job& job, const std::string& token) = 0;
   // Of `running` (every job this dispatcher launched or adopted and has not reaped), those whose
-  // workers ended since the last call.
-  virtual std::vector<WorkerExit> Reap(const std::vector<RunningJob>& running) = 0;
+  // workers ended since the last call, and those whose backend status changed.
+  virtual ReapReport Reap(const std::vector<RunningJob>& running) = 0;
   // Stops the worker of one job (its job was cancelled); its exit is reaped as usual.
   virtual void Terminate(const RunningJob& job) = 0;
   // The server is stopping: ends (politely first) and waits for the workers that would not

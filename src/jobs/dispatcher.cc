@@ -99,6 +99,9 @@ void Dispatcher::RunOnce() {
   // Nothing here throws by design; a library surprise must not take the server down with it.
   try {
     ReapExited();
+    // The health check reports the backend's state even when no job asks for it (the answer is
+    // recorded there and logged; nothing else depends on it here).
+    if (!last_probe_ || Now() - *last_probe_ >= options_.lease_renew_seconds) (void)ProbeBackend();
     StopCancelled();
     KeepLeases(Now());
     LaunchQueued();
@@ -116,7 +119,12 @@ std::vector<RunningJob> Dispatcher::Running() const {
 
 void Dispatcher::ReapExited() {
   if (running_.empty()) return;
-  for (const WorkerExit& exit : backend_->Reap(Running())) {
+  ReapReport report = backend_->Reap(Running());
+  for (const auto& [job_id, backend_status] : report.status_changes) {
+    Status recorded = jobs_.repository().SetBackendStatus(job_id, backend_status);
+    if (!recorded.ok()) spdlog::error("cannot record the {} status of job {}: {}", backend_->name(), job_id, recorded.message());
+  }
+  for (const WorkerExit& exit : report.exits) {
     running_.erase(exit.job_id);
     // A worker that reported has already finished its job; only a silent exit fails it.
     FailIfRunning(exit.job_id, exit.reason);
@@ -189,16 +197,7 @@ void Dispatcher::LaunchQueued() {
     if (queued->empty()) return;
     if (!asked) {
       asked = true;
-      Status ready = backend_->Ready();
-      if (!ready.ok()) {
-        if (ready.message() != not_ready_) {
-          spdlog::warn("the {} job backend takes no jobs for now: {}", backend_->name(), ready.message());
-        }
-        not_ready_ = ready.message();
-        return;
-      }
-      if (!not_ready_.empty()) spdlog::info("the {} job backend takes jobs again", backend_->name());
-      not_ready_.clear();
+      if (!ProbeBackend().ok()) return;
     }
     // Each id is either claimed here or was claimed by another server: neither is queued
     // any more, so this loop ends.
@@ -213,6 +212,22 @@ void Dispatcher::LaunchQueued() {
       if (*claimed && !Launch(job_id)) return;
     }
   }
+}
+
+Status Dispatcher::ProbeBackend() {
+  Status ready = backend_->Ready();
+  last_probe_ = Now();
+  jobs_.SetBackendHealth(BackendHealth::Of(backend_->name(), ready));
+  if (!ready.ok()) {
+    if (ready.message() != not_ready_) {
+      spdlog::warn("the {} job backend takes no jobs for now: {}", backend_->name(), ready.message());
+    }
+    not_ready_ = ready.message();
+    return ready;
+  }
+  if (!not_ready_.empty()) spdlog::info("the {} job backend takes jobs again", backend_->name());
+  not_ready_.clear();
+  return ready;
 }
 
 bool Dispatcher::Launch(int64_t job_id) {

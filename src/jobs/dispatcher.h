@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -59,6 +60,8 @@ class Dispatcher {
   void StopCancelled();
   void KeepLeases(int64_t now);
   void LaunchQueued();
+  // Asks the backend whether it takes jobs, and records the answer for the health check.
+  Status ProbeBackend();
   // False when the backend cannot take jobs now (the job went back to the queue): the round ends.
   bool Launch(int64_t job_id);
   // Jobs of this backend whose server is gone: failed, or adopted when their workers outlive it.
@@ -75,6 +78,7 @@ class Dispatcher {
   std::map<int64_t, std::string> running_;
   int64_t last_lease_round_ = 0;
   std::string not_ready_;  // why the backend last refused jobs (logged when it changes)
+  std::optional<int64_t> last_probe_;  // when the backend was last asked whether it takes jobs
 
   std::mutex mutex_;
   std::condition_variable wake_;

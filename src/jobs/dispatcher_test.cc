@@ -22,6 +22,7 @@ struct FakeWorkers {
   std::vector<int64_t> live;
   std::vector<RunningJob> terminated;  // Terminate() calls
   std::vector<WorkerExit> exits;
+  std::map<int64_t, std::string> status_changes;  // reported by the next Reap()
   std::vector<RunningJob> last_reaped;  // what the last Reap() was asked about
   bool fail_launch = false;
   bool outlive = false;  // a cluster's workers, which outlive their server
@@ -65,12 +66,11 @@ class FakeBackend : public Backend {
     workers_->launched_cv.notify_all();
     return job.backend_ref ? *job.backend_ref : "fake-" + std::to_string(job.id);
   }
-  std::vector<WorkerExit> Reap(const std::vector<RunningJob>& running) override {
+  ReapReport Reap(const std::vector<RunningJob>& running) override {
     std::lock_guard<std::mutex> lock(workers_->mutex);
     workers_->last_reaped = running;
-    std::vector<WorkerExit> out = std::move(workers_->exits);
-    workers_->exits.clear();
-    for (const WorkerExit& e : out) std::erase(workers_->live, e.job_id);
+    ReapReport out{std::exchange(workers_->exits, {}), std::exchange(workers_->status_changes, {})};
+    for (const WorkerExit& e : out.exits) std::erase(workers_->live, e.job_id);
     return out;
   }
   void Terminate(const RunningJob& job) override {
@@ -372,6 +372,57 @@ TEST_F(DispatcherTest, JobsWaitQueuedWhileTheBackendTakesNone) {
   dispatcher->RunOnce();
   EXPECT_EQ(Get(id).status, "running");
   EXPECT_EQ(Get(id).attempts, 1);
+}
+
+TEST_F(DispatcherTest, TheHealthCheckSeesTheBackendAsLastProbedEvenWithNoJobs) {
+  EXPECT_EQ(app_->jobs->backend_health().status, "unknown");
+  auto dispatcher = MakeDispatcher();
+  dispatcher->RunOnce();
+  EXPECT_EQ(app_->jobs->backend_health().status, "ok");
+  {
+    std::lock_guard<std::mutex> lock(workers_->mutex);
+    workers_->ready = Status::Unauthenticated("Forbidden: Invalid authentication token");
+  }
+  dispatcher->RunOnce();  // probed again only once the renewal interval has passed
+  EXPECT_EQ(app_->jobs->backend_health().status, "ok");
+  now_ += 10;
+  dispatcher->RunOnce();
+  BackendHealth health = app_->jobs->backend_health();
+  EXPECT_EQ(health.name, "local");
+  EXPECT_EQ(health.status, "unauthorized");
+  EXPECT_EQ(health.detail, "Forbidden: Invalid authentication token");
+  EXPECT_TRUE(health.degraded());
+  {
+    std::lock_guard<std::mutex> lock(workers_->mutex);
+    workers_->ready = Status::Unavailable("cannot connect");
+  }
+  Submit();  // a queued job has the backend asked at once
+  dispatcher->RunOnce();
+  EXPECT_EQ(app_->jobs->backend_health().status, "unreachable");
+}
+
+TEST_F(DispatcherTest, TheBackendsWordForAWorkerIsRecordedOnItsJob) {
+  auto dispatcher = MakeDispatcher();
+  int64_t id = Submit();
+  dispatcher->RunOnce();
+  EXPECT_EQ(Get(id).backend_status, std::nullopt);
+  {
+    std::lock_guard<std::mutex> lock(workers_->mutex);
+    workers_->status_changes[id] = "RUNNING";
+  }
+  dispatcher->RunOnce();
+  EXPECT_EQ(Get(id).backend_status, "RUNNING");
+  EXPECT_EQ(Get(id).status, "running");
+  {
+    std::lock_guard<std::mutex> lock(workers_->mutex);
+    workers_->status_changes[id] = "FAILED";
+    workers_->exits.push_back({id, "worker failed on the Ray cluster"});
+  }
+  dispatcher->RunOnce();
+  Job job = Get(id);
+  EXPECT_EQ(job.backend_status, "FAILED");
+  EXPECT_EQ(job.status, "failed");
+  EXPECT_EQ(job.error, "worker failed on the Ray cluster");
 }
 
 TEST_F(DispatcherTest, WorkersThatOutliveTheirServerAreAdoptedNotFailed) {

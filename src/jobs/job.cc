@@ -1,5 +1,7 @@
 #include "jobs/job.h"
 
+#include "jobs/local_backend.h"
+
 namespace dataml::jobs {
 namespace {
 
@@ -9,9 +11,11 @@ nlohmann::json OrNull(const std::optional<std::string>& value) {
 
 }  // namespace
 
-// backend_ref (a process id on the server host) stays internal: it means nothing to a user.
+// A local backend_ref (a process id on the server host) stays internal: it means nothing to a
+// user. A cluster's (a Ray submission id) is how an operator finds the job in the cluster's own
+// tools, so it is shown with the cluster's status.
 nlohmann::json ToJson(const Job& job) {
-  return {{"id", job.id},
+  nlohmann::json out = {{"id", job.id},
           {"tenant_id", job.tenant_id},
           {"kind", job.kind},
           {"subject", job.subject},
@@ -24,6 +28,11 @@ nlohmann::json ToJson(const Job& job) {
           {"created_at", job.created_at},
           {"started_at", OrNull(job.started_at)},
           {"finished_at", OrNull(job.finished_at)}};
+  if (job.backend != LocalBackend::kName) {
+    out["backend_ref"] = OrNull(job.backend_ref);
+    out["backend_status"] = OrNull(job.backend_status);
+  }
+  return out;
 }
 
 }  // namespace dataml::jobs

@@ -25,8 +25,11 @@ struct Job {
   std::string subject;  // what it works on, e.g. "dataset:12"; used to find and guard jobs
   nlohmann::json payload;
   std::string status;
-  std::string backend;  // "local" (later "ray")
-  std::optional<std::string> backend_ref;  // e.g. the local process id
+  std::string backend;  // "local" or "ray"
+  std::optional<std::string> backend_ref;  // the local process id, the Ray submission id
+  // The backend's word for the worker as its dispatcher last saw it (Ray's PENDING, RUNNING,
+  // SUCCEEDED, FAILED, STOPPED); unset for backends without one.
+  std::optional<std::string> backend_status;
   std::optional<nlohmann::json> result;
   std::optional<std::string> error;
   int64_t attempts = 0;

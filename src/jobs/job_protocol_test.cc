@@ -43,8 +43,9 @@ class ThreadBackend : public Backend {
         std::async(std::launch::async, [this, options] { return RunWorker(options, kinds_); });
     return std::string("thread");
   }
-  std::vector<WorkerExit> Reap(const std::vector<RunningJob>&) override {
-    std::vector<WorkerExit> exits;
+  ReapReport Reap(const std::vector<RunningJob>&) override {
+    ReapReport report;
+    std::vector<WorkerExit>& exits = report.exits;
     for (auto it = workers_.begin(); it != workers_.end();) {
       if (it->second.wait_for(0s) != std::future_status::ready) {
         ++it;
@@ -53,7 +54,7 @@ class ThreadBackend : public Backend {
       exits.push_back({it->first, "worker exited with code " + std::to_string(it->second.get())});
       it = workers_.erase(it);
     }
-    return exits;
+    return report;
   }
   void Terminate(const RunningJob&) override {}  // threads cannot be killed; the tests do not cancel
   std::vector<int64_t> Shutdown() override {

@@ -6,7 +6,8 @@ namespace dataml::jobs {
 namespace {
 
 constexpr const char* kColumns =
-    "id, tenant_id, kind, subject, payload, status, backend, backend_ref, result, error, attempts, "
+    "id, tenant_id, kind, subject, payload, status, backend, backend_ref, backend_status, result, error, "
+    "attempts, "
     "created_by, created_at, started_at, finished_at";
 
 Job FromRow(const soci::row& row) {
@@ -19,6 +20,7 @@ Job FromRow(const soci::row& row) {
   job.status = db::GetString(row, "status");
   job.backend = db::GetString(row, "backend");
   job.backend_ref = db::GetOptionalString(row, "backend_ref");
+  job.backend_status = db::GetOptionalString(row, "backend_status");
   if (auto result = db::GetOptionalString(row, "result"))
     job.result = nlohmann::json::parse(*result);
   job.error = db::GetOptionalString(row, "error");
@@ -147,6 +149,14 @@ Result<bool> JobsRepository::Claim(int64_t id, const Lease& lease, const std::st
                 "started_at = :s, attempts = attempts + 1 WHERE id = :id AND status = 'queued'",
          soci::use(lease.owner), soci::use(expires), soci::use(started_at), soci::use(key));
     return Execute(st) == 1;
+  });
+}
+
+Status JobsRepository::SetBackendStatus(int64_t id, const std::string& backend_status) {
+  return db_.Run([&](soci::session& sql) -> Status {
+    long long key = id;
+    sql << "UPDATE jobs SET backend_status = :s WHERE id = :id", soci::use(backend_status), soci::use(key);
+    return Status::OK();
   });
 }
 

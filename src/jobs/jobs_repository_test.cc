@@ -45,6 +45,24 @@ class JobsRepositoryTest : public ::testing::Test {
   std::string tenant_id_;
 };
 
+TEST_F(JobsRepositoryTest, AClustersReferenceAndStatusAreShownALocalProcessIdIsNot) {
+  int64_t on_ray = Insert("running", "ray");
+  ASSERT_TRUE(repo_.SetBackendRef(on_ray, "dataml-1-abc").ok());
+  nlohmann::json before_poll = ToJson(Read(on_ray));
+  EXPECT_EQ(before_poll["backend_ref"], "dataml-1-abc");
+  EXPECT_TRUE(before_poll["backend_status"].is_null());
+  ASSERT_TRUE(repo_.SetBackendStatus(on_ray, "PENDING").ok());
+  ASSERT_TRUE(repo_.SetBackendStatus(on_ray, "RUNNING").ok());
+  EXPECT_EQ(Read(on_ray).backend_status, "RUNNING");
+  EXPECT_EQ(ToJson(Read(on_ray))["backend_status"], "RUNNING");
+
+  int64_t local = Insert("running", "local");
+  ASSERT_TRUE(repo_.SetBackendRef(local, "4242").ok());
+  nlohmann::json shown = ToJson(Read(local));
+  EXPECT_FALSE(shown.contains("backend_ref"));
+  EXPECT_FALSE(shown.contains("backend_status"));
+}
+
 TEST_F(JobsRepositoryTest, OnlyOneOfTwoClaimsOfAQueuedJobWins) {
   int64_t id = Insert();
   auto first = repo_.Claim(id, {"server-a", 100}, "2025-01-01T00:00:01Z");

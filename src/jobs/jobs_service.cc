@@ -13,7 +13,9 @@ constexpr size_t kRandomSecretBytes = 48;
 JobsService::JobsService(db::Database& db) : JobsService(db, RandomToken(kRandomSecretBytes)) {}
 
 JobsService::JobsService(db::Database& db, std::string token_secret, std::string backend)
-    : db_(db), repo_(db_), tokens_(std::move(token_secret)), backend_(std::move(backend)) {}
+    : db_(db), repo_(db_), tokens_(std::move(token_secret)), backend_(std::move(backend)) {
+  health_.name = backend_;
+}
 
 JobsService::~JobsService() = default;
 
@@ -105,6 +107,21 @@ Status JobsService::Finish(int64_t job_id, const Outcome& outcome) {
   DATAML_ASSIGN_OR_RETURN(Job job, GetForWorker(job_id));
   return Status::FailedPrecondition("Job " + std::to_string(job_id) +
                                     " is not running (status: " + job.status + ")");
+}
+
+BackendHealth BackendHealth::Of(const std::string& name, const Status& ready) {
+  if (ready.ok()) return {name, "ok", ""};
+  return {name, ready.code() == StatusCode::kUnauthenticated ? "unauthorized" : "unreachable", ready.message()};
+}
+
+BackendHealth JobsService::backend_health() const {
+  std::lock_guard<std::mutex> lock(health_mutex_);
+  return health_;
+}
+
+void JobsService::SetBackendHealth(BackendHealth health) {
+  std::lock_guard<std::mutex> lock(health_mutex_);
+  health_ = std::move(health);
 }
 
 void JobsService::SetSubmitListener(std::function<void()> listener) {

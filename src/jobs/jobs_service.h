@@ -17,6 +17,18 @@
 
 namespace dataml::jobs {
 
+// The job backend as its dispatcher last found it.
+struct BackendHealth {
+  std::string name;
+  // "ok", "unreachable" or "unauthorized" (it refuses our token); "unknown" before the first probe.
+  std::string status = "unknown";
+  std::string detail;  // why, when not ok
+
+  bool degraded() const { return status == "unreachable" || status == "unauthorized"; }
+  // The health of a backend whose Ready() answered `ready`.
+  static BackendHealth Of(const std::string& name, const Status& ready);
+};
+
 class JobsService {
  public:
   explicit JobsService(db::Database& db);  // job tokens keyed by a random per-process secret
@@ -60,6 +72,10 @@ class JobsService {
   Status Complete(int64_t job_id, const nlohmann::json& result);
   Status Fail(int64_t job_id, const std::string& error);
 
+  // Whether the backend could take jobs at the dispatcher's last probe, for the health check.
+  BackendHealth backend_health() const;
+  void SetBackendHealth(BackendHealth health);
+
   // Called after every successful Submit (the dispatcher's wake-up); an empty one unsets it.
   void SetSubmitListener(std::function<void()> listener);
 
@@ -74,6 +90,8 @@ class JobsService {
   JobsRepository repo_;
   JobTokens tokens_;
   const std::string backend_;
+  mutable std::mutex health_mutex_;
+  BackendHealth health_;
   std::mutex listener_mutex_;
   std::function<void()> listener_;
 };

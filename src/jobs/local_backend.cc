@@ -160,7 +160,7 @@ std::string LocalBackend::ExitReason(int64_t job_id, int wait_status) const {
   return tail.empty() ? reason : reason + ": " + tail;
 }
 
-std::vector<WorkerExit> LocalBackend::Reap(const std::vector<RunningJob>&) { return ReapChildren(); }
+ReapReport LocalBackend::Reap(const std::vector<RunningJob>&) { return {ReapChildren(), {}}; }
 
 // Its own children, whatever the dispatcher believes runs: waitpid is the truth here.
 std::vector<WorkerExit> LocalBackend::ReapChildren() {

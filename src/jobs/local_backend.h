@@ -32,7 +32,7 @@ class LocalBackend : public Backend {
   const char* name() const override { return kName; }
   bool workers_outlive_server() const override { return false; }
   Result<std::string> Launch(const Job& job, const std::string& token) override;
-  std::vector<WorkerExit> Reap(const std::vector<RunningJob>& running) override;
+  ReapReport Reap(const std::vector<RunningJob>& running) override;
   void Terminate(const RunningJob& job) override;
   std::vector<int64_t> Shutdown() override;  // SIGTERM, then SIGKILL after kill_grace
 

@@ -63,7 +63,7 @@ class LocalBackendTest : public ::testing::Test {
   std::vector<WorkerExit> ReapAll(size_t n) {
     std::vector<WorkerExit> exits;
     for (int i = 0; i < 500 && exits.size() < n; ++i) {
-      for (WorkerExit& e : backend_->Reap({})) exits.push_back(std::move(e));
+      for (WorkerExit& e : backend_->Reap({}).exits) exits.push_back(std::move(e));
       if (exits.size() < n) std::this_thread::sleep_for(20ms);
     }
     return exits;
@@ -111,7 +111,7 @@ TEST_F(LocalBackendTest, ExitReasonsGiveTheCodeOrSignalAndTheLogTail) {
   EXPECT_EQ(reasons[2].rfind("worker exited with code 3: ", 0), 0u) << reasons[2];
   EXPECT_NE(reasons[2].find("cannot open tenants/t/x.parquet"), std::string::npos) << reasons[2];
   EXPECT_EQ(reasons[3].rfind("worker was killed by signal 9", 0), 0u) << reasons[3];
-  EXPECT_TRUE(backend_->Reap({}).empty());
+  EXPECT_TRUE(backend_->Reap({}).exits.empty());
 }
 
 TEST_F(LocalBackendTest, ShutdownStopsRunningWorkers) {
@@ -120,7 +120,7 @@ TEST_F(LocalBackendTest, ShutdownStopsRunningWorkers) {
   EXPECT_EQ(backend_->Shutdown(), (std::vector<int64_t>{4}));
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2s)
       << "SIGTERM suffices; no wait for SIGKILL";
-  EXPECT_TRUE(backend_->Reap({}).empty());
+  EXPECT_TRUE(backend_->Reap({}).exits.empty());
   EXPECT_TRUE(backend_->Shutdown().empty());
 }
 

@@ -50,8 +50,8 @@ std::string RayBackend::Entrypoint(int64_t job_id) const {
 
 Status RayBackend::Ready() {
   if (Now() < backoff_until_) {
-    return Status::Unavailable("Ray could not take the last submission; trying again in " +
-                               std::to_string(backoff_until_ - Now()) + " s");
+    return Status(backoff_code_, "Ray could not take the last submission (" + backoff_reason_ + "); trying again in " +
+                                     std::to_string(backoff_until_ - Now()) + " s");
   }
   return client_->Version().status();
 }
@@ -78,6 +78,8 @@ Result<std::string> RayBackend::Launch(const Job& job, const std::string& token)
   if (submitted.code() == StatusCode::kUnavailable || submitted.code() == StatusCode::kUnauthenticated) {
     backoff_seconds_ = std::min(kMaxBackoffSeconds, std::max<int64_t>(1, backoff_seconds_ * 2));
     backoff_until_ = Now() + backoff_seconds_;
+    backoff_code_ = submitted.code();
+    backoff_reason_ = submitted.message();
     return Status::Unavailable(submitted.message());
   }
   DATAML_RETURN_NOT_OK(submitted);
@@ -101,13 +103,18 @@ std::string RayBackend::ExitReason(const RunningJob& job, const RayJobInfo& info
   return tail.empty() ? reason : reason + ": " + QuotableTail(tail, options_.message_tail_bytes);
 }
 
-std::vector<WorkerExit> RayBackend::Reap(const std::vector<RunningJob>& running) {
-  std::vector<WorkerExit> exits;
+ReapReport RayBackend::Reap(const std::vector<RunningJob>& running) {
+  ReapReport report;
+  std::vector<WorkerExit>& exits = report.exits;
   const int64_t now = Now();
   for (const RunningJob& job : running) {
     auto info = client_->Info(job.backend_ref);
     if (info.ok()) {
       unreachable_since_.erase(job.job_id);
+      if (auto [last, first] = last_status_.try_emplace(job.job_id, info->status); first || last->second != info->status) {
+        last->second = info->status;
+        report.status_changes[job.job_id] = info->status;
+      }
       if (IsTerminalRayStatus(info->status)) exits.push_back({job.job_id, ExitReason(job, *info)});
       continue;
     }
@@ -128,10 +135,13 @@ std::vector<WorkerExit> RayBackend::Reap(const std::vector<RunningJob>& running)
     }
   }
   // Jobs no longer running here (reaped, or adopted elsewhere) are forgotten.
-  std::erase_if(unreachable_since_, [&](const auto& entry) {
+  auto gone = [&](const auto& entry) {
     return std::none_of(running.begin(), running.end(), [&](const RunningJob& j) { return j.job_id == entry.first; });
-  });
-  return exits;
+  };
+  std::erase_if(unreachable_since_, gone);
+  std::erase_if(last_status_, gone);
+  for (const WorkerExit& exit : exits) last_status_.erase(exit.job_id);
+  return report;
 }
 
 void RayBackend::Terminate(const RunningJob& job) {

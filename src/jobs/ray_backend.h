@@ -51,7 +51,7 @@ class RayBackend : public Backend {
   std::optional<std::string> ReferenceFor(const Job& job) override;
   // Unavailable when Ray cannot take it now (the dispatcher requeues the job).
   Result<std::string> Launch(const Job& job, const std::string& token) override;
-  std::vector<WorkerExit> Reap(const std::vector<RunningJob>& running) override;
+  ReapReport Reap(const std::vector<RunningJob>& running) override;
   void Terminate(const RunningJob& job) override;
   std::vector<int64_t> Shutdown() override { return {}; }  // Ray jobs outlive the server
 
@@ -67,8 +67,11 @@ class RayBackend : public Backend {
   RayBackendOptions options_;
   std::unique_ptr<RayJobsClient> client_;
   std::map<int64_t, int64_t> unreachable_since_;  // job id -> when Ray first failed to answer for it
+  std::map<int64_t, std::string> last_status_;    // job id -> Ray's status at the last Reap
   int64_t backoff_until_ = 0;                      // no submission before (after Unavailable)
   int64_t backoff_seconds_ = 0;
+  StatusCode backoff_code_ = StatusCode::kUnavailable;  // why the last submission was refused
+  std::string backoff_reason_;
 };
 
 // `text` as one /bin/sh word: single-quoted, with its own quotes escaped.

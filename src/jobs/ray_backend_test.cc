@@ -148,7 +148,10 @@ TEST_F(RayBackendTest, ReapsEndedJobsWithRaysWordAndLeavesRunningOnes) {
   ray_.Set("dataml-2-b", "FAILED", "Job entrypoint command failed with exit code 1, last available logs: boom");
   ray_.Set("dataml-3-c", "STOPPED", "Job was intentionally stopped.");
   ray_.Set("dataml-4-d", "SUCCEEDED", "Job finished successfully.");
-  auto exits = backend->Reap({{1, "dataml-1-a"}, {2, "dataml-2-b"}, {3, "dataml-3-c"}, {4, "dataml-4-d"}, {5, "dataml-5-e"}});
+  auto report = backend->Reap({{1, "dataml-1-a"}, {2, "dataml-2-b"}, {3, "dataml-3-c"}, {4, "dataml-4-d"}, {5, "dataml-5-e"}});
+  const std::vector<WorkerExit>& exits = report.exits;
+  EXPECT_EQ(report.status_changes, (std::map<int64_t, std::string>{
+                                       {1, "RUNNING"}, {2, "FAILED"}, {3, "STOPPED"}, {4, "SUCCEEDED"}}));
   std::map<int64_t, std::string> by_job;
   for (const WorkerExit& e : exits) by_job[e.job_id] = e.reason;
   EXPECT_FALSE(by_job.contains(1));
@@ -165,17 +168,17 @@ TEST_F(RayBackendTest, AnUnreachableClusterFailsItsJobsOnlyAfterTheGrace) {
   ray_.Set("dataml-1-a", "RUNNING");
   ray_.SetDown(true);
   EXPECT_EQ(backend->Ready().code(), StatusCode::kUnavailable);
-  EXPECT_TRUE(backend->Reap({{1, "dataml-1-a"}}).empty());
+  EXPECT_TRUE(backend->Reap({{1, "dataml-1-a"}}).exits.empty());
   now_ += 299;
-  EXPECT_TRUE(backend->Reap({{1, "dataml-1-a"}}).empty());
+  EXPECT_TRUE(backend->Reap({{1, "dataml-1-a"}}).exits.empty());
   // Back in time: the clock restarts.
   ray_.SetDown(false);
-  EXPECT_TRUE(backend->Reap({{1, "dataml-1-a"}}).empty());
+  EXPECT_TRUE(backend->Reap({{1, "dataml-1-a"}}).exits.empty());
   ray_.SetDown(true);
   now_ += 299;
-  EXPECT_TRUE(backend->Reap({{1, "dataml-1-a"}}).empty());
+  EXPECT_TRUE(backend->Reap({{1, "dataml-1-a"}}).exits.empty());
   now_ += 300;
-  auto exits = backend->Reap({{1, "dataml-1-a"}});
+  auto exits = backend->Reap({{1, "dataml-1-a"}}).exits;
   ASSERT_EQ(exits.size(), 1u);
   EXPECT_EQ(exits[0].reason.rfind("the Ray cluster could not be asked about the worker for 300 s", 0), 0u);
 }

@@ -11,6 +11,8 @@ def test_health_check_needs_no_auth_and_reports_the_database(server, db_kind):
             assert body["database"]["status"] == "ok"
             assert body["database"]["backend"] == ("postgresql" if db_kind == "postgres" else "sqlite")
             assert body["database"]["schema_version"] >= 1
+            # The shared server's dispatcher has probed its backend since it started.
+            assert body["job_backend"] == {"name": "local", "status": "ok"}
 
 
 def test_openapi_document_lists_the_endpoints(server):

@@ -11,7 +11,7 @@ constexpr const char* kTrainingSelect =
     "t.problem_type, t.dataset_id, d.dataset_name, t.algorithm, t.columns, t.hyperparameters, "
     "t.shap_enabled, t.preprocess_id, j.id AS job_id, t.model_key, t.created_by, "
     "t.created_at, t.modified_at, j.status AS job_status, j.error AS job_error, j.result AS "
-    "job_result FROM trainings t "
+    "job_result, j.backend AS job_backend, j.backend_status AS job_backend_status FROM trainings t "
     "LEFT JOIN datasets d ON d.id = t.dataset_id LEFT JOIN jobs j ON j.id = (SELECT MAX(x.id) FROM "
     "jobs x WHERE x.tenant_id = t.tenant_id AND x.kind = 'train' AND x.subject = 'training:' || "
     "CAST(t.id AS TEXT)) ";
@@ -39,6 +39,8 @@ Training TrainingFromRow(const soci::row& row) {
   t.modified_at = db::GetString(row, "modified_at");
   t.job_status = db::GetOptionalString(row, "job_status");
   t.job_error = db::GetOptionalString(row, "job_error");
+  t.job_backend = db::GetOptionalString(row, "job_backend");
+  t.job_backend_status = db::GetOptionalString(row, "job_backend_status");
   // The worker's result is kept on the job; a completed training's summary is part of it.
   if (auto result = db::GetOptionalString(row, "job_result"); result && t.job_status == "completed") {
     auto json = nlohmann::json::parse(*result);

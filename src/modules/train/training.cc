@@ -26,7 +26,16 @@ std::string TrainStatus(const Training& t) {
   return *t.job_status;  // running, completed, failed
 }
 
+// 8.1's word for a training on Ray that has not started yet: queued here, or submitted and
+// waiting for the cluster (PENDING, or not polled yet).
+bool WaitingForRay(const Training& t) {
+  if (t.job_backend != "ray" || !t.job_status) return false;
+  if (*t.job_status == "queued") return true;
+  return *t.job_status == "running" && (!t.job_backend_status || *t.job_backend_status == "PENDING");
+}
+
 std::string TrainingStatus(const Training& t) {
+  if (WaitingForRay(t)) return "submitted_to_ray";
   std::string s = TrainStatus(t);
   if (s == "completed") return "Completed";
   if (s == "failed") return "Failed";

@@ -41,6 +41,8 @@ struct Training {
   // Of the job (joined): queued | running | completed | failed | cancelled.
   std::optional<std::string> job_status;
   std::optional<std::string> job_error;
+  std::optional<std::string> job_backend;         // local or ray
+  std::optional<std::string> job_backend_status;  // Ray's word for a ray job (PENDING, RUNNING, ...)
 
   bool completed() const { return job_status == "completed" && summary.has_value(); }
   bool active() const { return !job_status || *job_status == "queued" || *job_status == "running"; }

@@ -3,9 +3,10 @@
 
 #include "db/database.h"
 #include "http/router.h"
+#include "jobs/jobs_service.h"
 
 namespace dataml::utils {
 
-void RegisterUtilsRoutes(http::Router& router, db::Database& db);
+void RegisterUtilsRoutes(http::Router& router, db::Database& db, const jobs::JobsService& jobs);
 
 }  // namespace dataml::utils
