@@ -31,6 +31,7 @@ bench: build
 	@bench/shap/run.sh
 	@bench/predict_realtime/run.sh
 	@bench/predict_batch/run.sh
+	@bench/ray_train/run.sh
 
 format:
 	@find src -name '*.h' -o -name '*.cc' | xargs clang-format -i

@@ -132,7 +132,8 @@ def cpu_model():
 class Server:
     """A fresh `dataml serve` on 127.0.0.1 with its own data dir, logged in as admin."""
 
-    def __init__(self, binary, work):
+    def __init__(self, binary, work, env=None):
+        """`env`: more environment for the server (e.g. its job backend)."""
         self.work = work
         self.data_dir = os.path.join(work, "data")
         os.makedirs(self.data_dir, exist_ok=True)
@@ -142,7 +143,7 @@ class Server:
         # started the same way even if that default changes.
         env = dict(peer_env(), DATAML_ADMIN_PASSWORD="Admin12345",
                    DATAML_JWT_SECRET=secrets.token_urlsafe(36),
-                   DATAML_ACCESS_TOKEN_TTL_SECONDS="86400")
+                   DATAML_ACCESS_TOKEN_TTL_SECONDS="86400", **(env or {}))
         with open(self.out_path, "wb") as out, open(self.err_path, "wb") as err:
             self.proc = subprocess.Popen(
                 [binary, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", self.data_dir],
