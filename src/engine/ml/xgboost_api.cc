@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+
 namespace dataml::engine::ml {
 namespace {
 
@@ -135,6 +137,28 @@ Result<std::string> Booster::SaveConfig() const {
   const char* text = nullptr;
   DATAML_RETURN_NOT_OK(Check(XGBoosterSaveJsonConfig(get(), &len, &text), "cannot save config"));
   return std::string(text, len);
+}
+
+Result<std::unique_ptr<Collective>> Collective::Join(const nlohmann::json& config) {
+  DATAML_RETURN_NOT_OK(Check(XGCommunicatorInit(config.dump().c_str()), "cannot join the distributed training"));
+  return std::unique_ptr<Collective>(new Collective());
+}
+
+Collective::~Collective() {
+  if (XGCommunicatorFinalize() != 0) {
+    // Nothing to return it to: the training's outcome was decided before.
+    std::fprintf(stderr, "XGBoost: leaving the distributed training: %s\n", XGBGetLastError());
+  }
+}
+
+int Collective::rank() const { return XGCommunicatorGetRank(); }
+int Collective::world_size() const { return XGCommunicatorGetWorldSize(); }
+
+Status Collective::Sum(std::vector<double>& values) {
+  // xgboost::collective::DataType::kDouble and Operation::kSum of 1.7's communicator.h.
+  constexpr int kDouble = 7;
+  constexpr int kSum = 2;
+  return Check(XGCommunicatorAllreduce(values.data(), values.size(), kDouble, kSum), "allreduce");
 }
 
 }  // namespace dataml::engine::ml

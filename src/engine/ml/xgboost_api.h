@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "core/result.h"
 #include "engine/ml/feature_matrix.h"
 
@@ -71,6 +73,27 @@ class Booster {
     void operator()(void* h) const { XGBoosterFree(h); }
   };
   std::unique_ptr<void, Free> handle_;
+};
+
+// This thread's place in a distributed training: XGBoost 1.7's communicator is per thread. While
+// one is joined, the boosters this thread trains build each tree with the other workers (their
+// histograms summed), every worker on its own rows. Left when destroyed.
+class Collective {
+ public:
+  // Joins through the tracker named in `config` (RabitWorkerConfig, rabit_tracker.h); blocks until
+  // every worker has joined, or fails.
+  static Result<std::unique_ptr<Collective>> Join(const nlohmann::json& config);
+  ~Collective();
+  Collective(const Collective&) = delete;
+  Collective& operator=(const Collective&) = delete;
+
+  int rank() const;
+  int world_size() const;
+  // Every worker's `values` summed element-wise, in place on each (the same length on all).
+  Status Sum(std::vector<double>& values);
+
+ private:
+  Collective() = default;
 };
 
 }  // namespace dataml::engine::ml
