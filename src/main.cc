@@ -161,6 +161,10 @@ int main(int argc, char** argv) {
                     "The Ray dashboard's URL (else RAY_API_SERVER_ADDRESS, RAY_ADDRESS)");
   serve->add_option("--ray-worker-cpus", config.ray_worker_cpus, "CPUs Ray reserves for each worker")
       ->envname("DATAML_RAY_WORKER_CPUS");
+  serve->add_option("--train-num-workers", config.train_num_workers,
+                    "Workers of a training whose request does not say, where several may (ray backend, XGBoost or RandomForest)")
+      ->envname("DATAML_TRAIN_NUM_WORKERS")
+      ->check(CLI::Range(int64_t{1}, int64_t{64}));
 
   CLI::App* worker = cli.add_subcommand("worker", "Run one job (started by the server's job dispatcher)");
   int64_t job_id = 0;
@@ -168,6 +172,9 @@ int main(int argc, char** argv) {
   worker->add_option("--job", job_id, "Job id")->required();
   worker->add_option("--server", server_url, "URL of the server that owns the job")->required();
   worker->add_option("--data-dir", config.data_dir, "Data directory (blobs)");
+  int worker_rank = 0;
+  worker->add_option("--rank", worker_rank, "This worker's rank in a job that runs on several (0 reports)")
+      ->check(CLI::NonNegativeNumber);
   worker->add_option("--log-level", config.log_level, "trace, debug, info, warn, error");
 
   CLI::App* admin = cli.add_subcommand("admin", "Operator tasks");
@@ -187,7 +194,7 @@ int main(int argc, char** argv) {
   if (!valid.ok()) return Fail(valid);
 
   if (serve->parsed()) return Serve(config, job_options);
-  if (worker->parsed()) return dataml::worker::WorkerMain(job_id, server_url, config.data_dir);
+  if (worker->parsed()) return dataml::worker::WorkerMain(job_id, server_url, config.data_dir, worker_rank);
   if (migrate->parsed()) {
     auto db = dataml::db::Database::Open(config.EffectiveDbUrl(), 1);
     if (!db.ok()) return Fail(db.status());

@@ -1,12 +1,17 @@
-"""What running a training on Ray costs over running it beside the server: the same dataset, the
-same training, submitted to two dataml servers in the same run, one with the local job backend,
-one with the ray backend on a single-node Ray head started here (the head the tests start:
-tests/api/ray_head.py). Both workers get the same cores (the Ray worker reserves
---ray-worker-cpus of them, and Ray sets OMP_NUM_THREADS to that).
+"""What running a training on Ray costs over running it beside the server, and what a second
+worker gives: the same dataset, the same XGBoost training, submitted in the same run to three
+dataml servers on a single-node Ray head started here (the head the tests start:
+tests/api/ray_head.py):
 
-Prints, per backend, the wall time from POST /train to the first poll that saw Completed, and the
-worker's own total (its summary's timings.total_seconds); the difference between the two walls
-is Ray's overhead (submission, the job supervisor's start, polling)."""
+- `local`: the local job backend, the worker a child process using --cpus cores;
+- `ray`: the ray backend, each worker reserving --cpus cores (Ray sets OMP_NUM_THREADS to it);
+- `ray 1 cpu`: the ray backend with 1 core a worker, training with num_workers 1 and then 2 (one
+  model, two Ray jobs joined through our rabit tracker, each on half the training rows).
+
+Prints, per case, the wall time from POST /train to the first poll that saw Completed, the
+worker's own total (its summary's timings.total_seconds) and the holdout accuracy; the
+difference between the local and the ray walls is Ray's overhead (submission, the job
+supervisor's start, polling)."""
 
 import argparse
 import os
@@ -31,45 +36,55 @@ def main():
     ap.add_argument("--bin", default=os.path.join(ROOT, "build", "dataml"))
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--cpus", type=int, default=2, help="cores for each worker (and the Ray head)")
+    ap.add_argument("--cpus", type=int, default=2, help="cores of the local and the ray worker (and the Ray head)")
     ap.add_argument("--keep", action="store_true", help="keep the work dir and print its path")
     args = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="dataml-bench-ray-")
     csv, meta = datasets.churn(rows=args.rows)
-    head = RayHead(num_cpus=args.cpus)
+    head = RayHead(num_cpus=max(2, args.cpus))
     t0 = time.monotonic()
     head.start()
     print(f"Ray head ready in {time.monotonic() - t0:.1f} s ({head.address})")
+    ray_env = {"DATAML_JOB_BACKEND": "ray", "RAY_ADDRESS": head.address, "RAY_AUTH_TOKEN": head.token}
     servers = {}
+    # case -> (server, extra training fields)
+    cases = {}
     try:
         servers["local"] = Server(args.bin, os.path.join(work, "local"))
-        servers["ray"] = Server(args.bin, os.path.join(work, "ray"), env={
-            "DATAML_JOB_BACKEND": "ray", "RAY_ADDRESS": head.address, "RAY_AUTH_TOKEN": head.token,
-            "DATAML_RAY_WORKER_CPUS": str(args.cpus)})
+        servers["ray"] = Server(args.bin, os.path.join(work, "ray"), env=dict(ray_env, DATAML_RAY_WORKER_CPUS=str(args.cpus)))
+        servers["ray1"] = Server(args.bin, os.path.join(work, "ray1"), env=dict(ray_env, DATAML_RAY_WORKER_CPUS="1"))
+        cases = {"local": ("local", {}), "ray": ("ray", {}),
+                 "ray 1 cpu, 1 worker": ("ray1", {"num_workers": 1}),
+                 "ray 1 cpu, 2 workers": ("ray1", {"num_workers": 2})}
         dataset = {name: s.upload_csv(csv, f"churn_{args.rows}") for name, s in servers.items()}
-        walls = {name: [] for name in servers}
-        worker = {name: [] for name in servers}
+        results = {case: [] for case in cases}
         for round_ in range(args.repeat):
-            for name, s in servers.items():  # interleaved, so that a noisy moment hits both
-                summary, wall, _, _ = s.train(dataset[name], f"bench_{name}_{round_}", "XGBoost",
-                                              meta["columns"], HYPERPARAMETERS)
-                walls[name].append(wall)
-                worker[name].append(summary["timings"]["total_seconds"])
-                print(f"  round {round_ + 1}: {name:5s} wall {wall:6.2f} s, worker {worker[name][-1]:6.2f} s", flush=True)
+            for case, (name, extra) in cases.items():  # interleaved, so that a noisy moment hits all
+                s = servers[name]
+                summary, wall, _, _ = s.train(dataset[name], f"bench_{len(results[case])}_{round_}_{case.replace(' ', '_').replace(',', '')}",
+                                              "XGBoost", meta["columns"], HYPERPARAMETERS, **extra)
+                inside = summary["timings"]["total_seconds"]
+                accuracy = summary["model_summary"]["accuracy"]
+                results[case].append((wall, inside, accuracy))
+                print(f"  round {round_ + 1}: {case:22s} wall {wall:6.2f} s, worker {inside:6.2f} s, accuracy {accuracy:.4f}",
+                      flush=True)
     finally:
         for s in servers.values():
             s.stop()
         head.cleanup()
 
-    print(f"\nXGBoost, {args.rows:,} rows churn, {HYPERPARAMETERS['num_boost_round']} rounds, "
-          f"{args.cpus} cores per worker, {args.repeat} rounds (median):")
-    print(f"{'backend':8s} {'wall s':>8s} {'worker s':>9s} {'wall - worker s':>16s}")
-    med = {name: (statistics.median(walls[name]), statistics.median(worker[name])) for name in servers}
-    for name, (wall, inside) in med.items():
-        print(f"{name:8s} {wall:8.2f} {inside:9.2f} {wall - inside:16.2f}")
-    overhead = med["ray"][0] - med["local"][0]
-    print(f"\nRay's overhead: {overhead:+.2f} s a training (ray/local wall: {med['ray'][0] / med['local'][0]:.2f}x)")
+    print(f"\nXGBoost, {args.rows:,} rows churn, {HYPERPARAMETERS['num_boost_round']} rounds, {args.repeat} rounds (median):")
+    print(f"{'case':22s} {'wall s':>8s} {'worker s':>9s} {'wall - worker s':>16s} {'accuracy':>9s}")
+    med = {}
+    for case, rows in results.items():
+        wall = statistics.median(r[0] for r in rows)
+        inside = statistics.median(r[1] for r in rows)
+        med[case] = wall
+        print(f"{case:22s} {wall:8.2f} {inside:9.2f} {wall - inside:16.2f} {rows[-1][2]:9.4f}")
+    print(f"\nRay's overhead ({args.cpus} cores a worker): {med['ray'] - med['local']:+.2f} s a training "
+          f"(ray/local wall: {med['ray'] / med['local']:.2f}x)")
+    print(f"Two workers against one (1 core each): {med['ray 1 cpu, 2 workers'] / med['ray 1 cpu, 1 worker']:.2f}x the wall")
     if args.keep:
         print("work dir:", work)
 

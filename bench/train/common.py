@@ -264,10 +264,10 @@ class Server:
 
     # -- training --
     def submit_training(self, dataset_id, name, algorithm, columns, hyperparameters,
-                        problem="Classification"):
+                        problem="Classification", **extra):
         body = {"dataset_id": dataset_id, "predictor_name": name, "domain": "bench",
                 "problem_type": problem, "algorithm": algorithm, "columns": columns,
-                "hyperparameters": hyperparameters}
+                "hyperparameters": hyperparameters, **extra}
         return self.call("POST", "/api/v1/train/", body=body, expect=(201,))
 
     def training_row(self, train_id):
@@ -278,13 +278,13 @@ class Server:
         raise Failure(f"training {train_id} is not in /train/list")
 
     def train(self, dataset_id, name, algorithm, columns, hyperparameters, poll=0.05,
-              timeout=1800):
+              timeout=1800, **extra):
         """Submits a training and polls /train/list until it ends. Returns (summary, wall seconds
         from the POST to the first poll that saw Completed, CPU seconds of server + worker, and
         the span those CPU seconds were counted over: until the worker was reaped)."""
         cpu0 = tree_cpu_seconds(self.pid)
         t0 = time.monotonic()
-        created = self.submit_training(dataset_id, name, algorithm, columns, hyperparameters)
+        created = self.submit_training(dataset_id, name, algorithm, columns, hyperparameters, **extra)
         train_id = created["id"]
         deadline = t0 + timeout
         while True:

@@ -82,7 +82,8 @@ Result<std::unique_ptr<App>> BuildServices(const ServerConfig& config, const std
   // Job tokens are keyed by the JWT secret, which every server of a deployment shares.
   app->jobs = std::make_unique<jobs::JobsService>(*app->db, jwt_secret, config.job_backend);
   app->datasets = std::make_unique<datasets::DatasetsService>(*app->db, *app->store, *app->templates, *app->jobs);
-  app->train = std::make_unique<train::TrainService>(*app->db, *app->store, *app->datasets, *app->jobs);
+  app->train = std::make_unique<train::TrainService>(*app->db, *app->store, *app->datasets, *app->jobs,
+                                                     config.train_num_workers);
   app->batch_predictions =
       std::make_unique<inference::BatchPredictionService>(*app->db, *app->jobs, *app->datasets, *app->train);
   app->inference = std::make_unique<inference::InferenceService>(*app->db, *app->store, *app->datasets, *app->train,

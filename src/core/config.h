@@ -41,6 +41,7 @@ struct ServerConfig {
   std::string ray_worker_binary;    // DATAML_RAY_WORKER_BINARY; empty: this server's executable
   std::string ray_worker_data_dir;  // DATAML_RAY_WORKER_DATA_DIR; empty: --data-dir, made absolute
   double ray_worker_cpus = 1;       // CPUs Ray reserves for each worker
+  int64_t train_num_workers = 1;    // workers of a training that does not say, where several may
   size_t max_body_bytes = 1 << 20;  // JSON and form bodies
   size_t max_upload_bytes = size_t{10} << 30;  // one multipart upload (all its files)
   int64_t access_token_ttl_seconds = 30 * 60;

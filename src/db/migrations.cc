@@ -234,11 +234,16 @@ const std::vector<Migration>& AllMigrations() {
            "ALTER TABLE predictions ADD COLUMN finished_at TEXT",
        }},
       {6,
-       "job backend status",
+       "ray backend and distributed training",
        {
            // The backend's own word for a job's worker (Ray's PENDING, RUNNING, SUCCEEDED, ...),
            // as its dispatcher last saw it; null for backends without one (local).
            "ALTER TABLE jobs ADD COLUMN backend_status TEXT",
+           // Where the workers of one job meet (a distributed training's tracker, posted by its
+           // rank 0 for the others), as JSON; null until posted.
+           "ALTER TABLE jobs ADD COLUMN rendezvous TEXT",
+           // How many workers train the model together.
+           "ALTER TABLE trainings ADD COLUMN num_workers INTEGER NOT NULL DEFAULT 1",
        }},
   };
   return kMigrations;

@@ -94,6 +94,7 @@ nlohmann::json Encode(const TrainSpec& spec) {
                       {"preprocess_key", spec.preprocess_key},
                       {"callback", EncodeCallback(spec.callback)}};
   if (spec.base_model_key) j["base_model_key"] = *spec.base_model_key;
+  if (spec.num_workers != 1) j["num_workers"] = spec.num_workers;
   return j;
 }
 
@@ -111,6 +112,8 @@ Result<TrainSpec> Decode<TrainSpec>(const nlohmann::json& payload) {
     spec.model_key = j.at("model_key").get<std::string>();
     spec.preprocess_key = j.at("preprocess_key").get<std::string>();
     spec.base_model_key = OptionalString(j, "base_model_key");
+    spec.num_workers = j.value("num_workers", 1);
+    if (spec.num_workers < 1) throw Malformed("num_workers must be at least 1");
     spec.callback = DecodeCallback(j.at("callback"));
     return spec;
   });
@@ -169,6 +172,12 @@ Result<std::optional<Callback>> CallbackOf(const nlohmann::json& payload) {
   } catch (const std::exception& e) {
     return Status::InvalidArgument(std::string("malformed job callback: ") + e.what());
   }
+}
+
+int WorkersOf(const std::string& kind, const nlohmann::json& payload) {
+  if (kind != TrainSpec::kKind || !payload.is_object()) return 1;
+  auto it = payload.find("num_workers");
+  return it != payload.end() && it->is_number_integer() && it->get<int>() > 1 ? it->get<int>() : 1;
 }
 
 }  // namespace dataml::job_specs

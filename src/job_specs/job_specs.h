@@ -53,6 +53,9 @@ struct TrainSpec {
   std::string model_key;
   std::string preprocess_key;
   std::optional<std::string> base_model_key;  // incremental training continues this model
+  // Workers that train this one model together (a backend that runs several starts one per rank;
+  // rank 0 runs the tracker, saves the model and reports).
+  int num_workers = 1;
   Callback callback;
   bool operator==(const TrainSpec&) const = default;
 };
@@ -103,5 +106,9 @@ Result<BatchPredictionSpec> Decode<BatchPredictionSpec>(const nlohmann::json& pa
 // The callback of any kind's payload; nullopt when it has none (it reports to the generic
 // result route), InvalidArgument when it has a malformed one.
 Result<std::optional<Callback>> CallbackOf(const nlohmann::json& payload);
+
+// How many workers a job of `kind` with this payload runs on at once (a training's num_workers; 1
+// for every other kind, and for a payload that does not say).
+int WorkersOf(const std::string& kind, const nlohmann::json& payload);
 
 }  // namespace dataml::job_specs

@@ -24,6 +24,12 @@ TEST(JobSpecsTest, EverySpecComesBackAsItWasEncoded) {
   EXPECT_EQ(*Decode<TrainSpec>(Encode(train)), train);
   train.base_model_key = "tenants/t/models/6/model.json";
   EXPECT_EQ(*Decode<TrainSpec>(Encode(train)), train);
+  EXPECT_EQ(WorkersOf("train", Encode(train)), 1);
+  train.base_model_key.reset();
+  train.num_workers = 3;
+  EXPECT_EQ(*Decode<TrainSpec>(Encode(train)), train);
+  EXPECT_EQ(WorkersOf("train", Encode(train)), 3);
+  EXPECT_EQ(WorkersOf("shap", Encode(train)), 1);
 
   StatisticsSpec statistics{12, {"a.parquet", "b.parquet"}, {{"age", "Integer", "0"}, {"plan", "String", std::nullopt}}};
   EXPECT_EQ(*Decode<StatisticsSpec>(Encode(statistics)), statistics);

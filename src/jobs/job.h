@@ -30,6 +30,8 @@ struct Job {
   // The backend's word for the worker as its dispatcher last saw it (Ray's PENDING, RUNNING,
   // SUCCEEDED, FAILED, STOPPED); unset for backends without one.
   std::optional<std::string> backend_status;
+  // Where the workers of a job with several meet ({"host", "port"} of a training's tracker).
+  std::optional<nlohmann::json> rendezvous;
   std::optional<nlohmann::json> result;
   std::optional<std::string> error;
   int64_t attempts = 0;

@@ -94,6 +94,36 @@ void RegisterJobsRoutes(http::Router& router, JobsService& jobs, TenantOfRequest
                return http::Response::Json(200, {{"id", finished.id}, {"status", finished.status}});
              });
 
+  // The workers of a job that runs on several (a distributed training) meet through it: rank 0
+  // posts where its tracker listens, the others read it.
+  router.Add("PUT", "/api/v1/jobs/{job_id}/rendezvous", RouteAccess::Public(),
+             [&jobs](http::Request& req) -> Result<http::Response> {
+               DATAML_ASSIGN_OR_RETURN(Job job, RunningJob(jobs, req));
+               DATAML_ASSIGN_OR_RETURN(nlohmann::json body, http::ParseJsonObject(req));
+               FieldErrors errors;
+               http::JsonFields f(body, {"body"}, errors);
+               auto host = f.String("host", true);
+               auto port = f.Int("port", true);
+               DATAML_RETURN_NOT_OK(errors.ToStatus());
+               if (host->empty()) return Status::Invalid({{{"body", "host"}, "Input should be a non-empty string", "string_type"}});
+               if (*port < 1 || *port > 65535) {
+                 return Status::Invalid({{{"body", "port"}, "Input should be a port (1-65535)", "less_than_equal"}});
+               }
+               nlohmann::json rendezvous = {{"host", *host}, {"port", *port}};
+               DATAML_ASSIGN_OR_RETURN(bool recorded, jobs.repository().SetRendezvous(job.id, rendezvous));
+               if (!recorded && job.rendezvous != rendezvous) {
+                 return Status::FailedPrecondition("Job " + std::to_string(job.id) + " has its rendezvous already");
+               }
+               return http::Response::Json(200, rendezvous);
+             });
+
+  router.Add("GET", "/api/v1/jobs/{job_id}/rendezvous", RouteAccess::Public(),
+             [&jobs](http::Request& req) -> Result<http::Response> {
+               DATAML_ASSIGN_OR_RETURN(Job job, RunningJob(jobs, req));
+               if (!job.rendezvous) return Status::NotFound("Job " + std::to_string(job.id) + " has no rendezvous yet");
+               return http::Response::Json(200, *job.rendezvous);
+             });
+
   router.Add(
       "GET", "/api/v1/jobs/{job_id}", RouteAccess::Authenticated(),
       [&jobs, tenant_of = std::move(tenant_of)](http::Request& req) -> Result<http::Response> {

@@ -6,8 +6,8 @@ namespace dataml::jobs {
 namespace {
 
 constexpr const char* kColumns =
-    "id, tenant_id, kind, subject, payload, status, backend, backend_ref, backend_status, result, error, "
-    "attempts, "
+    "id, tenant_id, kind, subject, payload, status, backend, backend_ref, backend_status, rendezvous, result, "
+    "error, attempts, "
     "created_by, created_at, started_at, finished_at";
 
 Job FromRow(const soci::row& row) {
@@ -21,6 +21,7 @@ Job FromRow(const soci::row& row) {
   job.backend = db::GetString(row, "backend");
   job.backend_ref = db::GetOptionalString(row, "backend_ref");
   job.backend_status = db::GetOptionalString(row, "backend_status");
+  if (auto rendezvous = db::GetOptionalString(row, "rendezvous")) job.rendezvous = nlohmann::json::parse(*rendezvous);
   if (auto result = db::GetOptionalString(row, "result"))
     job.result = nlohmann::json::parse(*result);
   job.error = db::GetOptionalString(row, "error");
@@ -157,6 +158,17 @@ Status JobsRepository::SetBackendStatus(int64_t id, const std::string& backend_s
     long long key = id;
     sql << "UPDATE jobs SET backend_status = :s WHERE id = :id", soci::use(backend_status), soci::use(key);
     return Status::OK();
+  });
+}
+
+Result<bool> JobsRepository::SetRendezvous(int64_t id, const nlohmann::json& rendezvous) {
+  return db_.Query<bool>([&](soci::session& sql) -> Result<bool> {
+    long long key = id;
+    std::string text = rendezvous.dump();
+    soci::statement st = (sql.prepare << "UPDATE jobs SET rendezvous = :r WHERE id = :id AND status = 'running' AND "
+                                         "rendezvous IS NULL",
+                          soci::use(text), soci::use(key));
+    return Execute(st) == 1;
   });
 }
 

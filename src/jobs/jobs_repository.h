@@ -57,6 +57,8 @@ class JobsRepository {
   // dispatcher claimed it first).
   Result<bool> Claim(int64_t id, const Lease& lease, const std::string& started_at);
   Status SetBackendRef(int64_t id, const std::string& backend_ref);
+  // Records where a running job's workers meet; false when it is not running or has one already.
+  Result<bool> SetRendezvous(int64_t id, const nlohmann::json& rendezvous);
   // The backend's own word for the job's worker, as last seen (whatever the job's status).
   Status SetBackendStatus(int64_t id, const std::string& backend_status);
   // Puts a running job held under `owner`'s lease back in the queue (its backend_ref is kept);

@@ -3,11 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/text.h"
+#include "job_specs/job_specs.h"
 
 namespace dataml::jobs {
 namespace {
@@ -43,9 +45,23 @@ Result<std::unique_ptr<RayBackend>> RayBackend::Make(RayBackendOptions options) 
 
 int64_t RayBackend::Now() const { return options_.clock ? options_.clock() : NowUnixSeconds(); }
 
-std::string RayBackend::Entrypoint(int64_t job_id) const {
-  return ShellQuote(options_.worker_binary) + " worker --job " + std::to_string(job_id) + " --server " +
-         ShellQuote(options_.callback_url) + " --data-dir " + ShellQuote(options_.worker_data_dir);
+int RanksOf(const std::string& backend_ref) {
+  const size_t at = backend_ref.rfind("-w");
+  if (at == std::string::npos) return 1;
+  int ranks = 0;
+  auto [end, error] = std::from_chars(backend_ref.data() + at + 2, backend_ref.data() + backend_ref.size(), ranks);
+  return error == std::errc() && end == backend_ref.data() + backend_ref.size() && ranks > 1 ? ranks : 1;
+}
+
+std::string RankSubmissionId(const std::string& backend_ref, int rank) {
+  return rank == 0 ? backend_ref : backend_ref + "-r" + std::to_string(rank);
+}
+
+std::string RayBackend::Entrypoint(int64_t job_id, int rank, int ranks) const {
+  std::string out = ShellQuote(options_.worker_binary) + " worker --job " + std::to_string(job_id) + " --server " +
+                    ShellQuote(options_.callback_url) + " --data-dir " + ShellQuote(options_.worker_data_dir);
+  if (ranks > 1) out += " --rank " + std::to_string(rank);
+  return out;
 }
 
 Status RayBackend::Ready() {
@@ -58,33 +74,46 @@ Status RayBackend::Ready() {
 
 std::optional<std::string> RayBackend::ReferenceFor(const Job& job) {
   if (job.backend_ref && !job.backend_ref->empty()) return job.backend_ref;  // a retry: the same submission
-  return "dataml-" + std::to_string(job.id) + "-" + RandomToken(kSubmissionSuffixBytes);
+  std::string ref = "dataml-" + std::to_string(job.id) + "-" + RandomToken(kSubmissionSuffixBytes);
+  // How many ranks is part of the name, so that a server adopting the job knows them all.
+  const int ranks = job_specs::WorkersOf(job.kind, job.payload);
+  return ranks > 1 ? ref + "-w" + std::to_string(ranks) : ref;
 }
 
 Result<std::string> RayBackend::Launch(const Job& job, const std::string& token) {
   if (!job.backend_ref) return Status::Internal("a Ray job is launched under its recorded submission id");
-  RaySubmission submission;
-  submission.submission_id = *job.backend_ref;
-  submission.entrypoint = Entrypoint(job.id);
-  // Only what the worker needs: Ray's API shows these to whoever can read it (README, Ray).
-  submission.env_vars = {{"DATAML_JOB_TOKEN", token}, {"OMP_WAIT_POLICY", "PASSIVE"}};
-  submission.entrypoint_num_cpus = options_.worker_cpus;
-  submission.metadata = {{"dataml_job_id", std::to_string(job.id)}, {"dataml_kind", job.kind}};
-  Status submitted = client_->Submit(submission);
-  if (submitted.code() == StatusCode::kAlreadyExists) {
-    spdlog::info("job {}: Ray already has submission {} (an earlier try got through)", job.id, submission.submission_id);
-    submitted = Status::OK();
+  const int ranks = RanksOf(*job.backend_ref);
+  // Every rank is a Ray job of its own (Ray places each where it has the CPUs); each retry
+  // resubmits them all under the same ids, and those that got through answer "already exists".
+  for (int rank = 0; rank < ranks; ++rank) {
+    RaySubmission submission;
+    submission.submission_id = RankSubmissionId(*job.backend_ref, rank);
+    submission.entrypoint = Entrypoint(job.id, rank, ranks);
+    // Only what the worker needs: Ray's API shows these to whoever can read it (README, Ray).
+    submission.env_vars = {{"DATAML_JOB_TOKEN", token}, {"OMP_WAIT_POLICY", "PASSIVE"}};
+    submission.entrypoint_num_cpus = options_.worker_cpus;
+    submission.metadata = {{"dataml_job_id", std::to_string(job.id)}, {"dataml_kind", job.kind}};
+    if (ranks > 1) submission.metadata["dataml_rank"] = std::to_string(rank);
+    Status submitted = client_->Submit(submission);
+    if (submitted.code() == StatusCode::kAlreadyExists) {
+      spdlog::info("job {}: Ray already has submission {} (an earlier try got through)", job.id, submission.submission_id);
+      submitted = Status::OK();
+    }
+    if (submitted.code() == StatusCode::kUnavailable || submitted.code() == StatusCode::kUnauthenticated) {
+      backoff_seconds_ = std::min(kMaxBackoffSeconds, std::max<int64_t>(1, backoff_seconds_ * 2));
+      backoff_until_ = Now() + backoff_seconds_;
+      backoff_code_ = submitted.code();
+      backoff_reason_ = submitted.message();
+      return Status::Unavailable(submitted.message());
+    }
+    if (!submitted.ok()) {
+      // The job fails: the ranks already submitted would wait for this one until they time out.
+      for (int earlier = 0; earlier < rank; ++earlier) (void)client_->Stop(RankSubmissionId(*job.backend_ref, earlier));
+      return submitted;
+    }
   }
-  if (submitted.code() == StatusCode::kUnavailable || submitted.code() == StatusCode::kUnauthenticated) {
-    backoff_seconds_ = std::min(kMaxBackoffSeconds, std::max<int64_t>(1, backoff_seconds_ * 2));
-    backoff_until_ = Now() + backoff_seconds_;
-    backoff_code_ = submitted.code();
-    backoff_reason_ = submitted.message();
-    return Status::Unavailable(submitted.message());
-  }
-  DATAML_RETURN_NOT_OK(submitted);
   backoff_seconds_ = 0;
-  return submission.submission_id;
+  return *job.backend_ref;
 }
 
 std::string RayBackend::ExitReason(const RunningJob& job, const RayJobInfo& info) {
@@ -103,51 +132,113 @@ std::string RayBackend::ExitReason(const RunningJob& job, const RayJobInfo& info
   return tail.empty() ? reason : reason + ": " + QuotableTail(tail, options_.message_tail_bytes);
 }
 
+namespace {
+
+// One word for a job's ranks, as Ray would say it of one job: the worst of them.
+std::string CombinedStatus(const std::vector<RayJobInfo>& ranks) {
+  auto any = [&](const char* status) {
+    return std::any_of(ranks.begin(), ranks.end(), [&](const RayJobInfo& r) { return r.status == status; });
+  };
+  if (any(ray_status::kFailed)) return ray_status::kFailed;
+  if (any(ray_status::kStopped)) return ray_status::kStopped;
+  if (std::all_of(ranks.begin(), ranks.end(), [](const RayJobInfo& r) { return r.status == ray_status::kSucceeded; }))
+    return ray_status::kSucceeded;
+  if (any(ray_status::kRunning) || any(ray_status::kSucceeded)) return ray_status::kRunning;
+  return ray_status::kPending;
+}
+
+}  // namespace
+
+void RayBackend::StopRanks(const RunningJob& job, const std::vector<RayJobInfo>& ranks) {
+  for (size_t rank = 0; rank < ranks.size(); ++rank) {
+    if (IsTerminalRayStatus(ranks[rank].status)) continue;
+    const std::string id = RankSubmissionId(job.backend_ref, static_cast<int>(rank));
+    auto stopped = client_->Stop(id);
+    if (!stopped.ok()) spdlog::error("job {}: cannot stop Ray submission {}: {}", job.job_id, id, stopped.status().message());
+  }
+}
+
 ReapReport RayBackend::Reap(const std::vector<RunningJob>& running) {
   ReapReport report;
-  std::vector<WorkerExit>& exits = report.exits;
   const int64_t now = Now();
   for (const RunningJob& job : running) {
-    auto info = client_->Info(job.backend_ref);
-    if (info.ok()) {
+    const int ranks = RanksOf(job.backend_ref);
+    std::vector<RayJobInfo> infos;
+    Status asked;
+    for (int rank = 0; rank < ranks && asked.ok(); ++rank) {
+      auto info = client_->Info(RankSubmissionId(job.backend_ref, rank));
+      if (info.ok()) infos.push_back(std::move(*info));
+      else asked = Status(info.status().code(), (ranks > 1 ? "rank " + std::to_string(rank) + ": " : "") + info.status().message());
+    }
+    if (asked.code() == StatusCode::kNotFound) {
       unreachable_since_.erase(job.job_id);
-      if (auto [last, first] = last_status_.try_emplace(job.job_id, info->status); first || last->second != info->status) {
-        last->second = info->status;
-        report.status_changes[job.job_id] = info->status;
+      if (ranks > 1) Terminate(job);
+      report.exits.push_back({job.job_id, "worker unknown to the Ray cluster (its head may have restarted): " + asked.message()});
+      continue;
+    }
+    if (!asked.ok()) {
+      // Unreachable, or refusing the token: the job may well run on; give Ray time to come back.
+      auto [since, first] = unreachable_since_.emplace(job.job_id, now);
+      if (first) spdlog::warn("job {}: cannot ask Ray about {}: {}", job.job_id, job.backend_ref, asked.message());
+      if (now - since->second >= options_.unreachable_grace.count()) {
+        unreachable_since_.erase(since);
+        report.exits.push_back({job.job_id, "the Ray cluster could not be asked about the worker for " +
+                                                std::to_string(options_.unreachable_grace.count()) + " s: " + asked.message()});
       }
-      if (IsTerminalRayStatus(info->status)) exits.push_back({job.job_id, ExitReason(job, *info)});
       continue;
     }
-    if (info.status().code() == StatusCode::kNotFound) {
-      unreachable_since_.erase(job.job_id);
-      exits.push_back({job.job_id, "worker unknown to the Ray cluster (its head may have restarted): " +
-                                       info.status().message()});
+    unreachable_since_.erase(job.job_id);
+    const std::string word = CombinedStatus(infos);
+    if (auto [last, first] = last_status_.try_emplace(job.job_id, word); first || last->second != word) {
+      last->second = word;
+      report.status_changes[job.job_id] = word;
+    }
+    const bool all_ended = std::all_of(infos.begin(), infos.end(), [](const RayJobInfo& r) { return IsTerminalRayStatus(r.status); });
+    if (!all_ended) {
+      // Ranks wait for each other: once rank 0 has ended, or one failed or was stopped, the others
+      // never finish; they are stopped (once), and the job ends when Ray has.
+      const bool hopeless = IsTerminalRayStatus(infos[0].status) || word == ray_status::kFailed || word == ray_status::kStopped;
+      if (hopeless && stopping_.insert(job.job_id).second) {
+        spdlog::warn("job {}: a rank ended ({}): stopping the others", job.job_id, word);
+        StopRanks(job, infos);
+      }
       continue;
     }
-    // Unreachable, or refusing the token: the job may well run on; give Ray time to come back.
-    auto [since, first] = unreachable_since_.emplace(job.job_id, now);
-    if (first) spdlog::warn("job {}: cannot ask Ray about {}: {}", job.job_id, job.backend_ref, info.status().message());
-    if (now - since->second >= options_.unreachable_grace.count()) {
-      unreachable_since_.erase(since);
-      exits.push_back({job.job_id, "the Ray cluster could not be asked about the worker for " +
-                                       std::to_string(options_.unreachable_grace.count()) +
-                                       " s: " + info.status().message()});
+    stopping_.erase(job.job_id);
+    // Why it ended: the first rank that failed, else the first stopped, else rank 0.
+    size_t culprit = 0;
+    for (const char* status : {ray_status::kFailed, ray_status::kStopped}) {
+      auto it = std::find_if(infos.begin(), infos.end(), [&](const RayJobInfo& r) { return r.status == status; });
+      if (it != infos.end()) {
+        culprit = static_cast<size_t>(it - infos.begin());
+        break;
+      }
     }
+    const RunningJob rank_job{job.job_id, RankSubmissionId(job.backend_ref, static_cast<int>(culprit))};
+    std::string reason = ExitReason(rank_job, infos[culprit]);
+    if (ranks > 1) reason = "rank " + std::to_string(culprit) + ": " + reason;
+    report.exits.push_back({job.job_id, std::move(reason)});
   }
   // Jobs no longer running here (reaped, or adopted elsewhere) are forgotten.
-  auto gone = [&](const auto& entry) {
-    return std::none_of(running.begin(), running.end(), [&](const RunningJob& j) { return j.job_id == entry.first; });
+  auto gone = [&](int64_t id) {
+    return std::none_of(running.begin(), running.end(), [&](const RunningJob& j) { return j.job_id == id; });
   };
-  std::erase_if(unreachable_since_, gone);
-  std::erase_if(last_status_, gone);
-  for (const WorkerExit& exit : exits) last_status_.erase(exit.job_id);
+  std::erase_if(unreachable_since_, [&](const auto& entry) { return gone(entry.first); });
+  std::erase_if(last_status_, [&](const auto& entry) { return gone(entry.first); });
+  std::erase_if(stopping_, gone);
+  for (const WorkerExit& exit : report.exits) {
+    last_status_.erase(exit.job_id);
+    stopping_.erase(exit.job_id);
+  }
   return report;
 }
 
 void RayBackend::Terminate(const RunningJob& job) {
-  auto stopped = client_->Stop(job.backend_ref);
-  if (!stopped.ok()) spdlog::error("job {}: cannot stop Ray submission {}: {}", job.job_id, job.backend_ref,
-                                   stopped.status().message());
+  for (int rank = 0; rank < RanksOf(job.backend_ref); ++rank) {
+    const std::string id = RankSubmissionId(job.backend_ref, rank);
+    auto stopped = client_->Stop(id);
+    if (!stopped.ok()) spdlog::error("job {}: cannot stop Ray submission {}: {}", job.job_id, id, stopped.status().message());
+  }
 }
 
 }  // namespace dataml::jobs

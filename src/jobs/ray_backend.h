@@ -1,5 +1,6 @@
 // Runs each job as a Ray job: the same `dataml worker` entrypoint, submitted through the Ray
-// Jobs REST API (RayJobsClient) and followed by polling it. backend_ref is the submission id,
+// Jobs REST API (RayJobsClient) and followed by polling it; a training on several workers as one
+// Ray job per rank, ended together. backend_ref is the submission id,
 // `dataml-<job id>-<random>`, recorded before the first submission and reused by every retry:
 // job ids restart with each database while a Ray cluster keeps every submission, and Ray's
 // "already exists" then means that an earlier try got through. Ray jobs outlive the server that
@@ -12,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "http/client.h"
@@ -55,24 +57,31 @@ class RayBackend : public Backend {
   void Terminate(const RunningJob& job) override;
   std::vector<int64_t> Shutdown() override { return {}; }  // Ray jobs outlive the server
 
-  // The entrypoint of `job_id`'s worker (exposed for tests).
-  std::string Entrypoint(int64_t job_id) const;
+  // The entrypoint of rank `rank` of `job_id`'s `ranks` workers (exposed for tests).
+  std::string Entrypoint(int64_t job_id, int rank = 0, int ranks = 1) const;
 
  private:
   RayBackend(RayBackendOptions options, std::unique_ptr<RayJobsClient> client)
       : options_(std::move(options)), client_(std::move(client)) {}
   int64_t Now() const;
   std::string ExitReason(const RunningJob& job, const RayJobInfo& info);
+  void StopRanks(const RunningJob& job, const std::vector<RayJobInfo>& ranks);
 
   RayBackendOptions options_;
   std::unique_ptr<RayJobsClient> client_;
   std::map<int64_t, int64_t> unreachable_since_;  // job id -> when Ray first failed to answer for it
   std::map<int64_t, std::string> last_status_;    // job id -> Ray's status at the last Reap
+  std::set<int64_t> stopping_;                     // jobs whose remaining ranks were told to stop
   int64_t backoff_until_ = 0;                      // no submission before (after Unavailable)
   int64_t backoff_seconds_ = 0;
   StatusCode backoff_code_ = StatusCode::kUnavailable;  // why the last submission was refused
   std::string backoff_reason_;
 };
+
+// A job on several workers runs one Ray job per rank: rank 0's submission id is the job's
+// backend_ref, which ends in "-w<ranks>"; rank k's is that plus "-r<k>".
+int RanksOf(const std::string& backend_ref);
+std::string RankSubmissionId(const std::string& backend_ref, int rank);
 
 // `text` as one /bin/sh word: single-quoted, with its own quotes escaped.
 std::string ShellQuote(const std::string& text);

@@ -216,5 +216,69 @@ TEST_F(RayBackendTest, RefusesRelativeWorkerPaths) {
   EXPECT_EQ(ShellQuote("a'b c"), "'a'\\''b c'");
 }
 
+TEST_F(RayBackendTest, ATrainingOnSeveralWorkersIsOneRayJobPerRank) {
+  auto backend = Make();
+  Job job = AJob(8);
+  job.payload = {{"num_workers", 3}};
+  job.backend_ref = backend->ReferenceFor(job);
+  ASSERT_TRUE(job.backend_ref);
+  EXPECT_TRUE(job.backend_ref->ends_with("-w3")) << *job.backend_ref;
+  EXPECT_EQ(RanksOf(*job.backend_ref), 3);
+  ASSERT_TRUE(backend->Launch(job, "job-token").ok());
+  const std::string ref = *job.backend_ref;
+  std::vector<std::string> submitted;
+  for (const Request& r : ray_.requests()) {
+    if (r.method() != boost::beast::http::verb::post) continue;
+    auto body = nlohmann::json::parse(r.body());
+    submitted.push_back(body["submission_id"]);
+    const std::string rank = body["metadata"]["dataml_rank"];
+    EXPECT_TRUE(body["entrypoint"].get<std::string>().ends_with(" --rank " + rank)) << body["entrypoint"];
+  }
+  EXPECT_EQ(submitted, (std::vector<std::string>{ref, ref + "-r1", ref + "-r2"}));
+
+  // Ranks that ended wait for the others; one word for them all.
+  ray_.Set(ref, "RUNNING");
+  ray_.Set(ref + "-r1", "SUCCEEDED");
+  ray_.Set(ref + "-r2", "PENDING");
+  ReapReport report = backend->Reap({{8, ref}});
+  EXPECT_TRUE(report.exits.empty());
+  EXPECT_EQ(report.status_changes.at(8), "RUNNING");
+  EXPECT_TRUE(ray_.stopped().empty());
+
+  // A failed rank stops the others, and the job ends with its reason once Ray has stopped them.
+  ray_.Set(ref + "-r2", "FAILED", "Job entrypoint command failed with exit code 1, last available logs: rank 2: boom");
+  report = backend->Reap({{8, ref}});
+  EXPECT_TRUE(report.exits.empty()) << "rank 0 still runs";
+  EXPECT_EQ(report.status_changes.at(8), "FAILED");
+  EXPECT_EQ(ray_.stopped(), (std::vector<std::string>{ref}));
+  report = backend->Reap({{8, ref}});
+  ASSERT_EQ(report.exits.size(), 1u);
+  EXPECT_EQ(report.exits[0].reason,
+            "rank 2: worker failed on the Ray cluster (exit code 1): Job entrypoint command failed with exit code 1, last "
+            "available logs: rank 2: boom");
+  EXPECT_EQ(ray_.stopped().size(), 1u) << "stopped once";
+}
+
+TEST_F(RayBackendTest, TerminateStopsEveryRankAndAnUnknownRankEndsTheJob) {
+  auto backend = Make();
+  Job job = AJob(9);
+  job.payload = {{"num_workers", 2}};
+  job.backend_ref = backend->ReferenceFor(job);
+  ASSERT_TRUE(backend->Launch(job, "t").ok());
+  const std::string ref = *job.backend_ref;
+  backend->Terminate({9, ref});
+  EXPECT_EQ(ray_.stopped(), (std::vector<std::string>{ref, ref + "-r1"}));
+
+  Job other = AJob(10);
+  other.payload = {{"num_workers", 2}};
+  other.backend_ref = backend->ReferenceFor(other);
+  ASSERT_TRUE(backend->Launch(other, "t").ok());
+  ray_.Forget(*other.backend_ref + "-r1");
+  ReapReport report = backend->Reap({{10, *other.backend_ref}});
+  ASSERT_EQ(report.exits.size(), 1u);
+  EXPECT_NE(report.exits[0].reason.find("unknown to the Ray cluster"), std::string::npos) << report.exits[0].reason;
+  EXPECT_NE(report.exits[0].reason.find("rank 1"), std::string::npos) << report.exits[0].reason;
+}
+
 }  // namespace
 }  // namespace dataml::jobs

@@ -1,5 +1,8 @@
 #include "worker/job_client.h"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -101,6 +104,38 @@ Status JobClient::ReportResult(const nlohmann::json& result) const {
 
 Status JobClient::PostCallback(const std::string& path, const nlohmann::json& body) const {
   return Call("POST", path, SafeDump(body)).status();
+}
+
+Status JobClient::PostRendezvous(const std::string& host, uint16_t port) const {
+  return Call("PUT", Path("rendezvous"), SafeDump({{"host", host}, {"port", port}})).status();
+}
+
+Result<std::pair<std::string, uint16_t>> JobClient::FetchRendezvous() const {
+  DATAML_ASSIGN_OR_RETURN(std::string body, Call("GET", Path("rendezvous"), ""));
+  auto json = nlohmann::json::parse(body, nullptr, false);
+  if (!json.is_object() || !json.contains("host") || !json["host"].is_string() || !json.contains("port") ||
+      !json["port"].is_number_integer()) {
+    return Status::Internal("malformed rendezvous from the server: " + body.substr(0, 200));
+  }
+  return std::make_pair(json["host"].get<std::string>(), json["port"].get<uint16_t>());
+}
+
+Result<std::string> JobClient::LocalAddress() const {
+  auto url = boost::urls::parse_uri(server_url_);
+  if (!url) return Status::InvalidArgument("bad server URL '" + server_url_ + "'");
+  const std::string port = url->has_port() ? std::string(url->port()) : (url->scheme() == "https" ? "443" : "80");
+  // A UDP "connection" sends nothing: it only asks the kernel which address routes to the server.
+  boost::asio::io_context io;
+  boost::system::error_code ec;
+  boost::asio::ip::udp::resolver resolver(io);
+  auto endpoints = resolver.resolve(std::string(url->host_name().empty() ? url->host() : url->host_name()), port, ec);
+  if (ec || endpoints.empty()) return Status::Unavailable("cannot resolve the server's host: " + ec.message());
+  boost::asio::ip::udp::socket socket(io);
+  socket.connect(*endpoints.begin(), ec);
+  if (ec) return Status::Unavailable("no route to the server: " + ec.message());
+  auto local = socket.local_endpoint(ec);
+  if (ec) return Status::Unavailable("cannot read this machine's address: " + ec.message());
+  return local.address().to_string();
 }
 
 Status JobClient::ReportError(const std::string& message) const {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "core/result.h"
 #include "http/client.h"
@@ -35,6 +36,14 @@ class JobClient {
   // Posts `body` to a module's own callback (e.g. /api/v1/train/result), which finishes the job
   // itself; PayloadTooLarge as for ReportResult.
   Status PostCallback(const std::string& path, const nlohmann::json& body) const;
+
+  // A job on several workers meets at rank 0's tracker: rank 0 posts where it listens, the others
+  // fetch it (NotFound until rank 0 has posted).
+  Status PostRendezvous(const std::string& host, uint16_t port) const;
+  Result<std::pair<std::string, uint16_t>> FetchRendezvous() const;
+  // The address of this machine on its way to the server: where workers on other machines, which
+  // reach the same server, can reach it.
+  Result<std::string> LocalAddress() const;
 
  private:
   Result<std::string> Call(const std::string& method, const std::string& path,

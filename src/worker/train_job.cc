@@ -1,10 +1,17 @@
 #include "worker/train_job.h"
 
-#include <chrono>
+#include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "engine/ml/rabit_tracker.h"
 #include "engine/ml/training_pipeline.h"
 #include "engine/ml/training_table.h"
+#include "engine/ml/xgboost_api.h"
 #include "storage/blob_io.h"
+#include "worker/job_client.h"
 
 namespace dataml::worker {
 namespace {
@@ -49,6 +56,58 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// How long the workers of one training have to find each other: every rank is a job of its own
+// that a cluster may start late (a busy node, an image to pull).
+constexpr std::chrono::seconds kJoinTimeout{180};
+constexpr std::chrono::milliseconds kRendezvousPoll{500};
+
+// This worker's place in a training on several: rank 0 runs the tracker and posts where it
+// listens; the others wait for that. Then every rank joins XGBoost's collective.
+struct Distributed {
+  std::unique_ptr<engine::ml::RabitTracker> tracker;  // rank 0's
+  std::unique_ptr<engine::ml::Collective> collective;
+};
+
+Result<Distributed> JoinTraining(int world, const WorkerContext& context) {
+  if (context.client == nullptr) return Status::Internal("a distributed training needs the job protocol");
+  Distributed out;
+  std::pair<std::string, uint16_t> tracker;
+  if (context.rank == 0) {
+    DATAML_ASSIGN_OR_RETURN(out.tracker, engine::ml::RabitTracker::Start(world, "0.0.0.0", kJoinTimeout));
+    DATAML_ASSIGN_OR_RETURN(std::string host, context.client->LocalAddress());
+    tracker = {host, out.tracker->port()};
+    DATAML_RETURN_NOT_OK(context.client->PostRendezvous(tracker.first, tracker.second));
+    spdlog::info("rank 0: tracker for {} workers at {}:{}", world, tracker.first, tracker.second);
+  } else {
+    const auto deadline = std::chrono::steady_clock::now() + kJoinTimeout;
+    while (true) {
+      auto found = context.client->FetchRendezvous();
+      if (found.ok()) {
+        tracker = *found;
+        break;
+      }
+      if (found.status().code() != StatusCode::kNotFound) return found.status();
+      if (std::chrono::steady_clock::now() > deadline) {
+        return Status::Unavailable("rank 0 did not post where its tracker listens within " +
+                                   std::to_string(kJoinTimeout.count()) + " s");
+      }
+      std::this_thread::sleep_for(kRendezvousPoll);
+    }
+  }
+  auto joined = engine::ml::Collective::Join(engine::ml::RabitWorkerConfig(tracker.first, tracker.second, context.rank));
+  if (!joined.ok()) {
+    // Rank 0's tracker knows why better (workers that never came): its word first.
+    if (out.tracker) {
+      out.tracker->Stop();
+      Status why = out.tracker->Wait();
+      if (!why.ok() && why.code() != StatusCode::kFailedPrecondition) return why;
+    }
+    return joined.status();
+  }
+  out.collective = std::move(joined).ValueOrDie();
+  return out;
+}
+
 }  // namespace
 
 Result<nlohmann::json> RunTrainJob(const job_specs::TrainSpec& spec, const WorkerContext& context) {
@@ -77,7 +136,23 @@ Result<nlohmann::json> RunTrainJob(const job_specs::TrainSpec& spec, const Worke
   DATAML_ASSIGN_OR_RETURN(auto table, engine::ml::ReadTrainingTable(paths, columns));
   const double read_seconds = SecondsSince(started);
 
-  DATAML_ASSIGN_OR_RETURN(engine::ml::TrainingOutcome outcome, engine::ml::RunTraining(*table, request));
+  Distributed distributed;
+  if (spec.num_workers > 1) {
+    const auto join_started = std::chrono::steady_clock::now();
+    DATAML_ASSIGN_OR_RETURN(distributed, JoinTraining(spec.num_workers, context));
+    request.rank = context.rank;
+    request.world = spec.num_workers;
+    spdlog::info("rank {} of {} joined the training in {:.2f} s", context.rank, spec.num_workers,
+                 SecondsSince(join_started));
+  }
+  auto trained = engine::ml::RunTraining(*table, request);
+  distributed.collective.reset();  // leaves the collective: the tracker counts every rank out
+  if (distributed.tracker) {
+    Status tracked = distributed.tracker->Wait();
+    if (!tracked.ok() && trained.ok()) return tracked;
+  }
+  DATAML_ASSIGN_OR_RETURN(engine::ml::TrainingOutcome outcome, std::move(trained));
+  if (context.rank > 0) return nlohmann::json::object();  // rank 0 saves the model and reports
   DATAML_RETURN_NOT_OK(storage::WriteBlob(context.store, model_key, outcome.model_json));
   if (!base_model_key) {
     DATAML_RETURN_NOT_OK(storage::WriteBlob(context.store, preprocess_key, outcome.preprocess.ToJson().dump()));

@@ -86,13 +86,19 @@ int RunWorker(const WorkerOptions& options, const JobKinds& kinds) {
   }
   std::error_code ec;
   WorkerContext context{
-      storage::BlobStore(std::filesystem::absolute(options.data_dir, ec).lexically_normal())};
-  spdlog::info("job {}: running kind '{}'", spec->id, spec->kind);
+      storage::BlobStore(std::filesystem::absolute(options.data_dir, ec).lexically_normal()), options.rank, &client};
+  spdlog::info("job {}: running kind '{}'{}", spec->id, spec->kind,
+               options.rank > 0 ? " as rank " + std::to_string(options.rank) : "");
   Result<nlohmann::json> result = RunKind(*spec, kinds, context);
   std::string error;
   if (!result.ok()) {
     error = WithoutDataDir(result.status().message(), context.store.root());
+    if (options.rank > 0) error = "rank " + std::to_string(options.rank) + ": " + error;
     spdlog::error("job {}: {}", spec->id, error);
+  }
+  if (options.rank > 0 && result.ok()) {
+    spdlog::info("job {}: rank {} done (rank 0 reports)", spec->id, options.rank);
+    return 0;
   }
   Status reported = Report(client, spec->id, spec->payload, result, error);
   if (!reported.ok()) {
@@ -100,17 +106,17 @@ int RunWorker(const WorkerOptions& options, const JobKinds& kinds) {
     return 1;
   }
   spdlog::info("job {}: {} reported", spec->id, result.ok() ? "result" : "error");
-  return 0;
+  return options.rank > 0 ? 1 : 0;
 }
 
-int WorkerMain(int64_t job_id, const std::string& server_url, const std::string& data_dir) {
+int WorkerMain(int64_t job_id, const std::string& server_url, const std::string& data_dir, int rank) {
   const char* token = std::getenv("DATAML_JOB_TOKEN");
   if (token == nullptr || *token == '\0') {
     spdlog::error(
         "DATAML_JOB_TOKEN is not set: workers are started by the server's job dispatcher");
     return 1;
   }
-  return RunWorker({job_id, server_url, data_dir, token}, DefaultJobKinds());
+  return RunWorker({job_id, server_url, data_dir, token, rank}, DefaultJobKinds());
 }
 
 }  // namespace dataml::worker

@@ -15,9 +15,15 @@
 
 namespace dataml::worker {
 
+class JobClient;
+
 // What a kind may use besides its payload.
 struct WorkerContext {
   storage::BlobStore store;
+  // A job on several workers (a distributed training): this one's rank, and the job protocol,
+  // through which they meet.
+  int rank = 0;
+  const JobClient* client = nullptr;
 };
 
 // Runs a job's payload; the JSON becomes the job's result, a Status its error.
@@ -51,11 +57,13 @@ struct WorkerOptions {
   std::string server_url;
   std::string data_dir;
   std::string token;
+  int rank = 0;  // of a job on several workers: rank 0 reports, the others only fail it
 };
 
-// Runs the job; 0 once its outcome (success or failure) was reported, 1 if it could not be.
+// Runs the job; 0 once its outcome (success or failure) was reported, 1 if it could not be. A
+// rank above 0 reports only a failure (and then exits 1, so that its backend stops the others).
 int RunWorker(const WorkerOptions& options, const JobKinds& kinds);
 // RunWorker with the token from DATAML_JOB_TOKEN and the default kinds.
-int WorkerMain(int64_t job_id, const std::string& server_url, const std::string& data_dir);
+int WorkerMain(int64_t job_id, const std::string& server_url, const std::string& data_dir, int rank = 0);
 
 }  // namespace dataml::worker

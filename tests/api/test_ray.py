@@ -122,3 +122,34 @@ def test_a_cluster_that_dies_fails_its_job_and_jobs_wait_until_it_is_back(ray_he
     assert wait_for(scientist, stats_job, timeout=120)["status"] == "completed"
     assert job(scientist, stats_job)["backend"] == "ray"
     wait_until("a healthy check", lambda: health(ray_server)["status"] == "ok", timeout=30)
+
+
+def test_two_workers_train_one_model_as_well_as_one(ray_head, scientist):
+    dataset = upload_csv(scientist, churn_csv(rows=2000, seed=14))
+    # Several workers need an algorithm XGBoost's collective trains, and a new predictor.
+    for body in ({"num_workers": 2}, {"num_workers": 2, "algorithm": "Linear"}, {"num_workers": 65, "algorithm": "XGBoost"}):
+        r = train(scientist, dataset, expect=422, **body)
+        assert r["detail"][0]["loc"] == ["body", "num_workers"], r
+
+    one = train(scientist, dataset, algorithm="XGBoost", num_workers=1)
+    two = train(scientist, dataset, algorithm="XGBoost", num_workers=2)
+    assert two["num_workers"] == 2 and one["num_workers"] == 1
+    one_row, two_row = wait_completed(scientist, one["id"]), wait_completed(scientist, two["id"])
+    assert abs(one_row["accuracy"] - two_row["accuracy"]) <= 0.02, (one_row["accuracy"], two_row["accuracy"])
+    summary = scientist.get("/api/v1/train/model-summary", params={"train_id": two["id"]}).json()
+    assert summary["num_workers"] == 2 and summary["rows"]["test"] == 400
+
+    # One Ray job per rank: rank 0's id is the job's reference, rank 1's adds "-r1".
+    ref = wait_until("Ray's SUCCEEDED", lambda: (j := job(scientist, two["ray_job_id"]))["backend_status"] == "SUCCEEDED"
+                     and j)["backend_ref"]
+    assert ref.endswith("-w2")
+    assert ray_head.job(ref)["status"] == "SUCCEEDED"
+    rank1 = ray_head.job(ref + "-r1")
+    assert rank1["status"] == "SUCCEEDED" and rank1["entrypoint"].endswith(" --rank 1")
+    assert not SANITIZER_PATTERN.search(ray_head.job_logs(ref + "-r1"))
+
+    # The model predicts like any other.
+    features = {"Tenure": 3, "MonthlyCharges": 99.0, "Contract": "Monthly", "Senior": False, "SignupDate": "2023-01-01"}
+    r = scientist.post("/api/v1/inference/", json={"train_id": two["id"], "preprocess_id": two["preprocess_id"],
+                                                   "features": features, "target": "Churn"})
+    assert r.status_code == 200, r.text

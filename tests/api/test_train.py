@@ -141,6 +141,7 @@ def test_binary_classification_auto_with_summary_schema_and_shap(api, server, sc
     assert created["training_status"] in ("submitted", "running")
     assert created["requested_algorithm"] == "auto" and created["ml_model_status"] == "pending"
     assert created["ray_job_id"] and created["preprocess_id"] > 0
+    assert created["num_workers"] == 1
     r = scientist.get("/api/v1/train/model-summary", params={"train_id": created["id"]})
     assert r.status_code in (200, 409)  # 409 until completed
 
@@ -159,6 +160,7 @@ def test_binary_classification_auto_with_summary_schema_and_shap(api, server, sc
     assert len(matrix) == 2 and all(len(r) == 2 for r in matrix)
     assert sum(map(sum, matrix)) == summary["rows"]["test"] == 60  # 20% holdout of 300
     assert summary["classes"] == ["false", "true"]
+    assert summary["num_workers"] == 1
     assert {c["algorithm"] for c in summary["candidates"]} == {"XGBoost", "RandomForest", "Linear"}
     assert set(summary["per_class"]) == {"false", "true"}
 
@@ -363,6 +365,11 @@ def test_refused_before_any_job_starts(api, scientist, churn):
     assert refused(422, algorithm="DeepNet")["detail"][0]["loc"] == ["body", "algorithm"]
     assert refused(422, hyperparameters={"max_depth": 0})["detail"][0]["loc"] == ["body", "hyperparameters", "max_depth"]
     assert refused(422, hyperparameters={"bogus": 1})["detail"][0]["type"] == "extra_forbidden"
+    # One model on several workers needs the ray backend (this server runs jobs locally).
+    r = refused(422, algorithm="XGBoost", num_workers=2)
+    assert r["detail"][0]["loc"] == ["body", "num_workers"] and "ray job backend" in r["detail"][0]["msg"]
+    assert refused(422, num_workers=0)["detail"][0]["loc"] == ["body", "num_workers"]
+    assert refused(422, num_workers="two")["detail"][0]["loc"] == ["body", "num_workers"]
     assert refused(422, problem="Regression", columns=[{"column_name": "Contract", "attribute_name": "Target"}])
     single = upload_csv(scientist, "A,B\n1,x\n2,x\n3,x\n")
     r = refused(422, dataset_id=single, columns=[{"column_name": "B", "attribute_name": "Target"}])

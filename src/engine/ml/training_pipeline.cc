@@ -89,6 +89,13 @@ Result<TrainingOutcome> RunTraining(const arrow::Table& table, const TrainingReq
   if ((request.base_model == nullptr) != (request.base_preprocess == nullptr))
     return Status::Internal("incremental training needs both the base model and its preprocess");
   const bool incremental = request.base_model != nullptr;
+  const bool distributed = request.world > 1;
+  if (request.world < 1 || request.rank < 0 || request.rank >= request.world)
+    return Status::Internal("a worker's rank must be below the number of workers");
+  if (distributed && (incremental || !request.algorithm || *request.algorithm == Algorithm::kLinear)) {
+    return Status::InvalidArgument("training on several workers needs algorithm XGBoost or RandomForest, and not an "
+                                   "incremental training");
+  }
 
   // Classes come from every row, so each label has an index; the features are fitted below on
   // the training rows only.
@@ -159,9 +166,15 @@ Result<TrainingOutcome> RunTraining(const arrow::Table& table, const TrainingReq
   const auto transform_started = Clock::now();
   DATAML_ASSIGN_OR_RETURN(FeatureMatrix x, FeaturesFor(algorithm, preprocess, table));
   if (incremental) preprocess.set_standardize(request.base_preprocess->standardized());
-  std::vector<float> y_train = Pick(y_all, train_rows), y_test = Pick(y_all, test_rows);
+  std::vector<size_t> shard = train_rows;  // this worker's training rows
+  if (distributed) {
+    shard.clear();
+    for (size_t i = static_cast<size_t>(request.rank); i < train_rows.size(); i += static_cast<size_t>(request.world))
+      shard.push_back(train_rows[i]);
+  }
+  std::vector<float> y_train = Pick(y_all, shard), y_test = Pick(y_all, test_rows);
   FeatureMatrix x_test = x.Take(test_rows);
-  FeatureMatrix x_train = x.Take(train_rows);
+  FeatureMatrix x_train = x.Take(shard);
   x = FeatureMatrix();
   const double transform_seconds = SecondsSince(transform_started);
   DATAML_ASSIGN_OR_RETURN(Booster booster, TrainModel(algorithm, request.problem, num_classes, hp, x_train,
@@ -196,6 +209,7 @@ Result<TrainingOutcome> RunTraining(const arrow::Table& table, const TrainingReq
                 {"test", test_rows.size()},
                 {"without_target", dropped}}},
       {"incremental", incremental},
+      {"num_workers", request.world},
       {"xgboost_version", XGBoostVersionString()},
       {"timings", {{"preprocess_seconds", preprocess_seconds},
                    {"train_seconds", train_seconds},

@@ -27,6 +27,13 @@ struct TrainingRequest {
   // Incremental training: continue this model with its preprocess (both required together).
   const Preprocess* base_preprocess = nullptr;
   const std::string* base_model = nullptr;
+  // One model trained by `world` workers together, this one being `rank` (its Collective joined
+  // by the caller). Every worker reads every row and makes the same split and preprocess; each
+  // trains on its share of the training rows (every world-th, from its rank), XGBoost's
+  // collective summing their histograms, and evaluates on the whole holdout. The same calls run
+  // on every rank in the same order (each DMatrix is a collective step).
+  int rank = 0;
+  int world = 1;
 };
 
 struct TrainingOutcome {

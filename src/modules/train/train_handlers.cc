@@ -30,6 +30,7 @@ Result<CreateTrainingInput> ParseCreate(const http::Request& req) {
   auto incremental = f.Bool("is_incremental", false);
   auto algorithm = f.String("algorithm", false, 64);
   auto shap = f.Bool("shap_enabled", false);
+  in.num_workers = f.Int("num_workers", false);
   if (columns != nullptr) {
     for (size_t i = 0; i < columns->size(); ++i) {
       const nlohmann::json& item = (*columns)[i];
@@ -88,6 +89,7 @@ nlohmann::json ModelSummaryJson(const Training& t) {
           {"timings", s.value("timings", nlohmann::json())},
           {"xgboost_version", s.value("xgboost_version", nlohmann::json())},
           {"preprocess_id", t.preprocess_id},
+          {"num_workers", t.num_workers},
           {"version", t.version}};
 }
 

@@ -9,7 +9,7 @@ namespace {
 constexpr const char* kTrainingSelect =
     "SELECT t.id, t.tenant_id, t.predictor_name, t.version, t.base_training_id, t.domain, "
     "t.problem_type, t.dataset_id, d.dataset_name, t.algorithm, t.columns, t.hyperparameters, "
-    "t.shap_enabled, t.preprocess_id, j.id AS job_id, t.model_key, t.created_by, "
+    "t.shap_enabled, t.num_workers, t.preprocess_id, j.id AS job_id, t.model_key, t.created_by, "
     "t.created_at, t.modified_at, j.status AS job_status, j.error AS job_error, j.result AS "
     "job_result, j.backend AS job_backend, j.backend_status AS job_backend_status FROM trainings t "
     "LEFT JOIN datasets d ON d.id = t.dataset_id LEFT JOIN jobs j ON j.id = (SELECT MAX(x.id) FROM "
@@ -31,6 +31,7 @@ Training TrainingFromRow(const soci::row& row) {
   t.columns = nlohmann::json::parse(db::GetString(row, "columns"));
   t.hyperparameters = nlohmann::json::parse(db::GetString(row, "hyperparameters"));
   t.shap_enabled = db::GetBool(row, "shap_enabled");
+  t.num_workers = db::GetInt(row, "num_workers");
   t.preprocess_id = db::GetInt(row, "preprocess_id");
   t.job_id = db::GetOptionalInt(row, "job_id");
   t.model_key = db::GetString(row, "model_key");
@@ -74,17 +75,18 @@ Result<int64_t> TrainRepository::InsertTraining(Training t, std::optional<Prepro
     long long base = t.base_training_id.value_or(0);
     soci::indicator base_ind = t.base_training_id ? soci::i_ok : soci::i_null;
     int shap = t.shap_enabled ? 1 : 0;
+    long long workers = t.num_workers;
     std::string key = t.predictor_name;
     for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::string columns = t.columns.dump(), hp = t.hyperparameters.dump(), pending = "pending";
     sql << "INSERT INTO trainings (tenant_id, predictor_name, predictor_key, version, "
            "base_training_id, domain, problem_type, dataset_id, algorithm, columns, "
-           "hyperparameters, shap_enabled, preprocess_id, model_key, created_by, created_at, "
-           "modified_at) VALUES (:t, :n, :k, :v, :b, :dom, :pt, :d, :a, :c, :h, :s, :p, :m, :by, "
+           "hyperparameters, shap_enabled, num_workers, preprocess_id, model_key, created_by, created_at, "
+           "modified_at) VALUES (:t, :n, :k, :v, :b, :dom, :pt, :d, :a, :c, :h, :s, :w, :p, :m, :by, "
            ":ca, :ma) RETURNING id",
         soci::use(t.tenant_id), soci::use(t.predictor_name), soci::use(key), soci::use(version),
         soci::use(base, base_ind), soci::use(t.domain), soci::use(t.problem_type), soci::use(dataset),
-        soci::use(t.algorithm), soci::use(columns), soci::use(hp), soci::use(shap),
+        soci::use(t.algorithm), soci::use(columns), soci::use(hp), soci::use(shap), soci::use(workers),
         soci::use(preprocess), soci::use(pending), soci::use(t.created_by), soci::use(t.created_at),
         soci::use(t.modified_at), soci::into(id);
     std::string model_key = ModelKey(t.tenant_id, id);

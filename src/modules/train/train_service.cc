@@ -20,6 +20,7 @@ namespace dataml::train {
 namespace {
 
 constexpr int64_t kMaxClasses = 100;
+constexpr int64_t kMaxNumWorkers = 64;  // ranks of one training
 constexpr uint64_t kShapSeed = 42;
 
 std::string VersionKey(const std::string& tenant_id, int64_t id) { return tenant_id + "/" + std::to_string(id); }
@@ -168,6 +169,28 @@ Result<TrainingOptions> TrainService::Details(const std::string& tenant_id, int6
   return options;
 }
 
+Result<int64_t> TrainService::NumWorkers(const CreateTrainingInput& in,
+                                         std::optional<engine::ml::Algorithm> algorithm) const {
+  // XGBoost's collective builds each tree (and each forest's trees) from every worker's rows; a
+  // Linear model, "auto"'s candidate search and an incremental continuation run on one.
+  std::string why_one;
+  if (jobs_.backend() != "ray") {
+    why_one = "needs the ray job backend (this server runs jobs on '" + jobs_.backend() + "')";
+  } else if (in.is_incremental) {
+    why_one = "is not for an incremental training";
+  } else if (!algorithm || *algorithm == engine::ml::Algorithm::kLinear) {
+    why_one = "needs algorithm XGBoost or RandomForest";
+  }
+  if (!in.num_workers) return why_one.empty() ? default_num_workers_ : 1;
+  if (*in.num_workers < 1 || *in.num_workers > kMaxNumWorkers) {
+    return Status::Invalid({{{"num_workers"}, "Input should be 1 to " + std::to_string(kMaxNumWorkers), "value_error"}});
+  }
+  if (*in.num_workers > 1 && !why_one.empty()) {
+    return Status::Invalid({{{"num_workers"}, "Training on more than one worker " + why_one, "value_error"}});
+  }
+  return *in.num_workers;
+}
+
 Result<Training> TrainService::Create(const std::string& tenant_id, const Principal& caller,
                                       const CreateTrainingInput& in) {
   if (in.problem_type == "Forecast") {
@@ -187,6 +210,7 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
     }
   }
   DATAML_ASSIGN_OR_RETURN(engine::ml::Hyperparameters hp, engine::ml::Hyperparameters::FromJson(in.hyperparameters));
+  DATAML_ASSIGN_OR_RETURN(const int64_t num_workers, NumWorkers(in, algorithm));
   DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(tenant_id, in.dataset_id));
   DATAML_ASSIGN_OR_RETURN(std::vector<std::string> keys, datasets_.ValidatedParquetKeys(tenant_id, in.dataset_id));
   if (keys.empty()) {
@@ -229,6 +253,7 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
   t.columns = columns;
   t.hyperparameters = hp.ToJson();
   t.shap_enabled = in.shap_enabled;
+  t.num_workers = num_workers;
   t.created_by = caller.username;
   t.created_at = t.modified_at = NowIso8601Utc();
   t.algorithm = algorithm ? engine::ml::AlgorithmName(*algorithm) : "auto";
@@ -299,6 +324,7 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
   spec.model_key = stored.model_key;
   spec.preprocess_key = preprocess->artifact_key;
   spec.base_model_key = base_model_key;
+  spec.num_workers = static_cast<int>(num_workers);
   spec.callback = {kTrainResultPath, {{"train_id", id}, {"preprocess_id", std::to_string(stored.preprocess_id)}}};
   auto job = jobs_.Submit(tenant_id, TrainingSubject(id), spec, caller.username);
   if (!job.ok()) {

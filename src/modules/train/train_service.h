@@ -13,6 +13,7 @@
 #include "core/principal.h"
 #include "core/ttl_cache.h"
 #include "engine/data/column_spec.h"
+#include "engine/ml/trainer.h"
 #include "jobs/jobs_service.h"
 #include "modules/datasets/datasets_service.h"
 #include "modules/train/train_repository.h"
@@ -36,6 +37,7 @@ struct CreateTrainingInput {
   std::string algorithm = "auto";
   bool shap_enabled = false;
   nlohmann::json hyperparameters;  // null: defaults
+  std::optional<int64_t> num_workers;  // unset: the server's default where several are allowed
 };
 
 struct TrainingList {
@@ -73,9 +75,11 @@ std::string SummaryString(const nlohmann::json& summary, const char* key);
 
 class TrainService {
  public:
+  // `default_num_workers`: how many workers train a model when the request does not say and
+  // several may (DATAML_TRAIN_NUM_WORKERS).
   TrainService(db::Database& db, storage::BlobStore& store, datasets::DatasetsService& datasets,
-               jobs::JobsService& jobs)
-      : repo_(db), store_(store), datasets_(datasets), jobs_(jobs) {}
+               jobs::JobsService& jobs, int64_t default_num_workers = 1)
+      : repo_(db), store_(store), datasets_(datasets), jobs_(jobs), default_num_workers_(default_num_workers) {}
 
   // 8.2: the dataset's schema and the roles its columns may take.
   Result<TrainingOptions> Details(const std::string& tenant_id, int64_t dataset_id);
@@ -117,6 +121,9 @@ class TrainService {
   Result<int64_t> CountUsingDataset(const std::string& tenant_id, int64_t dataset_id);
 
  private:
+  // How many workers train the model: the request's (422 where several cannot), else the default
+  // where several can, else 1.
+  Result<int64_t> NumWorkers(const CreateTrainingInput& in, std::optional<engine::ml::Algorithm> algorithm) const;
   Result<jobs::Job> SubmitShap(const Training& t, const std::string& created_by, int64_t sample_rows);
   Result<jobs::Job> JobOfTraining(int64_t job_id, int64_t training_id, const char* kind);
   // Whether the model and preprocess a successful train job must have written are there.
@@ -127,6 +134,7 @@ class TrainService {
   storage::BlobStore& store_;
   datasets::DatasetsService& datasets_;
   jobs::JobsService& jobs_;
+  int64_t default_num_workers_;
 };
 
 }  // namespace dataml::train

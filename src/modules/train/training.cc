@@ -77,6 +77,7 @@ nlohmann::json ToListJson(const Training& t) {
           {"is_incremental", t.base_training_id.has_value()},
           {"base_training_id", t.base_training_id ? nlohmann::json(*t.base_training_id) : nlohmann::json()},
           {"shap_enabled", t.shap_enabled},
+          {"num_workers", t.num_workers},
           {"ray_job_id", t.job_id ? nlohmann::json(std::to_string(*t.job_id)) : nlohmann::json()},
           {"error", t.job_error && !t.active() ? nlohmann::json(*t.job_error) : nlohmann::json()}};
 }

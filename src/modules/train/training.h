@@ -31,6 +31,7 @@ struct Training {
   nlohmann::json columns;                   // [{column_name, data_type, attribute_name}], every column
   nlohmann::json hyperparameters;
   bool shap_enabled = false;
+  int64_t num_workers = 1;  // workers that train the model together
   int64_t preprocess_id = 0;
   std::optional<int64_t> job_id;  // its newest train job (joined by subject)
   std::string model_key;
