@@ -16,6 +16,10 @@
 
 namespace dataml::jobs {
 
+// The backends' names (jobs.backend), for code that asks where its jobs run.
+inline constexpr const char* kLocalBackendName = "local";
+inline constexpr const char* kRayBackendName = "ray";
+
 // A job whose worker a backend runs, as the dispatcher knows it.
 struct RunningJob {
   int64_t job_id = 0;

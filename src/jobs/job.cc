@@ -1,6 +1,6 @@
 #include "jobs/job.h"
 
-#include "jobs/local_backend.h"
+#include "jobs/backend.h"
 
 namespace dataml::jobs {
 namespace {
@@ -28,7 +28,7 @@ nlohmann::json ToJson(const Job& job) {
           {"created_at", job.created_at},
           {"started_at", OrNull(job.started_at)},
           {"finished_at", OrNull(job.finished_at)}};
-  if (job.backend != LocalBackend::kName) {
+  if (job.backend != kLocalBackendName) {
     out["backend_ref"] = OrNull(job.backend_ref);
     out["backend_status"] = OrNull(job.backend_status);
   }

@@ -27,7 +27,7 @@ class LocalBackend : public Backend {
   static Result<std::unique_ptr<LocalBackend>> Make(LocalBackendOptions options);
   ~LocalBackend() override;
 
-  static constexpr const char* kName = "local";
+  static constexpr const char* kName = kLocalBackendName;
 
   const char* name() const override { return kName; }
   bool workers_outlive_server() const override { return false; }

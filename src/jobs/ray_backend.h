@@ -40,7 +40,7 @@ struct RayBackendOptions {
 
 class RayBackend : public Backend {
  public:
-  static constexpr const char* kName = "ray";
+  static constexpr const char* kName = kRayBackendName;
 
   // InvalidArgument for a malformed address or a relative path.
   static Result<std::unique_ptr<RayBackend>> Make(RayBackendOptions options);

@@ -431,3 +431,32 @@ def test_callbacks_accept_only_the_jobs_own_token(api, scientist, churn):
         assert worker.post("/api/v1/train/result", json=bad, headers=headers).status_code == 422
     assert training(scientist, t["id"])["training_status"] == "Completed"
     assert scientist.get(f"/api/v1/jobs/{job_id}").json()["status"] == "completed"
+
+
+def test_the_rendezvous_of_a_jobs_workers_needs_its_token_and_takes_one_address(api, scientist):
+    big = upload_csv(scientist, churn_csv(rows=3000, seed=15))
+    t = train(scientist, big, algorithm="XGBoost", hyperparameters={"num_boost_round": 5000, "max_depth": 12})
+    job_id = int(t["ray_job_id"])
+    deadline = time.time() + 60
+    while training(scientist, t["id"])["training_status"] != "running":
+        assert time.time() < deadline
+        time.sleep(0.1)
+    path = f"/api/v1/jobs/{job_id}/rendezvous"
+    headers = {"X-Job-Token": job_token(job_id)}
+    with api.client() as worker:
+        assert worker.get(path).status_code == 401
+        assert worker.put(path, json={"host": "10.0.0.7", "port": 9091}, headers={"X-Job-Token": job_token(job_id + 1)}).status_code == 401
+        r = worker.get(path, headers=headers)
+        assert r.status_code == 404 and "no rendezvous yet" in r.json()["detail"]
+        for body in ({"host": "", "port": 9091}, {"host": "10.0.0.7", "port": 0}, {"host": "10.0.0.7"}, {"port": 70000}):
+            r = worker.put(path, json=body, headers=headers)
+            assert r.status_code == 422, (body, r.text)
+        r = worker.put(path, json={"host": "10.0.0.7", "port": 9091}, headers=headers)
+        assert r.status_code == 200 and r.json() == {"host": "10.0.0.7", "port": 9091}
+        assert worker.put(path, json={"host": "10.0.0.7", "port": 9091}, headers=headers).status_code == 200  # a retry
+        assert worker.put(path, json={"host": "10.0.0.8", "port": 9091}, headers=headers).status_code == 409
+        assert worker.get(path, headers=headers).json() == {"host": "10.0.0.7", "port": 9091}
+    r = scientist.post("/api/v1/ray/terminate_ray_job", params={"ray_job_id": job_id, "usage": "training"})
+    assert r.status_code == 200, r.text
+    with api.client() as worker:
+        assert worker.get(path, headers=headers).status_code == 409  # no longer running

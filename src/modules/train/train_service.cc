@@ -13,8 +13,9 @@
 #include "engine/ml/preprocess.h"
 #include "engine/ml/trainer.h"
 #include "engine/ml/training_table.h"
-#include "storage/blob_io.h"
+#include "jobs/backend.h"
 #include "jobs/job_callback.h"
+#include "storage/blob_io.h"
 
 namespace dataml::train {
 namespace {
@@ -174,7 +175,7 @@ Result<int64_t> TrainService::NumWorkers(const CreateTrainingInput& in,
   // XGBoost's collective builds each tree (and each forest's trees) from every worker's rows; a
   // Linear model, "auto"'s candidate search and an incremental continuation run on one.
   std::string why_one;
-  if (jobs_.backend() != "ray") {
+  if (jobs_.backend() != jobs::kRayBackendName) {
     why_one = "needs the ray job backend (this server runs jobs on '" + jobs_.backend() + "')";
   } else if (in.is_incremental) {
     why_one = "is not for an incremental training";

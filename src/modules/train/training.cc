@@ -1,5 +1,7 @@
 #include "modules/train/training.h"
 
+#include "jobs/backend.h"
+
 namespace dataml::train {
 
 std::string TrainingSubject(int64_t training_id) { return "training:" + std::to_string(training_id); }
@@ -29,7 +31,7 @@ std::string TrainStatus(const Training& t) {
 // 8.1's word for a training on Ray that has not started yet: queued here, or submitted and
 // waiting for the cluster (PENDING, or not polled yet).
 bool WaitingForRay(const Training& t) {
-  if (t.job_backend != "ray" || !t.job_status) return false;
+  if (t.job_backend != jobs::kRayBackendName || !t.job_status) return false;
   if (*t.job_status == "queued") return true;
   return *t.job_status == "running" && (!t.job_backend_status || *t.job_backend_status == "PENDING");
 }
