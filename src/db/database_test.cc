@@ -24,9 +24,9 @@ TEST(DatabaseTest, RejectsUnknownUrls) {
 
 TEST(DatabaseTest, MigrationsAreIdempotent) {
   dataml::testing::TempDatabase temp;
-  EXPECT_EQ(*SchemaVersion(temp.db()), 5);  // the newest migration (batch predictions)
+  EXPECT_EQ(*SchemaVersion(temp.db()), 6);  // the newest migration (ray backend and distributed training)
   EXPECT_TRUE(Migrate(temp.db()).ok());
-  EXPECT_EQ(*SchemaVersion(temp.db()), 5);
+  EXPECT_EQ(*SchemaVersion(temp.db()), 6);
 }
 
 TEST(DatabaseTest, TransactionsRollBackOnError) {

@@ -212,6 +212,26 @@ TEST_F(JobProtocolTest, WorkersReportResultsAndErrorsOverHttp) {
       << "errors name storage keys, not server paths: " << *failed.error;
 }
 
+TEST_F(JobProtocolTest, AWorkerWhoseJobIsBackInTheQueueWaitsForItToRunAgain) {
+  // Its backend started this worker, then could not take the job's other workers: requeued.
+  int64_t id = Submit("echo", {{"n", 7}});
+  WorkerOptions options{id, url_, config_.data_dir, app_->jobs->tokens().Issue(id)};
+  options.requeued_wait = 10s;
+  auto worker = std::async(std::launch::async, [&] { return RunWorker(options, TestKinds()); });
+  std::this_thread::sleep_for(700ms);
+  EXPECT_EQ(worker.wait_for(0s), std::future_status::timeout) << "it waits while the job is queued";
+  auto claimed = app_->jobs->repository().Claim(id, {"test", NowUnixSeconds() + 60}, "t");  // launched again
+  ASSERT_TRUE(claimed.ok() && *claimed);
+  EXPECT_EQ(worker.get(), 0);
+  EXPECT_EQ(WaitUntilFinished(id).result, (nlohmann::json{{"echo", {{"n", 7}}}}));
+
+  // Not for ever.
+  int64_t never = Submit("echo");
+  WorkerOptions late{never, url_, config_.data_dir, app_->jobs->tokens().Issue(never)};
+  late.requeued_wait = 600ms;
+  EXPECT_EQ(RunWorker(late, TestKinds()), 1);
+}
+
 TEST_F(JobProtocolTest, CallbacksNeedTheJobsTokenAndARunningJob) {
   int64_t id = RunningJob({{"n", 1}});
   const std::string token = app_->jobs->tokens().Issue(id);

@@ -16,6 +16,7 @@ namespace {
 
 constexpr size_t kSubmissionSuffixBytes = 6;
 constexpr int64_t kMaxBackoffSeconds = 30;
+constexpr int64_t kRanksOutliveRank0Seconds = 30;
 
 }  // namespace
 
@@ -195,11 +196,19 @@ ReapReport RayBackend::Reap(const std::vector<RunningJob>& running) {
     }
     const bool all_ended = std::all_of(infos.begin(), infos.end(), [](const RayJobInfo& r) { return IsTerminalRayStatus(r.status); });
     if (!all_ended) {
-      // Ranks wait for each other: once rank 0 has ended, or one failed or was stopped, the others
-      // never finish; they are stopped (once), and the job ends when Ray has.
-      const bool hopeless = IsTerminalRayStatus(infos[0].status) || word == ray_status::kFailed || word == ray_status::kStopped;
+      // Ranks wait for each other: once one failed or was stopped, the others never finish. Rank
+      // 0 ends last when all goes well (it waits for every rank to leave), so the others left
+      // running after it are stuck unless Ray is merely late to see them exit: given a while.
+      bool rank0_long_gone = false;
+      if (IsTerminalRayStatus(infos[0].status)) {
+        auto [since, first] = rank0_ended_.emplace(job.job_id, now);
+        rank0_long_gone = now - since->second >= kRanksOutliveRank0Seconds;
+      }
+      const bool hopeless = rank0_long_gone || word == ray_status::kFailed || word == ray_status::kStopped;
       if (hopeless && stopping_.insert(job.job_id).second) {
-        spdlog::warn("job {}: a rank ended ({}): stopping the others", job.job_id, word);
+        spdlog::warn("job {}: stopping the ranks still running ({})", job.job_id,
+                     rank0_long_gone ? "rank 0 ended " + std::to_string(kRanksOutliveRank0Seconds) + " s ago"
+                                     : "a rank is " + word);
         StopRanks(job, infos);
       }
       continue;
@@ -225,9 +234,11 @@ ReapReport RayBackend::Reap(const std::vector<RunningJob>& running) {
   };
   std::erase_if(unreachable_since_, [&](const auto& entry) { return gone(entry.first); });
   std::erase_if(last_status_, [&](const auto& entry) { return gone(entry.first); });
+  std::erase_if(rank0_ended_, [&](const auto& entry) { return gone(entry.first); });
   std::erase_if(stopping_, gone);
   for (const WorkerExit& exit : report.exits) {
     last_status_.erase(exit.job_id);
+    rank0_ended_.erase(exit.job_id);
     stopping_.erase(exit.job_id);
   }
   return report;

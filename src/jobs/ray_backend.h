@@ -72,6 +72,7 @@ class RayBackend : public Backend {
   std::map<int64_t, int64_t> unreachable_since_;  // job id -> when Ray first failed to answer for it
   std::map<int64_t, std::string> last_status_;    // job id -> Ray's status at the last Reap
   std::set<int64_t> stopping_;                     // jobs whose remaining ranks were told to stop
+  std::map<int64_t, int64_t> rank0_ended_;         // job id -> when its rank 0 was first seen ended
   int64_t backoff_until_ = 0;                      // no submission before (after Unavailable)
   int64_t backoff_seconds_ = 0;
   StatusCode backoff_code_ = StatusCode::kUnavailable;  // why the last submission was refused

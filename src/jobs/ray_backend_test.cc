@@ -259,6 +259,27 @@ TEST_F(RayBackendTest, ATrainingOnSeveralWorkersIsOneRayJobPerRank) {
   EXPECT_EQ(ray_.stopped().size(), 1u) << "stopped once";
 }
 
+TEST_F(RayBackendTest, RanksLeftRunningLongAfterRank0AreStopped) {
+  auto backend = Make();
+  Job job = AJob(11);
+  job.payload = {{"num_workers", 2}};
+  job.backend_ref = backend->ReferenceFor(job);
+  ASSERT_TRUE(backend->Launch(job, "t").ok());
+  const std::string ref = *job.backend_ref;
+  ray_.Set(ref, "SUCCEEDED", "Job finished successfully.");
+  ray_.Set(ref + "-r1", "RUNNING");
+  EXPECT_TRUE(backend->Reap({{11, ref}}).exits.empty());
+  now_ += 29;
+  EXPECT_TRUE(backend->Reap({{11, ref}}).exits.empty());
+  EXPECT_TRUE(ray_.stopped().empty()) << "Ray may just be late to see rank 1 exit";
+  now_ += 1;
+  EXPECT_TRUE(backend->Reap({{11, ref}}).exits.empty());
+  EXPECT_EQ(ray_.stopped(), (std::vector<std::string>{ref + "-r1"}));
+  auto exits = backend->Reap({{11, ref}}).exits;
+  ASSERT_EQ(exits.size(), 1u);
+  EXPECT_EQ(exits[0].reason, "rank 1: worker stopped on the Ray cluster: Job was intentionally stopped.");
+}
+
 TEST_F(RayBackendTest, TerminateStopsEveryRankAndAnUnknownRankEndsTheJob) {
   auto backend = Make();
   Job job = AJob(9);

@@ -2,9 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <thread>
 
 #include "worker/batch_prediction_job.h"
 #include "worker/job_client.h"
@@ -14,6 +16,8 @@
 
 namespace dataml::worker {
 namespace {
+
+constexpr std::chrono::milliseconds kRequeuedPoll{500};
 
 // Errors are shown to tenants: they name storage keys, not where the server keeps them.
 std::string WithoutDataDir(std::string message, const std::filesystem::path& root) {
@@ -80,6 +84,14 @@ JobKinds DefaultJobKinds() {
 int RunWorker(const WorkerOptions& options, const JobKinds& kinds) {
   JobClient client(options.server_url, options.job_id, options.token);
   auto spec = client.FetchSpec();
+  // A job that the dispatcher put back in the queue (its backend took some of its workers, then
+  // no more) is launched again under the same names: a worker that did start waits for that.
+  const auto deadline = std::chrono::steady_clock::now() + options.requeued_wait;
+  while (!spec.ok() && spec.status().code() == StatusCode::kFailedPrecondition &&
+         spec.status().message().ends_with("(status: queued)") && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(kRequeuedPoll);
+    spec = client.FetchSpec();
+  }
   if (!spec.ok()) {
     spdlog::error("job {}: cannot fetch its spec: {}", options.job_id, spec.status().message());
     return 1;

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -58,6 +59,8 @@ struct WorkerOptions {
   std::string data_dir;
   std::string token;
   int rank = 0;  // of a job on several workers: rank 0 reports, the others only fail it
+  // How long a worker whose job is back in the queue waits for it to run again.
+  std::chrono::milliseconds requeued_wait{std::chrono::minutes(3)};
 };
 
 // Runs the job; 0 once its outcome (success or failure) was reported, 1 if it could not be. A
