@@ -60,6 +60,8 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 // that a cluster may start late (a busy node, an image to pull).
 constexpr std::chrono::seconds kJoinTimeout{180};
 constexpr std::chrono::milliseconds kRendezvousPoll{500};
+// Once rank 0 has trained, every rank leaves the collective at once; this is a bound, not a wait.
+constexpr std::chrono::seconds kLeaveTimeout{60};
 
 // This worker's place in a training on several: rank 0 runs the tracker and posts where it
 // listens; the others wait for that. Then every rank joins XGBoost's collective.
@@ -148,8 +150,15 @@ Result<nlohmann::json> RunTrainJob(const job_specs::TrainSpec& spec, const Worke
   auto trained = engine::ml::RunTraining(*table, request);
   distributed.collective.reset();  // leaves the collective: the tracker counts every rank out
   if (distributed.tracker) {
-    Status tracked = distributed.tracker->Wait();
-    if (!tracked.ok() && trained.ok()) return tracked;
+    if (!trained.ok()) {
+      // The others may wait in a collective step for this rank: its failure is reported now, and
+      // the backend stops them once it sees rank 0 gone.
+      distributed.tracker->Stop();
+    } else {
+      // The model is whole; a rank slow to say goodbye is logged, not fatal.
+      Status tracked = distributed.tracker->WaitFor(kLeaveTimeout);
+      if (!tracked.ok()) spdlog::warn("rank 0: {}", tracked.message());
+    }
   }
   DATAML_ASSIGN_OR_RETURN(engine::ml::TrainingOutcome outcome, std::move(trained));
   if (context.rank > 0) return nlohmann::json::object();  // rank 0 saves the model and reports

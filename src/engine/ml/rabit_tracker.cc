@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -111,6 +112,7 @@ struct RabitTracker::State {
   std::vector<std::shared_ptr<tcp::socket>> open;  // every connection, closed when it ends
 
   std::mutex mutex;
+  std::condition_variable finished;
   std::optional<Status> outcome;  // set once
 
   void Finish(Status status) {
@@ -119,6 +121,7 @@ struct RabitTracker::State {
       if (outcome) return;
       outcome = std::move(status);
     }
+    finished.notify_all();
     // Ends the io thread's work: the accept loop and every read fail and their coroutines end.
     boost::system::error_code ignored;
     acceptor.close(ignored);
@@ -301,6 +304,19 @@ Status RabitTracker::Wait() {
   if (state_->thread.joinable()) state_->thread.join();
   std::lock_guard<std::mutex> lock(state_->mutex);
   return state_->outcome.value_or(Status::Internal("the rabit tracker ended without an outcome"));
+}
+
+Status RabitTracker::WaitFor(std::chrono::milliseconds timeout) {
+  {
+    std::unique_lock<std::mutex> lock(state_->mutex);
+    if (!state_->finished.wait_for(lock, timeout, [this] { return state_->outcome.has_value(); })) {
+      lock.unlock();
+      Stop();
+      if (Status ended = Wait(); ended.ok()) return ended;  // it finished just in time
+      return Status::Unavailable(fmt::format("not every training worker left within {:g} s", timeout.count() / 1000.0));
+    }
+  }
+  return Wait();
 }
 
 void RabitTracker::Stop() {

@@ -47,6 +47,8 @@ class RabitTracker {
   // workers joined in time (Unavailable), a worker broke the protocol (Internal), or Stop()
   // (FailedPrecondition).
   Status Wait();
+  // Wait() for at most `timeout`; then Stop() and Unavailable ("not every worker left ...").
+  Status WaitFor(std::chrono::milliseconds timeout);
   // Gives up: closes every connection; Wait() then returns FailedPrecondition unless it had ended.
   void Stop();
 

@@ -161,6 +161,14 @@ TEST(RabitTrackerTest, APeerThatIsNotARabitWorkerFailsItAtOnce) {
   EXPECT_NE(done.message().find("not a rabit worker"), std::string::npos) << done.message();
 }
 
+TEST(RabitTrackerTest, WaitForGivesUpOnWorkersThatNeverLeave) {
+  auto tracker = RabitTracker::Start(2, "127.0.0.1", 30s);
+  ASSERT_TRUE(tracker.ok());
+  Status done = (*tracker)->WaitFor(200ms);
+  EXPECT_EQ(done.code(), StatusCode::kUnavailable);
+  EXPECT_EQ(done.message(), "not every training worker left within 0.2 s");
+}
+
 TEST(RabitTrackerTest, StopEndsAWaitingTracker) {
   auto tracker = RabitTracker::Start(3, "127.0.0.1", 30s);
   ASSERT_TRUE(tracker.ok());
