@@ -43,6 +43,22 @@ def _free_port_range(size):
     raise RuntimeError("no free port range for Ray's workers")
 
 
+def kill_matching(text, sig=signal.SIGKILL):
+    """Signals every process whose command line contains `text` (pkill -f, without procps, which
+    a minimal machine may lack)."""
+    needle = text.encode()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        if int(pid) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ")
+            if needle in cmdline:
+                os.kill(int(pid), sig)
+        except (OSError, ProcessLookupError):
+            pass  # gone meanwhile, or not ours to signal
+
+
 def ray_binary():
     path = os.path.join(os.path.dirname(sys.executable), "ray")
     if not os.path.exists(path):
@@ -133,14 +149,14 @@ class RayHead:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait()
         # What the head started in sessions of its own (raylet children) goes too.
-        subprocess.run(["pkill", "-KILL", "-f", self.temp_dir], check=False)
+        kill_matching(self.temp_dir)
 
     def kill(self):
         """The head's machine dies: every process of the cluster is killed at once, no goodbyes."""
         if self.proc is None or self.proc.poll() is not None:
             return
         os.killpg(self.proc.pid, signal.SIGKILL)
-        subprocess.run(["pkill", "-KILL", "-f", self.temp_dir], check=False)
+        kill_matching(self.temp_dir)
         self.proc.wait()
 
     def cleanup(self):

@@ -1,14 +1,13 @@
 """The ray job backend against a real Ray 2.60 head (started by the tests, token auth on): jobs run
 as Ray jobs, Ray's word is shown, terminate stops the Ray job, a cluster that dies mid-job fails
 its job instead of leaving it running, and jobs submitted while Ray is down wait and then run."""
-import subprocess
 import time
 
 import pytest
 
 from conftest import Api
 from dataml_server import SANITIZER_PATTERN
-from ray_head import RayHead
+from ray_head import RayHead, kill_matching
 from test_jobs import wait_for
 from test_train import churn_csv, train, training, upload_csv, wait_completed, wait_training
 
@@ -101,7 +100,7 @@ def test_a_cluster_that_dies_fails_its_job_and_jobs_wait_until_it_is_back(ray_he
     wait_until("the training to run on Ray", lambda: job(scientist, long_job)["backend_status"] == "RUNNING", timeout=120)
     # The machine goes down, the worker with it. (A head stopped politely lets its running jobs end
     # first: seen here, the training then completed.)
-    subprocess.run(["pkill", "-KILL", "-f", f"worker --job {long_job} --server"], check=False)
+    kill_matching(f"worker --job {long_job} --server {ray_server.base_url}")
     ray_head.kill()
 
     # The API stays up and says why jobs wait.
