@@ -19,9 +19,11 @@ run: build
 test: setup
 	@scripts/test.sh
 
-# ThreadSanitizer run of the HTTP layer's own tests (a few minutes; not part of `make test`).
+# ThreadSanitizer runs of the HTTP layer's own tests and of the rabit tracker's (a few minutes;
+# not part of `make test`).
 tsan: setup
 	@scripts/tsan_http.sh
+	@scripts/tsan_tracker.sh
 
 bench: build
 	@bench/auth_get/run.sh
