@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -152,6 +153,11 @@ int main(int argc, char** argv) {
   dataml::jobs::DispatcherOptions job_options = dataml::jobs::DispatcherOptions::Defaults();
   serve->add_option("--max-jobs", job_options.max_concurrent_jobs, "Jobs this server runs at once")
       ->envname("DATAML_MAX_JOBS");
+  serve->add_option("--job-lease-seconds", job_options.lease_seconds,
+                    "How long a running job stays this server's without renewal (renewed every sixth of it); "
+                    "then another server fails or adopts it")
+      ->envname("DATAML_JOB_LEASE_SECONDS")
+      ->check(CLI::Range(int64_t{2}, int64_t{86400}));
   serve->add_option("--job-backend", config.job_backend,
                     "Where jobs run: local (child processes of this server) or ray (Ray jobs)")
       ->envname("DATAML_JOB_BACKEND");
@@ -193,7 +199,10 @@ int main(int argc, char** argv) {
   Status valid = config.Validate();
   if (!valid.ok()) return Fail(valid);
 
-  if (serve->parsed()) return Serve(config, job_options);
+  if (serve->parsed()) {
+    job_options.lease_renew_seconds = std::max<int64_t>(1, job_options.lease_seconds / 6);
+    return Serve(config, job_options);
+  }
   if (worker->parsed()) return dataml::worker::WorkerMain(job_id, server_url, config.data_dir, worker_rank);
   if (migrate->parsed()) {
     auto db = dataml::db::Database::Open(config.EffectiveDbUrl(), 1);

@@ -52,10 +52,11 @@ def make_server(postgres):
     when its stderr must hold no sanitizer report."""
     started = STARTED_SERVERS
 
-    def start(env=None, admin_password=ADMIN_PASSWORD, data_dir=None, db_url=None):
+    def start(env=None, admin_password=ADMIN_PASSWORD, data_dir=None, db_url=None, port=0):
         if db_url is None and postgres:
             db_url = postgres.create_database()
-        server = DatamlServer(db_url=db_url, env=env, admin_password=admin_password, data_dir=data_dir).start()
+        server = DatamlServer(db_url=db_url, env=env, admin_password=admin_password, data_dir=data_dir,
+                              port=port).start()
         started.append(server)
         return server
 

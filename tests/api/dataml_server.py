@@ -25,7 +25,7 @@ def binary():
 
 
 class DatamlServer:
-    def __init__(self, db_url=None, env=None, admin_password=ADMIN_PASSWORD, data_dir=None):
+    def __init__(self, db_url=None, env=None, admin_password=ADMIN_PASSWORD, data_dir=None, port=0):
         self.keep_data = data_dir is not None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="dataml-test-")
         self.db_url = db_url
@@ -40,13 +40,14 @@ class DatamlServer:
         else:
             self.env["DATAML_ADMIN_PASSWORD"] = admin_password
         self.env.update(env or {})
+        self.port = port
         self.stdout_lines = []
         self.stderr_lines = []
         self.proc = None
         self.base_url = None
 
     def start(self, timeout=60):
-        args = [binary(), "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", self.data_dir]
+        args = [binary(), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data-dir", self.data_dir]
         if self.db_url:
             args += ["--db", self.db_url]
         self.proc = subprocess.Popen(args, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

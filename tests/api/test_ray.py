@@ -7,6 +7,7 @@ import pytest
 
 from conftest import Api
 from dataml_server import SANITIZER_PATTERN
+from postgres_server import free_port
 from ray_head import RayHead, kill_matching
 from test_jobs import wait_for
 from test_train import churn_csv, train, training, upload_csv, wait_completed, wait_training
@@ -152,3 +153,28 @@ def test_two_workers_train_one_model_as_well_as_one(ray_head, scientist):
     r = scientist.post("/api/v1/inference/", json={"train_id": two["id"], "preprocess_id": two["preprocess_id"],
                                                    "features": features, "target": "Churn"})
     assert r.status_code == 200, r.text
+
+
+def test_a_server_that_restarts_adopts_its_running_ray_jobs(ray_head, make_server, tmp_path):
+    # Ray jobs outlive the server that submitted them. A server on the same database (and the same
+    # callback URL, which the worker reports to) takes over a running one once its lease runs out.
+    port = free_port()
+    env = {"DATAML_JOB_BACKEND": "ray", "RAY_ADDRESS": ray_head.address, "RAY_AUTH_TOKEN": ray_head.token,
+           "DATAML_JOB_LEASE_SECONDS": "4"}
+    first = make_server(env=env, data_dir=str(tmp_path), port=port)
+    api = Api(first)
+    tenant = api.create_tenant()
+    _, token = api.create_user(tenant["id"], role="data_scientist")
+    with api.client(token) as c:
+        t = train(c, upload_csv(c, churn_csv(rows=40000, seed=16)), **LONG_TRAINING)
+        wait_until("the training to run on Ray", lambda: job(c, t["ray_job_id"])["backend_status"] == "RUNNING",
+                   timeout=120)
+    assert first.stop() == 0  # leaves its Ray job running
+
+    second = make_server(env=env, data_dir=str(tmp_path), db_url=first.db_url, port=port)
+    with Api(second).client(token) as c:
+        wait_until("the adoption", lambda: any(f"job {t['ray_job_id']} adopted" in line for line in second.stdout_lines),
+                   timeout=60)
+        assert wait_training(c, t["id"], timeout=300)["training_status"] == "Completed"
+        # The new server follows it on Ray as its own.
+        wait_until("Ray's SUCCEEDED", lambda: job(c, t["ray_job_id"])["backend_status"] == "SUCCEEDED")
