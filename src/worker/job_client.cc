@@ -128,7 +128,7 @@ Result<std::string> JobClient::LocalAddress() const {
   boost::asio::io_context io;
   boost::system::error_code ec;
   boost::asio::ip::udp::resolver resolver(io);
-  auto endpoints = resolver.resolve(std::string(url->host_name().empty() ? url->host() : url->host_name()), port, ec);
+  auto endpoints = resolver.resolve(std::string(url->host_address()), port, ec);  // an IPv6 host without brackets
   if (ec || endpoints.empty()) return Status::Unavailable("cannot resolve the server's host: " + ec.message());
   boost::asio::ip::udp::socket socket(io);
   socket.connect(*endpoints.begin(), ec);

@@ -85,7 +85,8 @@ int RunWorker(const WorkerOptions& options, const JobKinds& kinds) {
   JobClient client(options.server_url, options.job_id, options.token);
   auto spec = client.FetchSpec();
   // A job that the dispatcher put back in the queue (its backend took some of its workers, then
-  // no more) is launched again under the same names: a worker that did start waits for that.
+  // no more) is launched again under the same names: a worker that did start waits for that. The
+  // server's 409 for a job that is not running names its status (jobs/job_handlers.cc).
   const auto deadline = std::chrono::steady_clock::now() + options.requeued_wait;
   while (!spec.ok() && spec.status().code() == StatusCode::kFailedPrecondition &&
          spec.status().message().ends_with("(status: queued)") && std::chrono::steady_clock::now() < deadline) {
