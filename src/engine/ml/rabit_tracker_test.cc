@@ -8,11 +8,11 @@
 #include <boost/asio/write.hpp>
 
 #include <cmath>
-#include <future>
 #include <random>
 #include <set>
 #include <thread>
 
+#include "engine/ml/worker_group_testing.h"
 #include "engine/ml/xgboost_api.h"
 
 namespace dataml::engine::ml {
@@ -55,29 +55,14 @@ TEST(RabitLinksTest, TreeAndRingAreXGBoost17s) {
   }
 }
 
-// `n` workers, each on a thread of its own (the communicator is per thread), each running `work`.
-template <typename Work>
-auto RunWorkers(RabitTracker& tracker, int n, Work work) {
-  using Out = decltype(work(0, std::declval<Collective&>()));
-  std::vector<std::future<Result<Out>>> futures;
-  for (int rank = 0; rank < n; ++rank) {
-    futures.push_back(std::async(std::launch::async, [&tracker, rank, &work]() -> Result<Out> {
-      DATAML_ASSIGN_OR_RETURN(auto collective, Collective::Join(RabitWorkerConfig("127.0.0.1", tracker.port(), rank)));
-      if (collective->rank() != rank) return Status::Internal("rank " + std::to_string(collective->rank()));
-      return work(rank, *collective);
-    }));
-  }
-  std::vector<Result<Out>> out;
-  for (auto& f : futures) out.push_back(f.get());
-  return out;
-}
+using testing::RunWorkers;
 
 TEST(RabitTrackerTest, WorkersJoinWithTheirOwnRanksAndSum) {
   for (int n : {1, 2, 3, 5}) {
     auto tracker = RabitTracker::Start(n, "127.0.0.1", 30s);
     ASSERT_TRUE(tracker.ok()) << tracker.status().message();
     auto sums = RunWorkers(**tracker, n, [n](int rank, Collective& c) -> std::vector<double> {
-      EXPECT_EQ(c.world_size(), n);
+      EXPECT_EQ(c.size(), n);
       std::vector<double> values = {1.0, static_cast<double>(rank)};
       Status summed = c.Sum(values);
       EXPECT_TRUE(summed.ok()) << summed.message();

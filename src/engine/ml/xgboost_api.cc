@@ -152,13 +152,37 @@ Collective::~Collective() {
 }
 
 int Collective::rank() const { return XGCommunicatorGetRank(); }
-int Collective::world_size() const { return XGCommunicatorGetWorldSize(); }
+int Collective::size() const { return XGCommunicatorGetWorldSize(); }
+
+// xgboost::collective::DataType and Operation of 1.7's communicator.h.
+constexpr int kInt64 = 4;
+constexpr int kDouble = 7;
+constexpr int kSum = 2;
+
+Status Collective::Sum(std::vector<int64_t>& values) {
+  if (values.empty()) return Status::OK();
+  return Check(XGCommunicatorAllreduce(values.data(), values.size(), kInt64, kSum), "allreduce");
+}
 
 Status Collective::Sum(std::vector<double>& values) {
-  // xgboost::collective::DataType::kDouble and Operation::kSum of 1.7's communicator.h.
-  constexpr int kDouble = 7;
-  constexpr int kSum = 2;
+  if (values.empty()) return Status::OK();
   return Check(XGCommunicatorAllreduce(values.data(), values.size(), kDouble, kSum), "allreduce");
+}
+
+Result<std::vector<std::string>> Collective::AllGather(const std::string& mine) {
+  // Every size first (one sum), then each worker's bytes broadcast from it in turn.
+  const int n = size(), me = rank();
+  std::vector<int64_t> sizes(static_cast<size_t>(n), 0);
+  sizes[static_cast<size_t>(me)] = static_cast<int64_t>(mine.size());
+  DATAML_RETURN_NOT_OK(Sum(sizes));
+  std::vector<std::string> out(static_cast<size_t>(n));
+  for (int root = 0; root < n; ++root) {
+    std::string& bytes = out[static_cast<size_t>(root)];
+    bytes = root == me ? mine : std::string(static_cast<size_t>(sizes[static_cast<size_t>(root)]), '\0');
+    if (bytes.empty()) continue;  // skipped by every worker alike: they all know the size
+    DATAML_RETURN_NOT_OK(Check(XGCommunicatorBroadcast(bytes.data(), bytes.size(), root), "broadcast"));
+  }
+  return out;
 }
 
 }  // namespace dataml::engine::ml

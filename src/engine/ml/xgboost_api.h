@@ -14,6 +14,7 @@
 
 #include "core/result.h"
 #include "engine/ml/feature_matrix.h"
+#include "engine/ml/worker_group.h"
 
 namespace dataml::engine::ml {
 
@@ -77,20 +78,22 @@ class Booster {
 
 // This thread's place in a distributed training: XGBoost 1.7's communicator is per thread. While
 // one is joined, the boosters this thread trains build each tree with the other workers (their
-// histograms summed), every worker on its own rows. Left when destroyed.
-class Collective {
+// histograms summed), every worker on its own rows. It is also the WorkerGroup through which the
+// workers agree on their preprocess and holdout. Left when destroyed.
+class Collective final : public WorkerGroup {
  public:
   // Joins through the tracker named in `config` (RabitWorkerConfig, rabit_tracker.h); blocks until
   // every worker has joined, or fails.
   static Result<std::unique_ptr<Collective>> Join(const nlohmann::json& config);
-  ~Collective();
+  ~Collective() override;
   Collective(const Collective&) = delete;
   Collective& operator=(const Collective&) = delete;
 
-  int rank() const;
-  int world_size() const;
-  // Every worker's `values` summed element-wise, in place on each (the same length on all).
-  Status Sum(std::vector<double>& values);
+  int rank() const override;
+  int size() const override;
+  Status Sum(std::vector<int64_t>& values) override;
+  Status Sum(std::vector<double>& values) override;
+  Result<std::vector<std::string>> AllGather(const std::string& mine) override;
 
  private:
   Collective() = default;
