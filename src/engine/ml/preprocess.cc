@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "engine/data/parquet_rows.h"
+#include "engine/ml/group_statistics.h"
 
 namespace dataml::engine::ml {
 namespace {
@@ -187,14 +188,11 @@ void SortNumerically(std::vector<std::string>& labels, DataType type) {
   for (Keyed& k : keyed) labels.push_back(std::move(k.text));
 }
 
-double Median(std::vector<double> values) {
-  if (values.empty()) return 0.0;
-  size_t mid = values.size() / 2;
-  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid), values.end());
-  double upper = values[mid];
-  if (values.size() % 2 == 1) return upper;
-  double lower = *std::max_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(mid));
-  return (lower + upper) / 2.0;
+// Whether `count` is above zero on any worker of `group`.
+Result<bool> AnyOnAWorker(int64_t count, WorkerGroup& group) {
+  std::vector<int64_t> total = {count};
+  DATAML_RETURN_NOT_OK(group.Sum(total));
+  return total[0] > 0;
 }
 
 }  // namespace
@@ -261,7 +259,8 @@ Preprocess::Preprocess(Preprocess&&) noexcept = default;
 Preprocess& Preprocess::operator=(const Preprocess&) = default;
 Preprocess& Preprocess::operator=(Preprocess&&) noexcept = default;
 
-Result<std::vector<std::string>> Preprocess::FitClasses(const arrow::Table& table, const InputColumn& target) {
+Result<std::vector<std::string>> Preprocess::FitClasses(const arrow::Table& table, const InputColumn& target,
+                                                        WorkerGroup* group) {
   auto column = table.GetColumnByName(target.name);
   if (!column) return Status::InvalidArgument("the data has no column '" + target.name + "'");
   // The distinct values first (Arrow's hash kernel), so only those are turned into text.
@@ -272,8 +271,8 @@ Result<std::vector<std::string>> Preprocess::FitClasses(const arrow::Table& tabl
   for (auto& label : labels) {
     if (label) classes.push_back(std::move(*label));
   }
-  std::sort(classes.begin(), classes.end());
-  classes.erase(std::unique(classes.begin(), classes.end()), classes.end());
+  SoloGroup solo;
+  DATAML_ASSIGN_OR_RETURN(classes, DistinctUnion(std::move(classes), group != nullptr ? *group : solo));
   SortNumerically(classes, target.type);
   if (classes.size() < 2) {
     return Status::InvalidArgument("the target column '" + target.name + "' needs at least two classes, found " +
@@ -353,8 +352,11 @@ Result<std::vector<float>> Preprocess::EncodeLabels(const arrow::Table& table, c
 
 Result<Preprocess> Preprocess::Fit(const arrow::Table& table, const std::vector<InputColumn>& features,
                                    const InputColumn& target, ProblemType problem,
-                                   const std::vector<size_t>& fit_rows, const std::vector<std::string>* classes) {
+                                   const std::vector<size_t>& fit_rows, const std::vector<std::string>* classes,
+                                   WorkerGroup* group) {
   if (features.empty()) return Status::InvalidArgument("a model needs at least one feature column");
+  SoloGroup solo;
+  WorkerGroup& workers = group != nullptr ? *group : solo;
   Preprocess p;
   p.problem_ = problem;
   p.inputs_ = features;
@@ -364,7 +366,7 @@ Result<Preprocess> Preprocess::Fit(const arrow::Table& table, const std::vector<
     if (classes != nullptr) {
       p.classes_ = *classes;
     } else {
-      DATAML_ASSIGN_OR_RETURN(p.classes_, FitClasses(table, target));
+      DATAML_ASSIGN_OR_RETURN(p.classes_, FitClasses(table, target, &workers));
     }
   } else if (target.type != DataType::kInteger && target.type != DataType::kFloat) {
     return Status::InvalidArgument("a Regression target must be an Integer or Float column; '" +
@@ -379,54 +381,55 @@ Result<Preprocess> Preprocess::Fit(const arrow::Table& table, const std::vector<
     if (e.kind == Kind::kCategorical) {
       DATAML_ASSIGN_OR_RETURN(auto texts, TextsOf(*column, input.name));
       std::unordered_map<std::string, int64_t> counts;
+      int64_t missing = 0;
       for (size_t row : fit_rows) {
         if (texts[row]) {
           ++counts[*texts[row]];
         } else {
-          e.missing_flag = true;
+          ++missing;
         }
       }
-      std::vector<std::pair<std::string, int64_t>> ranked(counts.begin(), counts.end());
-      std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
-        return a.second != b.second ? a.second > b.second : a.first < b.first;
-      });
+      DATAML_ASSIGN_OR_RETURN(e.missing_flag, AnyOnAWorker(missing, workers));
+      DATAML_ASSIGN_OR_RETURN(FrequentValues kept, MostFrequent(counts, kMaxCategories, workers));
       // Values outside the kept ones exist in training, so "other" carries signal; without them
       // it would be a column of zeros.
-      e.other = ranked.size() > kMaxCategories;
-      if (e.other) ranked.resize(kMaxCategories);
-      for (auto& [value, count] : ranked) e.categories.push_back(value);
+      e.other = kept.more;
+      for (auto& [value, count] : kept.values) e.categories.push_back(std::move(value));
       e.Index();
     } else {
       DATAML_ASSIGN_OR_RETURN(auto numbers, NumbersOf(*column, input.name));
       std::vector<double> present;
       present.reserve(fit_rows.size());
       for (size_t row : fit_rows) {
-        if (std::isnan(numbers[row])) {
-          e.missing_flag = true;
-        } else {
-          present.push_back(numbers[row]);
-        }
+        if (!std::isnan(numbers[row])) present.push_back(numbers[row]);
       }
+      const int64_t missing = static_cast<int64_t>(fit_rows.size() - present.size());
+      DATAML_ASSIGN_OR_RETURN(e.missing_flag, AnyOnAWorker(missing, workers));
       if (e.kind == Kind::kBoolean) {
-        size_t ones = static_cast<size_t>(std::count(present.begin(), present.end(), 1.0));
-        e.fill = ones * 2 > present.size() ? 1.0 : 0.0;
+        std::vector<int64_t> ones_and_present = {std::count(present.begin(), present.end(), 1.0),
+                                                 static_cast<int64_t>(present.size())};
+        DATAML_RETURN_NOT_OK(workers.Sum(ones_and_present));
+        e.fill = ones_and_present[0] * 2 > ones_and_present[1] ? 1.0 : 0.0;
       } else {
-        e.fill = Median(present);
+        DATAML_ASSIGN_OR_RETURN(e.fill, Median(std::move(present), workers));
       }
-      // Mean and spread of each numeric feature over the training rows, for standardizing.
+      // Mean and spread of each numeric feature over the training rows, for standardizing:
+      // sums of values and squares, and the row count last.
       const size_t width = e.NumericWidth();
-      std::vector<double> sum(width, 0.0), sum_sq(width, 0.0), buf(e.Width());
+      std::vector<double> sums(2 * width + 1, 0.0), buf(e.Width());
       for (size_t row : fit_rows) {
         e.NumericFeatures(numbers[row], buf.data());
         for (size_t k = 0; k < width; ++k) {
-          sum[k] += buf[k];
-          sum_sq[k] += buf[k] * buf[k];
+          sums[k] += buf[k];
+          sums[width + k] += buf[k] * buf[k];
         }
       }
-      const double n = std::max<double>(1.0, static_cast<double>(fit_rows.size()));
+      sums[2 * width] = static_cast<double>(fit_rows.size());
+      DATAML_RETURN_NOT_OK(workers.Sum(sums));
+      const double n = std::max(1.0, sums[2 * width]);
       for (size_t k = 0; k < width; ++k) {
-        double mean = sum[k] / n;
-        double var = std::max(0.0, sum_sq[k] / n - mean * mean);
+        double mean = sums[k] / n;
+        double var = std::max(0.0, sums[width + k] / n - mean * mean);
         e.mean.push_back(mean);
         e.scale.push_back(var > 1e-24 ? std::sqrt(var) : 1.0);
       }

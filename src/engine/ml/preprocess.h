@@ -27,6 +27,7 @@
 #include "core/result.h"
 #include "engine/data/data_type.h"
 #include "engine/ml/feature_matrix.h"
+#include "engine/ml/worker_group.h"
 
 namespace dataml::engine::ml {
 
@@ -45,8 +46,10 @@ inline constexpr size_t kMaxCategories = 50;
 class Preprocess {
  public:
   // The distinct values of a Classification target, as text in class-index order (numbers in
-  // numeric order); InvalidArgument for fewer than two.
-  static Result<std::vector<std::string>> FitClasses(const arrow::Table& table, const InputColumn& target);
+  // numeric order); InvalidArgument for fewer than two. With `group`, `table` is this worker's
+  // shard and the classes are those of every worker's.
+  static Result<std::vector<std::string>> FitClasses(const arrow::Table& table, const InputColumn& target,
+                                                     WorkerGroup* group = nullptr);
   // The target of every row as a class index of `classes` (or the value, for Regression); NaN
   // when missing; InvalidArgument for a class not in `classes`, or `unknown_as` when given (a
   // batch prediction scores such a row as wrong instead of failing).
@@ -56,10 +59,13 @@ class Preprocess {
 
   // Fits the target's classes on all of `table` (so that every label has an index; or takes
   // `classes` from FitClasses) and the features on the rows `fit_rows` of it (the training split).
+  // With `group`, every worker fits on its shard and all get the preprocess of their rows taken
+  // together (group_statistics.h: exact, up to its note on categories).
   static Result<Preprocess> Fit(const arrow::Table& table, const std::vector<InputColumn>& features,
                                 const InputColumn& target, ProblemType problem,
                                 const std::vector<size_t>& fit_rows,
-                                const std::vector<std::string>* classes = nullptr);
+                                const std::vector<std::string>* classes = nullptr,
+                                WorkerGroup* group = nullptr);
   // A preprocess saved by ToJson; InvalidArgument when it is malformed.
   static Result<Preprocess> FromJson(const nlohmann::json& json);
   nlohmann::json ToJson() const;

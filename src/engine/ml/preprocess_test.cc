@@ -5,6 +5,8 @@
 
 #include <cmath>
 
+#include "engine/ml/worker_group_testing.h"
+
 namespace dataml::engine::ml {
 namespace {
 
@@ -173,6 +175,67 @@ TEST(PreprocessTest, KeepsTheMostFrequentCategoriesAndPoolsTheRest) {
   auto x = p->Transform(*Table({{"Plan", Strings({"unseen"})}}));
   ASSERT_TRUE(x.ok());
   EXPECT_EQ(x->values.back(), 1.0f) << "an unseen value goes to __other__ when there is one";
+}
+
+// A table of `n` rows of every encoding's type, with missing values and over 50 categories.
+std::shared_ptr<arrow::Table> Varied(size_t n) {
+  std::vector<std::optional<double>> charges;
+  std::vector<std::optional<std::string>> plans, labels;
+  std::vector<std::optional<bool>> seniors;
+  std::vector<int32_t> joined;
+  for (size_t i = 0; i < n; ++i) {
+    charges.push_back(i % 11 == 0 ? std::nullopt : std::optional<double>((i * 37 % 101) * 1.5));
+    // Nine frequent values, and up to 97 rare ones.
+    plans.push_back(i % 13 == 0 ? std::nullopt : std::optional<std::string>("p" + std::to_string(i % 7 == 0 ? 10 + i % 97 : i % 9)));
+    seniors.push_back(i % 17 == 0 ? std::nullopt : std::optional<bool>(i % 3 == 0));
+    joined.push_back(19723 + static_cast<int32_t>(i % 400));
+    labels.push_back(i % 4 == 0 ? "Yes" : "No");
+  }
+  return Table({{"Charges", Doubles(charges)},
+                {"Plan", Strings(plans)},
+                {"Senior", Bools(seniors)},
+                {"Joined", Dates(joined)},
+                {"Churn", Strings(labels)}});
+}
+
+TEST(PreprocessTest, WorkersFitOnTheirShardsThePreprocessOfAllTheirRows) {
+  auto table = Varied(600);
+  std::vector<size_t> fit_rows;  // all but every 5th row, as a holdout would leave out
+  for (size_t i = 0; i < 600; ++i) {
+    if (i % 5 != 0) fit_rows.push_back(i);
+  }
+  auto whole = Preprocess::Fit(*table, kFeatures, kTarget, ProblemType::kClassification, fit_rows);
+  ASSERT_TRUE(whole.ok()) << whole.status().message();
+  const std::vector<size_t> bounds = {0, 100, 101, 600};  // uneven shards, one of a single row
+  auto fitted = testing::RunWorkers(3, [&](int rank, Collective& group) -> Result<nlohmann::json> {
+    const size_t begin = bounds[static_cast<size_t>(rank)], end = bounds[static_cast<size_t>(rank) + 1];
+    std::vector<size_t> mine;
+    for (size_t r : fit_rows) {
+      if (r >= begin && r < end) mine.push_back(r - begin);
+    }
+    auto shard = table->Slice(static_cast<int64_t>(begin), static_cast<int64_t>(end - begin));
+    DATAML_ASSIGN_OR_RETURN(Preprocess p, Preprocess::Fit(*shard, kFeatures, kTarget, ProblemType::kClassification,
+                                                          mine, nullptr, &group));
+    return p.ToJson();
+  });
+  const nlohmann::json expected = whole->ToJson();
+  for (auto& got : fitted) {
+    ASSERT_TRUE(got.ok()) << got.status().message();
+    // Means and spreads are sums taken in another order: equal up to rounding.
+    for (size_t i = 0; i < expected["inputs"].size(); ++i) {
+      for (const char* key : {"mean", "scale"}) {
+        if (!expected["inputs"][i].contains(key)) continue;
+        for (size_t k = 0; k < expected["inputs"][i][key].size(); ++k) {
+          const double want = expected["inputs"][i][key][k], have = (*got)["inputs"][i][key][k];
+          EXPECT_NEAR(have, want, 1e-9 * std::max(1.0, std::abs(want))) << expected["inputs"][i]["column_name"];
+        }
+        (*got)["inputs"][i][key] = expected["inputs"][i][key];
+      }
+    }
+    EXPECT_EQ(*got, expected);
+  }
+  EXPECT_TRUE(expected["inputs"][1]["other"].get<bool>()) << "the test needs more categories than are kept";
+  EXPECT_TRUE(expected["inputs"][0]["missing_flag"].get<bool>());
 }
 
 TEST(PreprocessTest, NumericClassesAreOrderedByValue) {
