@@ -135,19 +135,21 @@ Result<nlohmann::json> RunTrainJob(const job_specs::TrainSpec& spec, const Worke
   std::vector<std::string> columns;
   for (const InputColumn& f : request.features) columns.push_back(f.name);
   columns.push_back(request.target.name);
-  DATAML_ASSIGN_OR_RETURN(auto table, engine::ml::ReadTrainingTable(paths, columns));
+  // Each worker of a distributed training reads its own shard of the rows.
+  const engine::ml::RowShard shard{spec.num_workers > 1 ? context.rank : 0, spec.num_workers};
+  DATAML_ASSIGN_OR_RETURN(auto table, engine::ml::ReadTrainingTable(paths, columns, shard));
   const double read_seconds = SecondsSince(started);
 
   Distributed distributed;
   if (spec.num_workers > 1) {
     const auto join_started = std::chrono::steady_clock::now();
     DATAML_ASSIGN_OR_RETURN(distributed, JoinTraining(spec.num_workers, context));
-    request.rank = context.rank;
-    request.world = spec.num_workers;
-    spdlog::info("rank {} of {} joined the training in {:.2f} s", context.rank, spec.num_workers,
-                 SecondsSince(join_started));
+    request.group = distributed.collective.get();
+    spdlog::info("rank {} of {} joined the training in {:.2f} s; it holds {} rows", context.rank, spec.num_workers,
+                 SecondsSince(join_started), table->num_rows());
   }
   auto trained = engine::ml::RunTraining(*table, request);
+  request.group = nullptr;
   distributed.collective.reset();  // leaves the collective: the tracker counts every rank out
   if (distributed.tracker) {
     if (!trained.ok()) {

@@ -138,6 +138,8 @@ def test_two_workers_train_one_model_as_well_as_one(ray_head, scientist):
     assert abs(one_row["accuracy"] - two_row["accuracy"]) <= 0.02, (one_row["accuracy"], two_row["accuracy"])
     summary = scientist.get("/api/v1/train/model-summary", params={"train_id": two["id"]}).json()
     assert summary["num_workers"] == 2 and summary["rows"]["test"] == 400
+    # Each rank read its own half of the rows.
+    assert summary["rows"]["per_worker"] == [1000, 1000], summary["rows"]
 
     # One Ray job per rank: rank 0's id is the job's reference, rank 1's adds "-r1".
     ref = wait_until("Ray's SUCCEEDED", lambda: (j := job(scientist, two["ray_job_id"]))["backend_status"] == "SUCCEEDED"
@@ -146,7 +148,9 @@ def test_two_workers_train_one_model_as_well_as_one(ray_head, scientist):
     assert ray_head.job(ref)["status"] == "SUCCEEDED"
     rank1 = ray_head.job(ref + "-r1")
     assert rank1["status"] == "SUCCEEDED" and rank1["entrypoint"].endswith(" --rank 1")
-    assert not SANITIZER_PATTERN.search(ray_head.job_logs(ref + "-r1"))
+    rank1_logs = ray_head.job_logs(ref + "-r1")
+    assert "rank 1 of 2 joined the training" in rank1_logs and "it holds 1000 rows" in rank1_logs, rank1_logs
+    assert not SANITIZER_PATTERN.search(rank1_logs)
 
     # The model predicts like any other.
     features = {"Tenure": 3, "MonthlyCharges": 99.0, "Contract": "Monthly", "Senior": False, "SignupDate": "2023-01-01"}

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "engine/ml/group_statistics.h"
 #include "engine/ml/holdout_split.h"
 
 namespace dataml::engine::ml {
@@ -82,6 +83,22 @@ Result<std::vector<Candidate>> ScoreCandidates(const TrainingRequest& request, P
   return scored;
 }
 
+// Positions [begin, end) of `rows` (ascending) shifted down by begin: a worker's own rows of
+// the ones all workers agreed on, as indices into its shard.
+std::vector<size_t> Within(const std::vector<size_t>& rows, size_t begin, size_t end) {
+  std::vector<size_t> out;
+  for (auto it = std::lower_bound(rows.begin(), rows.end(), begin); it != rows.end() && *it < end; ++it)
+    out.push_back(*it - begin);
+  return out;
+}
+
+// How many rows each worker held, from where each one's rows start.
+nlohmann::json PerWorker(const std::vector<size_t>& offsets) {
+  nlohmann::json out = nlohmann::json::array();
+  for (size_t w = 0; w + 1 < offsets.size(); ++w) out.push_back(offsets[w + 1] - offsets[w]);
+  return out;
+}
+
 }  // namespace
 
 Result<TrainingOutcome> RunTraining(const arrow::Table& table, const TrainingRequest& request) {
@@ -89,26 +106,31 @@ Result<TrainingOutcome> RunTraining(const arrow::Table& table, const TrainingReq
   if ((request.base_model == nullptr) != (request.base_preprocess == nullptr))
     return Status::Internal("incremental training needs both the base model and its preprocess");
   const bool incremental = request.base_model != nullptr;
-  const bool distributed = request.world > 1;
-  if (request.world < 1 || request.rank < 0 || request.rank >= request.world)
-    return Status::Internal("a worker's rank must be below the number of workers");
+  SoloGroup solo;
+  WorkerGroup& group = request.group != nullptr ? *request.group : solo;
+  const bool distributed = group.size() > 1;
   if (distributed && (incremental || !request.algorithm || *request.algorithm == Algorithm::kLinear)) {
     return Status::InvalidArgument("training on several workers needs algorithm XGBoost or RandomForest, and not an "
                                    "incremental training");
   }
 
   // Classes come from every row, so each label has an index; the features are fitted below on
-  // the training rows only.
+  // the training rows only. Every worker gets every row's target (rows numbered across shards in
+  // rank order) and makes from it the same decisions and the same split.
   Preprocess preprocess;
   std::vector<std::string> classes;
   if (incremental) {
     preprocess = *request.base_preprocess;
     classes = preprocess.classes();
   } else if (request.problem == ProblemType::kClassification) {
-    DATAML_ASSIGN_OR_RETURN(classes, Preprocess::FitClasses(table, request.target));
+    DATAML_ASSIGN_OR_RETURN(classes, Preprocess::FitClasses(table, request.target, &group));
   }
-  DATAML_ASSIGN_OR_RETURN(std::vector<float> y_all,
+  DATAML_ASSIGN_OR_RETURN(std::vector<float> my_labels,
                           Preprocess::EncodeLabels(table, request.target, request.problem, classes));
+  std::vector<size_t> offsets;  // where each worker's rows start
+  DATAML_ASSIGN_OR_RETURN(std::vector<float> y_all, Concatenate(std::move(my_labels), group, &offsets));
+  const size_t my_begin = offsets[static_cast<size_t>(group.rank())];
+  const size_t my_end = offsets[static_cast<size_t>(group.rank()) + 1];
   std::vector<size_t> labelled;
   for (size_t i = 0; i < y_all.size(); ++i) {
     if (!std::isnan(y_all[i])) labelled.push_back(i);
@@ -133,9 +155,19 @@ Result<TrainingOutcome> RunTraining(const arrow::Table& table, const TrainingReq
                                      request.target.name + "'; at least two are needed");
     }
   }
+  for (size_t w = 0; distributed && w + 1 < offsets.size(); ++w) {
+    // XGBoost cannot build a worker's share of a tree from no rows.
+    if (Within(train_rows, offsets[w], offsets[w + 1]).empty()) {
+      return Status::InvalidArgument(std::to_string(group.size()) + " workers are too many for " +
+                                     std::to_string(train_rows.size()) +
+                                     " training rows: each needs some of them; use fewer workers");
+    }
+  }
+  std::vector<size_t> my_train_rows = Within(train_rows, my_begin, my_end);
+  std::vector<size_t> my_test_rows = Within(test_rows, my_begin, my_end);
   if (!incremental) {
     DATAML_ASSIGN_OR_RETURN(preprocess, Preprocess::Fit(table, request.features, request.target,
-                                                         request.problem, train_rows, &classes));
+                                                         request.problem, my_train_rows, &classes, &group));
   }
   const double preprocess_seconds = SecondsSince(started);
 
@@ -166,23 +198,20 @@ Result<TrainingOutcome> RunTraining(const arrow::Table& table, const TrainingReq
   const auto transform_started = Clock::now();
   DATAML_ASSIGN_OR_RETURN(FeatureMatrix x, FeaturesFor(algorithm, preprocess, table));
   if (incremental) preprocess.set_standardize(request.base_preprocess->standardized());
-  std::vector<size_t> shard = train_rows;  // this worker's training rows
-  if (distributed) {
-    shard.clear();
-    for (size_t i = static_cast<size_t>(request.rank); i < train_rows.size(); i += static_cast<size_t>(request.world))
-      shard.push_back(train_rows[i]);
-  }
-  std::vector<float> y_train = Pick(y_all, shard), y_test = Pick(y_all, test_rows);
-  FeatureMatrix x_test = x.Take(test_rows);
-  FeatureMatrix x_train = x.Take(shard);
+  std::vector<float> y_train, y_test = Pick(y_all, test_rows);
+  for (size_t r : my_train_rows) y_train.push_back(y_all[my_begin + r]);
+  FeatureMatrix x_test = x.Take(my_test_rows);
+  FeatureMatrix x_train = x.Take(my_train_rows);
   x = FeatureMatrix();
   const double transform_seconds = SecondsSince(transform_started);
   DATAML_ASSIGN_OR_RETURN(Booster booster, TrainModel(algorithm, request.problem, num_classes, hp, x_train,
                                                       y_train, request.base_model));
   const double train_seconds = SecondsSince(train_started);
 
+  // Each worker scores its own holdout rows; in rank order they are the holdout's rows in order.
   const auto evaluate_started = Clock::now();
-  DATAML_ASSIGN_OR_RETURN(auto outputs, PredictOutputs(booster, request.problem, num_classes, x_test));
+  DATAML_ASSIGN_OR_RETURN(auto my_outputs, PredictOutputs(booster, request.problem, num_classes, x_test));
+  DATAML_ASSIGN_OR_RETURN(auto outputs, Concatenate(std::move(my_outputs), group));
   DATAML_ASSIGN_OR_RETURN(nlohmann::json metrics,
                           EvaluateOutputs(request.problem, preprocess.classes(), y_test, outputs));
   DATAML_ASSIGN_OR_RETURN(std::string model_json, booster.SaveJson());
@@ -207,9 +236,10 @@ Result<TrainingOutcome> RunTraining(const arrow::Table& table, const TrainingReq
       {"rows", {{"total", y_all.size()},
                 {"training", train_rows.size()},
                 {"test", test_rows.size()},
-                {"without_target", dropped}}},
+                {"without_target", dropped},
+                {"per_worker", PerWorker(offsets)}}},
       {"incremental", incremental},
-      {"num_workers", request.world},
+      {"num_workers", group.size()},
       {"xgboost_version", XGBoostVersionString()},
       {"timings", {{"preprocess_seconds", preprocess_seconds},
                    {"train_seconds", train_seconds},

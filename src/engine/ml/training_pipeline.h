@@ -15,6 +15,7 @@
 #include "core/result.h"
 #include "engine/ml/preprocess.h"
 #include "engine/ml/trainer.h"
+#include "engine/ml/worker_group.h"
 
 namespace dataml::engine::ml {
 
@@ -27,13 +28,17 @@ struct TrainingRequest {
   // Incremental training: continue this model with its preprocess (both required together).
   const Preprocess* base_preprocess = nullptr;
   const std::string* base_model = nullptr;
-  // One model trained by `world` workers together, this one being `rank` (its Collective joined
-  // by the caller). Every worker reads every row and makes the same split and preprocess; each
-  // trains on its share of the training rows (every world-th, from its rank), XGBoost's
-  // collective summing their histograms, and evaluates on the whole holdout. The same calls run
-  // on every rank in the same order (each DMatrix is a collective step).
-  int rank = 0;
-  int world = 1;
+  // One model trained by the workers of `group` together (its Collective joined by the caller),
+  // each RunTraining given its own shard of the rows (ReadTrainingTable's RowShard, in rank
+  // order). The workers gather every row's target (4 bytes a row) so each makes the holdout
+  // split of all rows; they fit one preprocess on all training rows (group_statistics.h); each
+  // trains on its own training rows, XGBoost's collective summing their histograms; each scores
+  // its own holdout rows and the scores are gathered, so every worker reports the metrics of the
+  // whole holdout. Rows, holdout, preprocess and metrics are those of one worker given every
+  // row; the trees nearly so (XGBoost merges the workers' quantile sketches, and a forest's
+  // workers sample their own rows). The same calls run on every worker in the same order (each
+  // DMatrix is a collective step). Null: this worker alone, on every row.
+  WorkerGroup* group = nullptr;
 };
 
 struct TrainingOutcome {
