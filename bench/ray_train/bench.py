@@ -9,7 +9,8 @@ tests/api/ray_head.py):
   model, two Ray jobs joined through our rabit tracker, each on half the training rows).
 
 Prints, per case, the wall time from POST /train to the first poll that saw Completed, the
-worker's own total (its summary's timings.total_seconds) and the holdout accuracy; the
+worker's own total (its summary's timings.total_seconds; each round also shows rank 0's phases)
+and the holdout accuracy; the
 difference between the local and the ray walls is Ray's overhead (submission, the job
 supervisor's start, polling)."""
 
@@ -67,8 +68,10 @@ def main():
                 inside = summary["timings"]["total_seconds"]
                 accuracy = summary["model_summary"]["accuracy"]
                 results[case].append((wall, inside, accuracy))
-                print(f"  round {round_ + 1}: {case:22s} wall {wall:6.2f} s, worker {inside:6.2f} s, accuracy {accuracy:.4f}",
-                      flush=True)
+                phases = ", ".join(f"{k.removesuffix('_seconds')} {v:.2f}" for k, v in summary["timings"].items()
+                                   if k != "total_seconds")
+                print(f"  round {round_ + 1}: {case:22s} wall {wall:6.2f} s, worker {inside:6.2f} s ({phases}), "
+                      f"accuracy {accuracy:.4f}", flush=True)
     finally:
         for s in servers.values():
             s.stop()
