@@ -84,7 +84,7 @@ Result<StatisticsSpec> Decode<StatisticsSpec>(const nlohmann::json& payload) {
 }
 
 nlohmann::json Encode(const TrainSpec& spec) {
-  nlohmann::json j = {{"problem_type", spec.problem_type},
+  nlohmann::json j = {{"problem_type", ProblemTypeName(spec.problem_type)},
                       {"algorithm", spec.algorithm},
                       {"hyperparameters", spec.hyperparameters},
                       {"features", EncodeColumns(spec.features)},
@@ -102,7 +102,9 @@ template <>
 Result<TrainSpec> Decode<TrainSpec>(const nlohmann::json& payload) {
   return DecodeWith<TrainSpec>(payload, [](const nlohmann::json& j) {
     TrainSpec spec;
-    spec.problem_type = j.at("problem_type").get<std::string>();
+    const auto problem = ParseProblemType(j.at("problem_type").get<std::string>());
+    if (!problem) throw Malformed("unknown problem_type '" + j.at("problem_type").get<std::string>() + "'");
+    spec.problem_type = *problem;
     spec.algorithm = j.at("algorithm").get<std::string>();
     spec.hyperparameters = j.at("hyperparameters");
     if (!spec.hyperparameters.is_object()) throw Malformed("the hyperparameters are not an object");

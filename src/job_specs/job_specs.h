@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/problem_type.h"
 #include "core/result.h"
 
 namespace dataml::job_specs {
@@ -44,8 +45,8 @@ struct StatisticsSpec {
 // One training: the model and its preprocess are written to the given keys.
 struct TrainSpec {
   static constexpr const char* kKind = "train";
-  std::string problem_type;  // "Classification" | "Regression"
-  std::string algorithm;     // an engine::ml algorithm name, or "auto"
+  ProblemType problem_type = ProblemType::kClassification;
+  std::string algorithm;  // an engine::ml algorithm name, or "auto"
   nlohmann::json hyperparameters = nlohmann::json::object();
   std::vector<Column> features;
   Column target;

@@ -7,7 +7,7 @@ namespace {
 
 TrainSpec ATrainSpec() {
   TrainSpec spec;
-  spec.problem_type = "Classification";
+  spec.problem_type = ProblemType::kClassification;
   spec.algorithm = "XGBoost";
   spec.hyperparameters = {{"max_depth", 4}};
   spec.features = {{"age", "Integer", std::nullopt}, {"plan", "String", std::nullopt}};
@@ -63,6 +63,10 @@ TEST(JobSpecsTest, AMalformedPayloadIsAnErrorNamingTheKind) {
   payload = Encode(ATrainSpec());
   payload["features"] = "age";
   EXPECT_FALSE(Decode<TrainSpec>(payload).ok());
+  payload = Encode(ATrainSpec());
+  EXPECT_EQ(payload["problem_type"], "Classification");
+  payload["problem_type"] = "classification";
+  EXPECT_FALSE(Decode<TrainSpec>(payload).ok()) << "problem types are their exact names";
   EXPECT_FALSE(Decode<TrainSpec>(nlohmann::json::array()).ok());
   EXPECT_FALSE(Decode<ShapSpec>(nlohmann::json{{"model_key", 1}}).ok());
 

@@ -29,14 +29,9 @@ Result<InputColumn> ToInputColumn(const job_specs::Column& c) {
 
 Result<engine::ml::TrainingRequest> ToRequest(const job_specs::TrainSpec& spec) {
   engine::ml::TrainingRequest request;
-  const std::string& problem = spec.problem_type;
-  if (problem == "Classification") {
-    request.problem = engine::ml::ProblemType::kClassification;
-  } else if (problem == "Regression") {
-    request.problem = engine::ml::ProblemType::kRegression;
-  } else {
-    return Status::InvalidArgument("unsupported problem type '" + problem + "'");
-  }
+  if (spec.problem_type == ProblemType::kForecast)
+    return Status::InvalidArgument("this worker cannot train a Forecast model");
+  request.problem = spec.problem_type;
   const std::string& algorithm = spec.algorithm;
   if (algorithm != "auto") {
     request.algorithm = engine::ml::ParseAlgorithm(algorithm);

@@ -197,10 +197,6 @@ Result<bool> AnyOnAWorker(int64_t count, WorkerGroup& group) {
 
 }  // namespace
 
-const char* ProblemTypeName(ProblemType type) {
-  return type == ProblemType::kClassification ? "Classification" : "Regression";
-}
-
 struct Preprocess::Encoder {
   InputColumn column;
   Kind kind = Kind::kNumeric;
@@ -355,6 +351,8 @@ Result<Preprocess> Preprocess::Fit(const arrow::Table& table, const std::vector<
                                    const std::vector<size_t>& fit_rows, const std::vector<std::string>* classes,
                                    WorkerGroup* group) {
   if (features.empty()) return Status::InvalidArgument("a model needs at least one feature column");
+  if (problem == ProblemType::kForecast)
+    return Status::InvalidArgument("a Forecast model has no tabular preprocess");
   SoloGroup solo;
   WorkerGroup& workers = group != nullptr ? *group : solo;
   Preprocess p;
@@ -638,13 +636,10 @@ Result<Preprocess> Preprocess::FromJson(const nlohmann::json& json) {
     if (json.at("format_version").get<int>() != kFormatVersion)
       return Status::InvalidArgument("preprocess: unsupported format version");
     const std::string problem = json.at("problem_type").get<std::string>();
-    if (problem == "Classification") {
-      p.problem_ = ProblemType::kClassification;
-    } else if (problem == "Regression") {
-      p.problem_ = ProblemType::kRegression;
-    } else {
+    const auto type = ParseProblemType(problem);
+    if (!type || *type == ProblemType::kForecast)
       return Status::InvalidArgument("preprocess: unknown problem type '" + problem + "'");
-    }
+    p.problem_ = *type;
     auto type_of = [](const nlohmann::json& j) -> Result<DataType> {
       auto type = ParseDataTypeName(j.at("data_type").get<std::string>());
       if (!type) return Status::InvalidArgument("preprocess: unknown data type");

@@ -24,16 +24,13 @@
 #include <string>
 #include <vector>
 
+#include "core/problem_type.h"
 #include "core/result.h"
 #include "engine/data/data_type.h"
 #include "engine/ml/feature_matrix.h"
 #include "engine/ml/worker_group.h"
 
 namespace dataml::engine::ml {
-
-enum class ProblemType { kClassification, kRegression };
-
-const char* ProblemTypeName(ProblemType type);  // "Classification" / "Regression"
 
 struct InputColumn {
   std::string name;

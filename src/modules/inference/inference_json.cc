@@ -46,7 +46,7 @@ nlohmann::json ToJson(const PredictionForm& form) {
           {"headers", std::move(headers)},
           {"target", form.target},
           {"preprocess_id", form.preprocess_id},
-          {"problem_type", form.problem_type},
+          {"problem_type", ProblemTypeName(form.problem_type)},
           {"ready", form.ready}};
 }
 
@@ -87,7 +87,7 @@ nlohmann::json ToJson(const PredictionList& list) {
         {"status", prediction_status::kCompleted},
         {"no_of_records", r.no_of_records},
         {"accuracy", nullptr},
-        {"problem_type", list.problem_type},
+        {"problem_type", ProblemTypeName(list.problem_type)},
         {"domain_name", list.domain},
         {"created_by", r.created_by}};
     if (e.batch) {

@@ -50,7 +50,7 @@ Result<PredictionForm> InferenceService::Form(const std::string& tenant_id, int6
         {std::move(name), c.value("data_type", ""), std::move(default_value), std::move(role)});
   }
   form.preprocess_id = t.preprocess_id;
-  form.problem_type = std::move(t.problem_type);
+  form.problem_type = t.problem_type;
   form.ready = t.completed();
   return form;
 }
@@ -128,7 +128,7 @@ Result<PredictionList> InferenceService::Predictions(const std::string& tenant_i
   PredictionList list;
   DATAML_ASSIGN_OR_RETURN(list.total, repo_.Count(tenant_id, train_id));
   list.predictor_name = std::move(t.predictor_name);
-  list.problem_type = std::move(t.problem_type);
+  list.problem_type = t.problem_type;
   list.domain = std::move(t.domain);
   list.entries.reserve(records.size());
   for (PredictionRecord& r : records) {

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/problem_type.h"
 #include "engine/ml/model_runtime.h"
 #include "modules/inference/prediction.h"
 
@@ -44,7 +45,7 @@ struct PredictionForm {
   std::vector<FormColumn> columns;  // in the model's column order
   std::string target;
   int64_t preprocess_id = 0;
-  std::string problem_type;
+  ProblemType problem_type = ProblemType::kClassification;
   bool ready = false;  // the model completed
 };
 
@@ -75,7 +76,7 @@ struct PredictionEntry {
 struct PredictionList {
   int64_t total = 0;
   std::string predictor_name;  // the model's
-  std::string problem_type;
+  ProblemType problem_type = ProblemType::kClassification;
   std::string domain;
   std::vector<PredictionEntry> entries;
 };

@@ -74,7 +74,7 @@ nlohmann::json ModelSummaryJson(const Training& t) {
   }
   return {{"train_id", t.id},
           {"predictor_name", t.predictor_name},
-          {"problem_type", t.problem_type},
+          {"problem_type", ProblemTypeName(t.problem_type)},
           {"model_summary", summary},
           {"confusion_matrix", metrics.value("confusion_matrix", nlohmann::json())},
           {"per_class", metrics.value("per_class", nlohmann::json())},

@@ -24,7 +24,11 @@ Training TrainingFromRow(const soci::row& row) {
   t.version = db::GetInt(row, "version");
   t.base_training_id = db::GetOptionalInt(row, "base_training_id");
   t.domain = db::GetString(row, "domain");
-  t.problem_type = db::GetString(row, "problem_type");
+  const std::string problem = db::GetString(row, "problem_type");
+  const auto problem_type = ParseProblemType(problem);
+  // Only our own names are written; another is a newer server's row (Guard turns this into a 500).
+  if (!problem_type) throw std::runtime_error("training " + std::to_string(t.id) + " has an unknown problem type '" + problem + "'");
+  t.problem_type = *problem_type;
   t.dataset_id = db::GetInt(row, "dataset_id");
   t.dataset_name = db::GetOptionalString(row, "dataset_name");
   t.algorithm = db::GetString(row, "algorithm");
@@ -76,6 +80,7 @@ Result<int64_t> TrainRepository::InsertTraining(Training t, std::optional<Prepro
     soci::indicator base_ind = t.base_training_id ? soci::i_ok : soci::i_null;
     int shap = t.shap_enabled ? 1 : 0;
     long long workers = t.num_workers;
+    std::string problem_name = ProblemTypeName(t.problem_type);
     std::string key = t.predictor_name;
     for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::string columns = t.columns.dump(), hp = t.hyperparameters.dump(), pending = "pending";
@@ -85,7 +90,7 @@ Result<int64_t> TrainRepository::InsertTraining(Training t, std::optional<Prepro
            "modified_at) VALUES (:t, :n, :k, :v, :b, :dom, :pt, :d, :a, :c, :h, :s, :w, :p, :m, :by, "
            ":ca, :ma) RETURNING id",
         soci::use(t.tenant_id), soci::use(t.predictor_name), soci::use(key), soci::use(version),
-        soci::use(base, base_ind), soci::use(t.domain), soci::use(t.problem_type), soci::use(dataset),
+        soci::use(base, base_ind), soci::use(t.domain), soci::use(problem_name), soci::use(dataset),
         soci::use(t.algorithm), soci::use(columns), soci::use(hp), soci::use(shap), soci::use(workers),
         soci::use(preprocess), soci::use(pending), soci::use(t.created_by), soci::use(t.created_at),
         soci::use(t.modified_at), soci::into(id);

@@ -165,7 +165,7 @@ Result<TrainingOptions> TrainService::Details(const std::string& tenant_id, int6
   options.dataset_is_valid = dataset.is_valid();
   options.dataset_schema = std::move(dataset.schema);
   options.roles = {kRoleId, kRoleTarget, kRoleFeature, kRoleIgnore, kRoleTimestamp};
-  options.problem_types = {"Classification", "Regression"};
+  options.problem_types = {ProblemTypeName(ProblemType::kClassification), ProblemTypeName(ProblemType::kRegression)};
   options.algorithms = {"auto", "XGBoost", "RandomForest", "Linear"};
   return options;
 }
@@ -194,12 +194,13 @@ Result<int64_t> TrainService::NumWorkers(const CreateTrainingInput& in,
 
 Result<Training> TrainService::Create(const std::string& tenant_id, const Principal& caller,
                                       const CreateTrainingInput& in) {
-  if (in.problem_type == "Forecast") {
+  const std::optional<ProblemType> problem = ParseProblemType(in.problem_type);
+  if (problem == ProblemType::kForecast) {
     return Status::Invalid({{{"problem_type"},
                              "Forecast training is not available yet; use Classification or Regression",
                              "value_error"}});
   }
-  if (in.problem_type != "Classification" && in.problem_type != "Regression") {
+  if (!problem) {
     return Status::Invalid({{{"problem_type"}, "Input should be 'Classification' or 'Regression'", "enum"}});
   }
   std::optional<engine::ml::Algorithm> algorithm;
@@ -220,13 +221,13 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
   DATAML_ASSIGN_OR_RETURN(nlohmann::json columns, AssignRoles(dataset.schema, in.columns));
   const nlohmann::json target = WithRole(columns, kRoleTarget).front();
   const std::string target_type = target["data_type"];
-  if (in.problem_type == "Regression" && target_type != "Integer" && target_type != "Float") {
+  if (problem == ProblemType::kRegression && target_type != "Integer" && target_type != "Float") {
     return Status::Invalid({{{"columns"},
                              "A Regression target must be an Integer or Float column; '" +
                                  target["column_name"].get<std::string>() + "' is " + target_type,
                              "value_error"}});
   }
-  if (in.problem_type == "Classification") {
+  if (problem == ProblemType::kClassification) {
     std::vector<std::string> paths;
     for (const std::string& key : keys) paths.push_back(datasets_.AbsolutePath(key).string());
     auto counted = engine::ml::CountDistinctValues(paths, target["column_name"].get<std::string>());
@@ -249,7 +250,7 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
   t.tenant_id = tenant_id;
   t.predictor_name = in.predictor_name;
   t.domain = in.domain;
-  t.problem_type = in.problem_type;
+  t.problem_type = *problem;
   t.dataset_id = in.dataset_id;
   t.columns = columns;
   t.hyperparameters = hp.ToJson();
@@ -285,8 +286,10 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
                                    base_algorithm + ")",
                                "value_error"}});
     }
-    if (latest->problem_type != in.problem_type) {
-      return Status::Invalid({{{"problem_type"}, "The predictor is a " + latest->problem_type + " model", "value_error"}});
+    if (latest->problem_type != *problem) {
+      return Status::Invalid({{{"problem_type"},
+                               std::string("The predictor is a ") + ProblemTypeName(latest->problem_type) + " model",
+                               "value_error"}});
     }
     if (ModelInputs(columns) != ModelInputs(latest->columns)) {
       return Status::Invalid({{{"columns"},

@@ -59,7 +59,7 @@ nlohmann::json ToListJson(const Training& t) {
   return {{"tenant_id", t.tenant_id},
           {"predictor_name", t.predictor_name},
           {"preprocess_id", t.preprocess_id},
-          {"problem_type", t.problem_type},
+          {"problem_type", ProblemTypeName(t.problem_type)},
           {"domain", t.domain},
           {"created_by", t.created_by},
           {"id", t.id},

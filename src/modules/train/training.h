@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "core/problem_type.h"
+
 namespace dataml::train {
 
 // The roles a column may take in a training (8.2's "attributes").
@@ -24,7 +26,7 @@ struct Training {
   int64_t version = 1;
   std::optional<int64_t> base_training_id;  // incremental: the model this one continues
   std::string domain;
-  std::string problem_type;  // "Classification" | "Regression"
+  ProblemType problem_type = ProblemType::kClassification;
   int64_t dataset_id = 0;
   std::optional<std::string> dataset_name;  // joined; absent once the dataset is gone
   std::string algorithm;                    // as requested: "auto" or one algorithm
