@@ -28,15 +28,13 @@ Result<nlohmann::json> RunBatchPredictionJob(const job_specs::BatchPredictionSpe
   options.score = spec.score;
 
   DATAML_ASSIGN_OR_RETURN(std::string preprocess_text, storage::ReadBlob(context.store, preprocess_key));
-  DATAML_ASSIGN_OR_RETURN(auto preprocess,
-                          engine::ml::Preprocess::FromJson(nlohmann::json::parse(preprocess_text, nullptr, false)));
-  DATAML_ASSIGN_OR_RETURN(std::string model_json, storage::ReadBlob(context.store, model_key));
-  DATAML_ASSIGN_OR_RETURN(auto runtime, engine::ml::ModelRuntime::Make(std::move(preprocess), model_json));
+  DATAML_ASSIGN_OR_RETURN(std::string model_text, storage::ReadBlob(context.store, model_key));
+  DATAML_ASSIGN_OR_RETURN(auto predictor, engine::ml::LoadPredictor(preprocess_text, model_text));
   const double load_seconds = SecondsSince(started);
 
   // Written under a temporary name and renamed: the file a result names is always whole.
   DATAML_ASSIGN_OR_RETURN(auto temp, context.store.TempPathFor(result_key));
-  auto summary = engine::ml::PredictBatch(runtime, paths, options, temp.string());
+  auto summary = engine::ml::PredictBatch(*predictor, paths, options, temp.string());
   if (!summary.ok()) {
     std::error_code ec;
     std::filesystem::remove(temp, ec);
@@ -47,7 +45,7 @@ Result<nlohmann::json> RunBatchPredictionJob(const job_specs::BatchPredictionSpe
   DATAML_RETURN_NOT_OK(context.store.Commit(temp, result_key));
   return nlohmann::json{{"result_key", result_key},
                         {"rows", summary->rows},
-                        {"columns", engine::ml::BatchResultHeader(runtime, options.id_column).size()},
+                        {"columns", engine::ml::BatchResultHeader(*predictor, options.id_column).size()},
                         {"bytes", ec ? 0 : bytes},
                         {"scored_rows", summary->scored_rows},
                         {"accuracy", OrNull(summary->accuracy)},

@@ -69,30 +69,6 @@ void AppendCell(std::string& out, const arrow::Array& array, int64_t i) {
   }
 }
 
-// Every row's outputs (rows x num_value_columns()), the rows shared out over `threads`.
-std::vector<float> PredictRows(const TreeEnsemble& ensemble, const FeatureMatrix& x, unsigned threads) {
-  const size_t groups = ensemble.num_groups(), columns = ensemble.num_value_columns();
-  std::vector<float> values(x.rows * columns);
-  auto run = [&](size_t first, size_t last) {
-    std::vector<float> margins((last - first) * groups);
-    ensemble.PredictMarginsInto(x.row(first), last - first, x.cols, margins.data());
-    for (size_t r = first; r < last; ++r) {
-      ensemble.Transform(margins.data() + (r - first) * groups, values.data() + r * columns);
-    }
-  };
-  constexpr size_t kRowsPerThread = 4096;  // below this a thread costs more than it saves
-  const size_t workers = std::clamp<size_t>(x.rows / kRowsPerThread, 1, threads);
-  if (workers == 1) {
-    run(0, x.rows);
-    return values;
-  }
-  std::vector<std::thread> pool;
-  const size_t step = (x.rows + workers - 1) / workers;
-  for (size_t first = 0; first < x.rows; first += step) pool.emplace_back(run, first, std::min(x.rows, first + step));
-  for (auto& t : pool) t.join();
-  return values;
-}
-
 class Scorer {
  public:
   explicit Scorer(bool classification) : classification_(classification) {}
@@ -160,26 +136,29 @@ class CsvFile {
 
 }  // namespace
 
-std::vector<std::string> BatchResultHeader(const ModelRuntime& model, const std::optional<std::string>& id_column) {
+std::vector<std::string> BatchResultHeader(const Predictor& model, const std::optional<std::string>& id_column) {
   std::vector<std::string> header;
   if (id_column) header.push_back(*id_column);
   header.push_back("prediction");
-  for (const std::string& label : model.preprocess().classes()) header.push_back("probability_" + label);
+  if (model.problem_type() == ProblemType::kClassification) {
+    for (const std::string& label : model.classes()) header.push_back("probability_" + label);
+  }
   return header;
 }
 
-Result<BatchPredictionSummary> PredictBatch(const ModelRuntime& model, const std::vector<std::string>& parquet_paths,
+Result<BatchPredictionSummary> PredictBatch(const Predictor& model, const std::vector<std::string>& parquet_paths,
                                             const BatchPredictionOptions& options, const std::string& output_path) {
-  const Preprocess& preprocess = model.preprocess();
-  const TreeEnsemble& ensemble = model.ensemble();
-  const bool classification = preprocess.problem_type() == ProblemType::kClassification;
-  const std::vector<std::string>& classes = preprocess.classes();
+  if (model.problem_type() == ProblemType::kForecast)
+    return Status::InvalidArgument("a Forecast model answers forecasts, not batches of rows");
+  const bool classification = model.problem_type() == ProblemType::kClassification;
+  const std::vector<std::string>& classes = model.classes();
+  const size_t width = model.OutputWidth();
   const unsigned threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
 
   std::vector<std::string> columns;
-  for (const InputColumn& input : preprocess.inputs()) columns.push_back(input.name);
+  for (const InputColumn& input : model.inputs()) columns.push_back(input.name);
   if (options.id_column) columns.push_back(*options.id_column);
-  if (options.score) columns.push_back(preprocess.target().name);
+  if (options.score) columns.push_back(model.target().name);
 
   DATAML_ASSIGN_OR_RETURN(CsvFile out, CsvFile::Create(output_path));
   std::string text;
@@ -222,47 +201,38 @@ Result<BatchPredictionSummary> PredictBatch(const ModelRuntime& model, const std
       DATAML_RETURN_NOT_OK(FromArrow(table.status(), "cannot read a validated file"));
       summary.read_seconds += Since(read_started);
 
-      const auto transform_started = Clock::now();
-      DATAML_ASSIGN_OR_RETURN(FeatureMatrix x, preprocess.Transform(**table));
-      summary.transform_seconds += Since(transform_started);
-
+      TableTimings timings;
+      DATAML_ASSIGN_OR_RETURN(const std::vector<float> values, model.PredictTable(**table, threads, &timings));
+      summary.transform_seconds += timings.transform_seconds;
       const auto predict_started = Clock::now();
-      const std::vector<float> values = PredictRows(ensemble, x, threads);
-      const size_t value_columns = ensemble.num_value_columns();
+      const size_t rows = static_cast<size_t>(batch->num_rows());
       // The predicted class: argmax of the probabilities (ties to the first), as real time does.
-      std::vector<size_t> predicted_class(classification ? x.rows : 0);
+      std::vector<size_t> predicted_class(classification ? rows : 0);
       for (size_t r = 0; r < predicted_class.size(); ++r) {
-        const float* v = values.data() + r * value_columns;
-        predicted_class[r] = classes.size() == 2 ? (1.0f - v[0] < v[0] ? 1 : 0)
-                                                 : static_cast<size_t>(std::max_element(v, v + value_columns) - v);
+        const float* v = values.data() + r * width;
+        predicted_class[r] = static_cast<size_t>(std::max_element(v, v + width) - v);
       }
       if (options.score) {
-        DATAML_ASSIGN_OR_RETURN(std::vector<float> labels, preprocess.EncodeTarget(**table, -1.0f));
+        DATAML_ASSIGN_OR_RETURN(std::vector<float> labels, model.EncodeTarget(**table, -1.0f));
         scorer.Add(labels, predicted_class, values);
       }
-      summary.predict_seconds += Since(predict_started);
+      summary.predict_seconds += timings.predict_seconds + Since(predict_started);
 
       const auto write_started = Clock::now();
-      const int id_index = static_cast<int>(preprocess.inputs().size());  // columns: inputs, id, target
+      const int id_index = static_cast<int>(model.inputs().size());  // columns: inputs, id, target
       const arrow::Array* ids = options.id_column ? batch->column(id_index).get() : nullptr;
-      text.reserve(text.size() + x.rows * (16 + 12 * (classes.size() + 1)));
-      for (size_t r = 0; r < x.rows; ++r) {
+      text.reserve(text.size() + rows * (16 + 12 * (classes.size() + 1)));
+      for (size_t r = 0; r < rows; ++r) {
         if (ids != nullptr) {
           AppendCell(text, *ids, static_cast<int64_t>(r));
           text.push_back(',');
         }
-        const float* v = values.data() + r * value_columns;
+        const float* v = values.data() + r * width;
         if (!classification) {
-          AppendNumber(text, v[0]);
-        } else if (classes.size() == 2) {
-          AppendField(text, classes[predicted_class[r]]);
-          text.push_back(',');
-          AppendNumber(text, 1.0f - v[0]);
-          text.push_back(',');
           AppendNumber(text, v[0]);
         } else {
           AppendField(text, classes[predicted_class[r]]);
-          for (size_t c = 0; c < value_columns; ++c) {
+          for (size_t c = 0; c < width; ++c) {
             text.push_back(',');
             AppendNumber(text, v[c]);
           }
@@ -271,7 +241,7 @@ Result<BatchPredictionSummary> PredictBatch(const ModelRuntime& model, const std
       }
       DATAML_RETURN_NOT_OK(out.Write(text));
       text.clear();
-      summary.rows += static_cast<int64_t>(x.rows);
+      summary.rows += static_cast<int64_t>(rows);
       summary.write_seconds += Since(write_started);
     }
   }

@@ -1,4 +1,5 @@
 #include "engine/ml/batch_prediction.h"
+#include "engine/ml/tabular_predictor.h"
 
 #include <arrow/api.h>
 #include <arrow/io/api.h>
@@ -89,7 +90,7 @@ class BatchPredictionTest : public ::testing::Test {
 
   // A model trained on `train`, with XGBoost's own predictions for the rows of `predict`.
   struct Trained {
-    ModelRuntime runtime;
+    TabularPredictor runtime;
     std::vector<float> expected;  // XGBoost's outputs for the predicted rows
   };
   Trained Train(ProblemType problem, const InputColumn& target, const std::vector<InputColumn>& inputs,
@@ -114,7 +115,7 @@ class BatchPredictionTest : public ::testing::Test {
     auto booster = TrainModel(Algorithm::kXGBoost, problem, problem == ProblemType::kRegression ? 1 : 2, hp,
                                x->Take(labelled), y_labelled);
     EXPECT_TRUE(booster.ok()) << booster.status().message();
-    auto runtime = ModelRuntime::Make(*preprocess, *booster->SaveJson());
+    auto runtime = TabularPredictor::Make(*preprocess, *booster->SaveJson());
     EXPECT_TRUE(runtime.ok()) << runtime.status().message();
     auto dm = DMatrix::FromDense(*preprocess->Transform(predict));
     return {std::move(*runtime), booster->Predict(*dm, 0)->values};

@@ -16,17 +16,15 @@ std::string Dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohma
 Result<std::shared_ptr<const LoadedModel>> InferenceService::Load(const train::Training& t) {
   DATAML_ASSIGN_OR_RETURN(train::PreprocessRow row, train_.GetPreprocess(t.tenant_id, t.preprocess_id));
   DATAML_ASSIGN_OR_RETURN(std::string preprocess_text, storage::ReadBlob(store_, row.artifact_key));
-  DATAML_ASSIGN_OR_RETURN(auto preprocess,
-                          engine::ml::Preprocess::FromJson(nlohmann::json::parse(preprocess_text, nullptr, false)));
-  DATAML_ASSIGN_OR_RETURN(std::string model_json, storage::ReadBlob(store_, t.model_key));
-  DATAML_ASSIGN_OR_RETURN(auto runtime, engine::ml::ModelRuntime::Make(std::move(preprocess), model_json));
+  DATAML_ASSIGN_OR_RETURN(std::string model_text, storage::ReadBlob(store_, t.model_key));
+  DATAML_ASSIGN_OR_RETURN(auto predictor, engine::ml::LoadPredictor(preprocess_text, model_text));
   DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(t.tenant_id, t.dataset_id));
-  auto loaded = std::make_shared<LoadedModel>(LoadedModel{std::move(runtime), "", std::nullopt, {}, {}});
-  loaded->target = loaded->runtime.preprocess().target().name;
+  auto loaded = std::make_shared<LoadedModel>(LoadedModel{std::move(predictor), "", std::nullopt, {}, {}});
+  loaded->target = loaded->predictor->target().name;
   for (const nlohmann::json& c : t.columns) {
     if (Role(c) == train::kRoleId) loaded->id_column = c.value("column_name", "");
   }
-  for (const auto& input : loaded->runtime.preprocess().inputs()) loaded->inputs.insert(input.name);
+  for (const auto& input : loaded->predictor->inputs()) loaded->inputs.insert(input.name);
   for (const auto& spec : dataset.schema) {
     if (spec.default_value && loaded->inputs.contains(spec.name)) loaded->defaults[spec.name] = *spec.default_value;
   }
@@ -91,7 +89,7 @@ Result<std::shared_ptr<const RealtimePrediction>> InferenceService::Predict(cons
     }
     features = &with_defaults;
   }
-  auto row = model->runtime.Predict(*features);
+  auto row = model->predictor->PredictRow(*features);
   if (!row.ok()) {
     return Status::Invalid({{{"features"}, row.status().message(), "value_error"}});
   }
@@ -107,7 +105,7 @@ Result<std::shared_ptr<const RealtimePrediction>> InferenceService::Predict(cons
     prediction->id.emplace(*model->id_column, id != in.features.end() ? *id : nlohmann::json());
   }
   if (in.explain) {
-    DATAML_ASSIGN_OR_RETURN(prediction->explanation, model->runtime.Explain(*features, kExplainTop));
+    DATAML_ASSIGN_OR_RETURN(prediction->explanation, model->predictor->ExplainRow(*features, kExplainTop));
   }
   PredictionRecord record;
   record.tenant_id = tenant_id;

@@ -1,5 +1,5 @@
 // Loaded models for real-time prediction: a bounded, least-recently-used map from a model
-// version to its compiled runtime. The key holds what changes when a model changes (its
+// version to its predictor. The key holds what changes when a model changes (its
 // preprocess and its modification time), so an updated model is reloaded and a deleted one
 // is never found (its training is looked up first) and ages out.
 #pragma once
@@ -16,13 +16,13 @@
 #include <tuple>
 
 #include "core/result.h"
-#include "engine/ml/model_runtime.h"
+#include "engine/ml/predictor.h"
 
 namespace dataml::inference {
 
 // A model ready for real-time prediction, with what requests are checked against.
 struct LoadedModel {
-  engine::ml::ModelRuntime runtime;
+  std::shared_ptr<const engine::ml::Predictor> predictor;
   std::string target;                       // the target column's name
   std::optional<std::string> id_column;     // accepted in features and echoed back
   std::set<std::string> inputs;             // the preprocess's input columns
@@ -42,7 +42,7 @@ class ModelCache {
 
   explicit ModelCache(size_t capacity) : capacity_(capacity) {}
 
-  // The cached runtime for `key`, or `load`'s (then cached). Loads run outside the lock; two
+  // The cached model for `key`, or `load`'s (then cached). Loads run outside the lock; two
   // requests may load the same model once each, and one copy is kept.
   Result<std::shared_ptr<const LoadedModel>> Get(const ModelKey& key, const Loader& load);
   size_t size() const;

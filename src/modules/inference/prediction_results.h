@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/problem_type.h"
-#include "engine/ml/model_runtime.h"
+#include "engine/ml/predictor.h"
 #include "modules/inference/prediction.h"
 
 namespace dataml::inference {

@@ -1,4 +1,4 @@
-#include "engine/ml/model_runtime.h"
+#include "engine/ml/tabular_predictor.h"
 
 #include <arrow/api.h>
 #include <gtest/gtest.h>
@@ -90,7 +90,7 @@ void ExpectAgreesWithXGBoost(Algorithm algorithm, ProblemType problem, int class
   ASSERT_TRUE(booster.ok()) << booster.status().message();
   auto json = booster->SaveJson();
   ASSERT_TRUE(json.ok());
-  auto runtime = ModelRuntime::Make(*preprocess, *json);
+  auto runtime = TabularPredictor::Make(*preprocess, *json);
   ASSERT_TRUE(runtime.ok()) << runtime.status().message();
 
   std::mt19937 rng(11);
@@ -112,7 +112,7 @@ void ExpectAgreesWithXGBoost(Algorithm algorithm, ProblemType problem, int class
   auto expected = booster->Predict(*dm, 0);
   ASSERT_TRUE(expected.ok());
   for (size_t i = 0; i < rows.rows; ++i) {
-    auto got = runtime->Predict(requests[i]);
+    auto got = runtime->PredictRow(requests[i]);
     ASSERT_TRUE(got.ok()) << got.status().message();
     if (problem == ProblemType::kRegression) {
       EXPECT_NEAR(got->prediction.get<double>(), expected->values[i], 1e-6 * std::max(1.0, std::fabs(static_cast<double>(expected->values[i]))));
@@ -124,8 +124,34 @@ void ExpectAgreesWithXGBoost(Algorithm algorithm, ProblemType problem, int class
       }
     }
   }
+  // A whole table, through the predictor loaded from the stored artifacts' text: OutputWidth()
+  // values a row, both classes' probabilities for a binary classifier.
+  auto loaded = LoadPredictor(preprocess->ToJson().dump(), *json);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ((*loaded)->problem_type(), problem);
+  auto whole = DMatrix::FromDense(*x);
+  ASSERT_TRUE(whole.ok());
+  auto table_expected = booster->Predict(*whole, 0);
+  ASSERT_TRUE(table_expected.ok());
+  TableTimings timings;
+  auto table_values = (*loaded)->PredictTable(*table, 1, &timings);
+  ASSERT_TRUE(table_values.ok()) << table_values.status().message();
+  const size_t width = (*loaded)->OutputWidth();
+  ASSERT_EQ(table_values->size(), x->rows * width);
+  for (size_t r = 0; r < x->rows; ++r) {
+    if (problem == ProblemType::kClassification && classes == 2) {
+      EXPECT_NEAR((*table_values)[r * 2 + 1], table_expected->values[r], 1e-6);
+      EXPECT_NEAR((*table_values)[r * 2], 1.0f - table_expected->values[r], 1e-6);
+    } else {
+      for (size_t c = 0; c < width; ++c)
+        EXPECT_NEAR((*table_values)[r * width + c], table_expected->values[r * width + c],
+                    1e-6 * std::max(1.0f, std::fabs(table_expected->values[r * width + c])));
+    }
+  }
+  EXPECT_GE(timings.predict_seconds, 0.0);
+
   // Explanations: contributions plus bias give the margin of the predicted class.
-  auto explanation = runtime->Explain(requests[0], 100);
+  auto explanation = runtime->ExplainRow(requests[0], 100);
   ASSERT_TRUE(explanation.ok()) << explanation.status().message();
   double sum = explanation->bias;
   for (const auto& [column, value] : explanation->contributions) sum += value;
@@ -134,24 +160,26 @@ void ExpectAgreesWithXGBoost(Algorithm algorithm, ProblemType problem, int class
   EXPECT_NEAR(sum, *std::max_element(margins.begin(), margins.end()), 1e-4);
 }
 
-TEST(ModelRuntimeTest, BinaryBoostedTreesAgreeWithXGBoost) {
+TEST(TabularPredictorTest, BinaryBoostedTreesAgreeWithXGBoost) {
   ExpectAgreesWithXGBoost(Algorithm::kXGBoost, ProblemType::kClassification, 2);
 }
-TEST(ModelRuntimeTest, MulticlassForestAgreesWithXGBoost) {
+TEST(TabularPredictorTest, MulticlassForestAgreesWithXGBoost) {
   ExpectAgreesWithXGBoost(Algorithm::kRandomForest, ProblemType::kClassification, 3);
 }
-TEST(ModelRuntimeTest, LinearClassifierAgreesWithXGBoost) {
+TEST(TabularPredictorTest, LinearClassifierAgreesWithXGBoost) {
   ExpectAgreesWithXGBoost(Algorithm::kLinear, ProblemType::kClassification, 2);
 }
-TEST(ModelRuntimeTest, RegressionAgreesWithXGBoost) {
+TEST(TabularPredictorTest, RegressionAgreesWithXGBoost) {
   ExpectAgreesWithXGBoost(Algorithm::kXGBoost, ProblemType::kRegression, 1);
 }
 
-TEST(ModelRuntimeTest, RefusesAModelThatIsNotItsPreprocesss) {
+TEST(TabularPredictorTest, RefusesAModelThatIsNotItsPreprocesss) {
   Data d = MakeData(100, 3, 1);
   auto preprocess = Preprocess::Fit(*d.table, kInputs, {"Label", DataType::kString}, ProblemType::kClassification, d.rows);
   ASSERT_TRUE(preprocess.ok());
-  EXPECT_EQ(ModelRuntime::Make(*preprocess, "{}").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(TabularPredictor::Make(*preprocess, "{}").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(LoadPredictor("not json", "{}").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(LoadPredictor(preprocess->ToJson().dump(), "{}").status().code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace
