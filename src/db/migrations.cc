@@ -2,10 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "core/clock.h"
+#include "db/row_reader.h"
 
 namespace dataml::db {
 namespace {
@@ -14,7 +16,54 @@ struct Migration {
   int64_t version;
   const char* name;
   std::vector<const char*> statements;
+  // Data the statements cannot move portably (JSON inside a column), run after them.
+  std::function<void(soci::session&)> backfill = nullptr;
 };
+
+}  // namespace
+
+// Migration 7: each training takes its newest train job's status and error, and once completed
+// its summary (from the job's result) and its model manifest (train::ModelManifest's form).
+void BackfillTrainingStatus(soci::session& sql) {
+  struct Row {
+    long long id, job_id;
+    std::string status;
+    std::optional<std::string> error, result;
+    std::string problem_type, model_key;
+  };
+  std::vector<Row> rows;
+  soci::rowset<soci::row> found =
+      (sql.prepare << "SELECT t.id, j.id AS job_id, j.status, j.error, j.result, t.problem_type, t.model_key "
+                      "FROM trainings t JOIN jobs j ON j.id = (SELECT MAX(x.id) FROM jobs x WHERE x.tenant_id = "
+                      "t.tenant_id AND x.kind = 'train' AND x.subject = 'training:' || CAST(t.id AS TEXT))");
+  for (const soci::row& r : found) {
+    rows.push_back({GetInt(r, "id"), GetInt(r, "job_id"), GetString(r, "status"), GetOptionalString(r, "error"),
+                    GetOptionalString(r, "result"), GetString(r, "problem_type"), GetString(r, "model_key")});
+  }
+  for (Row& row : rows) {
+    std::string summary, manifest;
+    soci::indicator summary_ind = soci::i_null, manifest_ind = soci::i_null, error_ind = row.error ? soci::i_ok : soci::i_null;
+    if (row.status == "completed" && row.result) {
+      auto result = nlohmann::json::parse(*row.result, nullptr, false);
+      if (result.is_object() && result.contains("summary") && result["summary"].is_object()) {
+        summary = result["summary"].dump();
+        summary_ind = soci::i_ok;
+        manifest = nlohmann::json{{"format_version", 1},
+                                  {"problem_type", row.problem_type},
+                                  {"algorithm", result["summary"].value("algorithm", "")},
+                                  {"artifacts", {{"model", row.model_key}}}}
+                       .dump();
+        manifest_ind = soci::i_ok;
+      }
+    }
+    std::string error = row.error.value_or("");
+    sql << "UPDATE trainings SET job_id = :j, status = :s, error = :e, summary = :y, manifest = :m WHERE id = :id",
+        soci::use(row.job_id), soci::use(row.status), soci::use(error, error_ind), soci::use(summary, summary_ind),
+        soci::use(manifest, manifest_ind), soci::use(row.id);
+  }
+}
+
+namespace {
 
 // {{ID}} is the auto-increment primary key of each dialect.
 const std::vector<Migration>& AllMigrations() {
@@ -245,6 +294,22 @@ const std::vector<Migration>& AllMigrations() {
            // How many workers train the model together.
            "ALTER TABLE trainings ADD COLUMN num_workers INTEGER NOT NULL DEFAULT 1",
        }},
+      {7,
+       "trainings own their status, summary and model manifest",
+       {
+           // Kept with its train job's status by the jobs' status listener (in the same
+           // transaction), instead of joined from the jobs table by subject.
+           "ALTER TABLE trainings ADD COLUMN status TEXT NOT NULL DEFAULT 'queued'",
+           "ALTER TABLE trainings ADD COLUMN error TEXT",
+           "ALTER TABLE trainings ADD COLUMN job_id BIGINT",
+           // The worker's summary (JSON), once completed.
+           "ALTER TABLE trainings ADD COLUMN summary TEXT",
+           // What the model is and where its artifacts are (JSON: format_version, problem_type,
+           // algorithm, artifacts), once completed: what a predictor is loaded from.
+           "ALTER TABLE trainings ADD COLUMN manifest TEXT",
+           "CREATE INDEX ix_trainings_job ON trainings (job_id)",
+       },
+       BackfillTrainingStatus},
   };
   return kMigrations;
 }
@@ -288,6 +353,7 @@ Status Migrate(Database& db) {
       if (m.version <= current) continue;
       spdlog::info("applying migration {} ({})", m.version, m.name);
       for (const char* statement : m.statements) sql << Render(statement, db.dialect());
+      if (m.backfill) m.backfill(sql);
       std::string now = NowIso8601Utc();
       std::string name = m.name;
       long long version = m.version;

@@ -11,4 +11,8 @@ Status Migrate(Database& db);
 // The version the schema is at now (0 for an empty database).
 Result<int64_t> SchemaVersion(Database& db);
 
+// Migration 7's data step (exposed for its test): trainings take their newest train job's
+// status, error, summary and manifest.
+void BackfillTrainingStatus(soci::session& sql);
+
 }  // namespace dataml::db

@@ -46,6 +46,25 @@ long long Execute(soci::statement& statement) {
 
 }  // namespace
 
+void JobsRepository::OnStatusChange(const std::string& kind, StatusListener listener) {
+  listeners_[kind].push_back(std::move(listener));
+}
+
+void JobsRepository::Notify(soci::session& sql, int64_t id) const {
+  if (listeners_.empty()) return;
+  long long key = id;
+  StatusChange change;
+  change.job_id = id;
+  std::string error;
+  soci::indicator error_ind = soci::i_null;
+  sql << "SELECT kind, subject, status, error FROM jobs WHERE id = :id", soci::use(key), soci::into(change.kind),
+      soci::into(change.subject), soci::into(change.status), soci::into(error, error_ind);
+  if (error_ind == soci::i_ok) change.error = error;
+  auto found = listeners_.find(change.kind);
+  if (found == listeners_.end()) return;
+  for (const StatusListener& listener : found->second) listener(sql, change);
+}
+
 Result<Job> JobsRepository::Insert(const Job& in) {
   return db_.Query<Job>([&](soci::session& sql) -> Result<Job> {
     Job job = in;
@@ -142,14 +161,16 @@ Result<std::vector<int64_t>> JobsRepository::Queued(const std::string& backend, 
 }
 
 Result<bool> JobsRepository::Claim(int64_t id, const Lease& lease, const std::string& started_at) {
-  return db_.Query<bool>([&](soci::session& sql) -> Result<bool> {
+  return db_.Transact<bool>([&](soci::session& sql) -> Result<bool> {
     long long key = id, expires = lease.expires_at;
     soci::statement st =
         (sql.prepare
              << "UPDATE jobs SET status = 'running', lease_owner = :o, lease_expires_at = :e, "
                 "started_at = :s, attempts = attempts + 1 WHERE id = :id AND status = 'queued'",
          soci::use(lease.owner), soci::use(expires), soci::use(started_at), soci::use(key));
-    return Execute(st) == 1;
+    if (Execute(st) != 1) return false;
+    Notify(sql, id);
+    return true;
   });
 }
 
@@ -182,13 +203,15 @@ Status JobsRepository::SetBackendRef(int64_t id, const std::string& backend_ref)
 }
 
 Result<bool> JobsRepository::Requeue(int64_t id, const std::string& owner) {
-  return db_.Query<bool>([&](soci::session& sql) -> Result<bool> {
+  return db_.Transact<bool>([&](soci::session& sql) -> Result<bool> {
     long long key = id;
     soci::statement st =
         (sql.prepare << "UPDATE jobs SET status = 'queued', lease_owner = NULL, lease_expires_at = NULL, "
                         "started_at = NULL WHERE id = :id AND status = 'running' AND lease_owner = :o",
          soci::use(key), soci::use(owner));
-    return Execute(st) == 1;
+    if (Execute(st) != 1) return false;
+    Notify(sql, id);
+    return true;
   });
 }
 
@@ -203,7 +226,7 @@ Status JobsRepository::RenewLease(int64_t id, const Lease& lease) {
 }
 
 Result<bool> JobsRepository::Finish(int64_t id, const Outcome& outcome) {
-  return db_.Query<bool>([&](soci::session& sql) -> Result<bool> {
+  return db_.Transact<bool>([&](soci::session& sql) -> Result<bool> {
     long long key = id;
     std::string result = outcome.result ? outcome.result->dump() : "";
     std::string error = outcome.error.value_or("");
@@ -215,20 +238,24 @@ Result<bool> JobsRepository::Finish(int64_t id, const Outcome& outcome) {
                 "lease_owner = NULL, lease_expires_at = NULL WHERE id = :id AND status = 'running'",
          soci::use(outcome.status), soci::use(result, result_ind), soci::use(error, error_ind),
          soci::use(outcome.finished_at), soci::use(key));
-    return Execute(st) == 1;
+    if (Execute(st) != 1) return false;
+    Notify(sql, id);
+    return true;
   });
 }
 
 Result<bool> JobsRepository::Cancel(const std::string& tenant_id, int64_t id,
                                     const std::string& error, const std::string& finished_at) {
-  return db_.Query<bool>([&](soci::session& sql) -> Result<bool> {
+  return db_.Transact<bool>([&](soci::session& sql) -> Result<bool> {
     long long key = id;
     soci::statement st =
         (sql.prepare << "UPDATE jobs SET status = 'cancelled', error = :e, finished_at = :f, "
                         "lease_owner = NULL, lease_expires_at = NULL WHERE id = :id AND "
                         "tenant_id = :t AND status IN ('queued', 'running')",
          soci::use(error), soci::use(finished_at), soci::use(key), soci::use(tenant_id));
-    return Execute(st) == 1;
+    if (Execute(st) != 1) return false;
+    Notify(sql, id);
+    return true;
   });
 }
 
@@ -274,15 +301,28 @@ Result<bool> JobsRepository::TakeOver(int64_t id, const Lease& lease, int64_t no
 Result<int64_t> JobsRepository::FailExpired(const std::string& backend, int64_t now,
                                             const std::string& error,
                                             const std::string& finished_at) {
-  return db_.Query<int64_t>([&](soci::session& sql) -> Result<int64_t> {
+  return db_.Transact<int64_t>([&](soci::session& sql) -> Result<int64_t> {
     long long at = now;
-    soci::statement st =
-        (sql.prepare << "UPDATE jobs SET status = 'failed', error = :e, finished_at = :f, "
-                        "lease_owner = NULL, "
-                        "lease_expires_at = NULL WHERE status = 'running' AND backend = :b AND "
-                        "(lease_expires_at IS NULL OR lease_expires_at < :now)",
-         soci::use(error), soci::use(finished_at), soci::use(backend), soci::use(at));
-    return static_cast<int64_t>(Execute(st));
+    // One by one, each under the same conditions, so that each change is told and a job that
+    // another server renewed meanwhile is left alone.
+    std::vector<long long> ids;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT id FROM jobs WHERE status = 'running' AND backend = :b AND "
+                        "(lease_expires_at IS NULL OR lease_expires_at < :now) ORDER BY id",
+         soci::use(backend), soci::use(at));
+    for (const soci::row& row : rows) ids.push_back(db::GetInt(row, "id"));
+    int64_t failed = 0;
+    for (long long key : ids) {
+      soci::statement st =
+          (sql.prepare << "UPDATE jobs SET status = 'failed', error = :e, finished_at = :f, lease_owner = NULL, "
+                          "lease_expires_at = NULL WHERE id = :id AND status = 'running' AND "
+                          "(lease_expires_at IS NULL OR lease_expires_at < :now)",
+           soci::use(error), soci::use(finished_at), soci::use(key), soci::use(at));
+      if (Execute(st) != 1) continue;
+      Notify(sql, key);
+      ++failed;
+    }
+    return failed;
   });
 }
 

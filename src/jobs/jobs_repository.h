@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,9 +35,25 @@ struct Outcome {
   std::string finished_at;
 };
 
+// A job's new status, told to the module whose object the job works on (a training's train
+// job, say) inside the transaction that changes it, so that the two never disagree.
+struct StatusChange {
+  int64_t job_id = 0;
+  std::string kind;
+  std::string subject;
+  std::string status;  // queued, running, completed, failed or cancelled
+  std::optional<std::string> error;
+};
+// Throws (a soci or std exception) to undo the change with its own.
+using StatusListener = std::function<void(soci::session&, const StatusChange&)>;
+
 class JobsRepository {
  public:
   explicit JobsRepository(db::Database& db) : db_(db) {}
+
+  // `listener` hears every status change of jobs of `kind` from now on. Registered while the
+  // server is assembled, before any job runs (not synchronised with the changes).
+  void OnStatusChange(const std::string& kind, StatusListener listener);
 
   // Returns the job with its new id.
   Result<Job> Insert(const Job& job);
@@ -83,6 +100,10 @@ class JobsRepository {
                               const std::string& finished_at);
 
  private:
+  // Tells `kind`'s listeners of job `id`'s status as it now is (in `sql`'s transaction).
+  void Notify(soci::session& sql, int64_t id) const;
+
+  std::map<std::string, std::vector<StatusListener>> listeners_;
   db::Database& db_;
 };
 

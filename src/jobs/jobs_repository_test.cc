@@ -135,6 +135,39 @@ TEST_F(JobsRepositoryTest, ExpiredLeasesOfOneBackendAreFailedAndLiveOnesKept) {
   EXPECT_EQ(Read(queued).status, "queued");
 }
 
+TEST_F(JobsRepositoryTest, ListenersHearEveryStatusChangeOfTheirKindInItsTransaction) {
+  std::vector<std::string> heard;
+  repo_.OnStatusChange("statistics", [&](soci::session& sql, const StatusChange& change) {
+    // The change is visible inside its own transaction.
+    std::string now;
+    long long key = change.job_id;
+    sql << "SELECT status FROM jobs WHERE id = :id", soci::use(key), soci::into(now);
+    heard.push_back(std::to_string(change.job_id) + " " + change.subject + " " + change.status + " " + now + " " +
+                    change.error.value_or("-"));
+  });
+  repo_.OnStatusChange("train", [&](soci::session&, const StatusChange&) { heard.push_back("a train job"); });
+
+  const int64_t a = Insert(), b = Insert(), c = Insert(), d = Insert();
+  const std::string A = std::to_string(a) + " dataset:1 ", B = std::to_string(b) + " dataset:1 ",
+                    C = std::to_string(c) + " dataset:1 ", D = std::to_string(d) + " dataset:1 ";
+  ASSERT_TRUE(*repo_.Claim(a, {"me", 90}, "t"));
+  ASSERT_TRUE(*repo_.Requeue(a, "me"));
+  ASSERT_TRUE(*repo_.Claim(a, {"me", 90}, "t"));
+  ASSERT_TRUE(*repo_.Finish(a, {"completed", nlohmann::json::object(), std::nullopt, "t"}));
+  ASSERT_FALSE(*repo_.Finish(a, {"failed", std::nullopt, "late", "t"})) << "no change, nothing heard";
+  ASSERT_TRUE(*repo_.Cancel(tenant_id_, b, "by alice", "t"));
+  ASSERT_TRUE(*repo_.Claim(c, {"dead", 90}, "t"));
+  ASSERT_EQ(*repo_.FailExpired("local", 100, "worker lost", "t"), 1);
+  EXPECT_EQ(heard, (std::vector<std::string>{A + "running running -", A + "queued queued -", A + "running running -",
+                                             A + "completed completed -", B + "cancelled cancelled by alice",
+                                             C + "running running -", C + "failed failed worker lost"}));
+
+  // A listener that fails undoes the change it heard of.
+  repo_.OnStatusChange("statistics", [](soci::session&, const StatusChange&) { throw std::runtime_error("no"); });
+  EXPECT_FALSE(repo_.Claim(d, {"me", 90}, "t").ok());
+  EXPECT_EQ(Read(d).status, "queued") << D;
+}
+
 TEST_F(JobsRepositoryTest, FindIsTenantScopedAndLatestAndActiveFollowTheSubject) {
   int64_t first = Insert(), second = Insert();
   auto other = tenants_.Create("globex");

@@ -76,6 +76,12 @@ class JobsService {
   BackendHealth backend_health() const;
   void SetBackendHealth(BackendHealth health);
 
+  // `listener` hears every status change of jobs of `kind`, inside the change's transaction
+  // (JobsRepository::OnStatusChange): how a module keeps its objects' status with their jobs'.
+  void OnStatusChange(const std::string& kind, StatusListener listener) {
+    repo_.OnStatusChange(kind, std::move(listener));
+  }
+
   // Called after every successful Submit (the dispatcher's wake-up); an empty one unsets it.
   void SetSubmitListener(std::function<void()> listener);
 

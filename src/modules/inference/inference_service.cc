@@ -16,7 +16,9 @@ std::string Dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohma
 Result<std::shared_ptr<const LoadedModel>> InferenceService::Load(const train::Training& t) {
   DATAML_ASSIGN_OR_RETURN(train::PreprocessRow row, train_.GetPreprocess(t.tenant_id, t.preprocess_id));
   DATAML_ASSIGN_OR_RETURN(std::string preprocess_text, storage::ReadBlob(store_, row.artifact_key));
-  DATAML_ASSIGN_OR_RETURN(std::string model_text, storage::ReadBlob(store_, t.model_key));
+  // The manifest says what the model is and where it is.
+  if (!t.manifest) return Status::FailedPrecondition("Training " + std::to_string(t.id) + " has no model yet");
+  DATAML_ASSIGN_OR_RETURN(std::string model_text, storage::ReadBlob(store_, t.manifest->model_key));
   DATAML_ASSIGN_OR_RETURN(auto predictor, engine::ml::LoadPredictor(preprocess_text, model_text));
   DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(t.tenant_id, t.dataset_id));
   auto loaded = std::make_shared<LoadedModel>(LoadedModel{std::move(predictor), "", std::nullopt, {}, {}});

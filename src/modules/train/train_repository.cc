@@ -9,12 +9,10 @@ namespace {
 constexpr const char* kTrainingSelect =
     "SELECT t.id, t.tenant_id, t.predictor_name, t.version, t.base_training_id, t.domain, "
     "t.problem_type, t.dataset_id, d.dataset_name, t.algorithm, t.columns, t.hyperparameters, "
-    "t.shap_enabled, t.num_workers, t.preprocess_id, j.id AS job_id, t.model_key, t.created_by, "
-    "t.created_at, t.modified_at, j.status AS job_status, j.error AS job_error, j.result AS "
-    "job_result, j.backend AS job_backend, j.backend_status AS job_backend_status FROM trainings t "
-    "LEFT JOIN datasets d ON d.id = t.dataset_id LEFT JOIN jobs j ON j.id = (SELECT MAX(x.id) FROM "
-    "jobs x WHERE x.tenant_id = t.tenant_id AND x.kind = 'train' AND x.subject = 'training:' || "
-    "CAST(t.id AS TEXT)) ";
+    "t.shap_enabled, t.num_workers, t.preprocess_id, t.job_id, t.model_key, t.created_by, "
+    "t.created_at, t.modified_at, t.status, t.error, t.summary, t.manifest, j.backend AS job_backend, "
+    "j.backend_status AS job_backend_status FROM trainings t LEFT JOIN datasets d ON d.id = t.dataset_id "
+    "LEFT JOIN jobs j ON j.id = t.job_id ";
 
 Training TrainingFromRow(const soci::row& row) {
   Training t;
@@ -42,14 +40,16 @@ Training TrainingFromRow(const soci::row& row) {
   t.created_by = db::GetString(row, "created_by");
   t.created_at = db::GetString(row, "created_at");
   t.modified_at = db::GetString(row, "modified_at");
-  t.job_status = db::GetOptionalString(row, "job_status");
-  t.job_error = db::GetOptionalString(row, "job_error");
+  t.status = db::GetString(row, "status");
+  t.error = db::GetOptionalString(row, "error");
   t.job_backend = db::GetOptionalString(row, "job_backend");
   t.job_backend_status = db::GetOptionalString(row, "job_backend_status");
-  // The worker's result is kept on the job; a completed training's summary is part of it.
-  if (auto result = db::GetOptionalString(row, "job_result"); result && t.job_status == "completed") {
-    auto json = nlohmann::json::parse(*result);
-    if (json.contains("summary") && json["summary"].is_object()) t.summary = json["summary"];
+  if (auto summary = db::GetOptionalString(row, "summary")) t.summary = nlohmann::json::parse(*summary);
+  if (auto manifest = db::GetOptionalString(row, "manifest")) {
+    auto parsed = ModelManifest::FromJson(nlohmann::json::parse(*manifest));
+    // Only our own manifests are written; another is a newer server's (Guard makes it a 500).
+    if (!parsed.ok()) throw std::runtime_error("training " + std::to_string(t.id) + ": " + parsed.status().message());
+    t.manifest = std::move(parsed).ValueOrDie();
   }
   return t;
 }
@@ -100,11 +100,33 @@ Result<int64_t> TrainRepository::InsertTraining(Training t, std::optional<Prepro
   });
 }
 
-Status TrainRepository::MarkTrained(int64_t training_id) {
+void TrainRepository::ApplyTrainJobStatus(soci::session& sql, const jobs::StatusChange& change) {
+  const std::optional<int64_t> training = TrainingOfSubject(change.subject);
+  if (!training) return;  // not a training's job
+  long long id = *training, job = change.job_id;
+  std::string error = change.error.value_or("");
+  soci::indicator error_ind = change.error ? soci::i_ok : soci::i_null;
+  // An older job of the training (none today: one train job each) never overrides a newer one.
+  sql << "UPDATE trainings SET status = :s, error = :e, job_id = :j WHERE id = :id AND "
+         "(job_id IS NULL OR job_id <= :j2)",
+      soci::use(change.status), soci::use(error, error_ind), soci::use(job), soci::use(id), soci::use(job);
+}
+
+Status TrainRepository::AttachJob(int64_t training_id, int64_t job_id) {
+  return db_.Run([&](soci::session& sql) {
+    long long id = training_id, job = job_id;
+    sql << "UPDATE trainings SET job_id = :j WHERE id = :id AND job_id IS NULL", soci::use(job), soci::use(id);
+    return Status::OK();
+  });
+}
+
+Status TrainRepository::MarkTrained(int64_t training_id, const nlohmann::json& summary, const ModelManifest& manifest) {
   return db_.RunInTransaction([&](soci::session& sql) {
     long long id = training_id;
     std::string now = NowIso8601Utc();
-    sql << "UPDATE trainings SET modified_at = :m WHERE id = :id", soci::use(now), soci::use(id);
+    std::string summary_text = summary.dump(), manifest_text = manifest.ToJson().dump();
+    sql << "UPDATE trainings SET modified_at = :m, summary = :s, manifest = :f WHERE id = :id", soci::use(now),
+        soci::use(summary_text), soci::use(manifest_text), soci::use(id);
     sql << "UPDATE preprocesses SET is_fitted = 1 WHERE id = (SELECT preprocess_id FROM trainings "
            "WHERE id = :id)",
         soci::use(id);
@@ -161,10 +183,8 @@ Result<std::optional<ModelVersion>> TrainRepository::FindVersion(const std::stri
   return db_.Query<std::optional<ModelVersion>>([&](soci::session& sql) -> Result<std::optional<ModelVersion>> {
     long long key = id;
     soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT t.id, t.predictor_name, t.preprocess_id, t.modified_at, j.status AS job_status "
-                        "FROM trainings t LEFT JOIN jobs j ON j.id = (SELECT MAX(x.id) FROM jobs x WHERE "
-                        "x.tenant_id = t.tenant_id AND x.kind = 'train' AND x.subject = 'training:' || "
-                        "CAST(t.id AS TEXT)) WHERE t.id = :id AND t.tenant_id = :t",
+        (sql.prepare << "SELECT t.id, t.predictor_name, t.preprocess_id, t.modified_at, t.status "
+                        "FROM trainings t WHERE t.id = :id AND t.tenant_id = :t",
          soci::use(key), soci::use(tenant_id));
     for (const soci::row& row : rows) {
       ModelVersion v;
@@ -172,7 +192,7 @@ Result<std::optional<ModelVersion>> TrainRepository::FindVersion(const std::stri
       v.predictor_name = db::GetString(row, "predictor_name");
       v.preprocess_id = db::GetInt(row, "preprocess_id");
       v.modified_at = db::GetString(row, "modified_at");
-      v.job_status = db::GetOptionalString(row, "job_status");
+      v.status = db::GetString(row, "status");
       return std::optional<ModelVersion>(std::move(v));
     }
     return std::optional<ModelVersion>();

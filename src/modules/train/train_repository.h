@@ -1,15 +1,15 @@
-// SQL for trainings, preprocesses and feature importances. Statuses are read from the jobs
-// table (joined), which the dispatcher and the callbacks keep current.
+// SQL for trainings, preprocesses and feature importances. A training's status is its own,
+// kept with its train job's by ApplyTrainJobStatus in the job's transaction; a feature
+// importance's is still read from its newest shap job (joined by subject).
 #pragma once
 
 #include <optional>
 #include <vector>
 
 #include "db/database.h"
+#include "jobs/jobs_repository.h"
 #include "modules/train/training.h"
 
-// (A training's summary and a feature importance's values are the results of their jobs, read
-// from the jobs table: a callback that lands before its row learnt the job id loses nothing.)
 
 namespace dataml::train {
 
@@ -20,8 +20,14 @@ class TrainRepository {
   // Inserts the preprocess (when `new_preprocess`) and the training in one transaction, with
   // their storage keys derived from their ids; returns the training id.
   Result<int64_t> InsertTraining(Training t, std::optional<PreprocessRow> new_preprocess);
-  // After the training's job completed: touches it and marks its preprocess fitted (idempotent).
-  Status MarkTrained(int64_t training_id);
+  // The jobs' status listener for train jobs: the training of the job's subject takes its
+  // status, error and job id (registered by TrainService).
+  static void ApplyTrainJobStatus(soci::session& sql, const jobs::StatusChange& change);
+  // The training's train job, once submitted (a listener may have set it first).
+  Status AttachJob(int64_t training_id, int64_t job_id);
+  // A worker's accepted model: the summary and manifest, its time touched, its preprocess
+  // marked fitted (idempotent). Its status follows when its job completes.
+  Status MarkTrained(int64_t training_id, const nlohmann::json& summary, const ModelManifest& manifest);
   Status SetPreprocess(int64_t training_id, int64_t preprocess_id);
   // Deletes the training and its feature importance; and its preprocess when no other training
   // uses it, returning that preprocess's id.

@@ -335,6 +335,7 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
     (void)repo_.DeleteTraining(tenant_id, id);
     return job.status();
   }
+  DATAML_RETURN_NOT_OK(repo_.AttachJob(id, job->id));
   return Get(tenant_id, id);
 }
 
@@ -413,7 +414,7 @@ Result<ModelVersion> TrainService::CompletedVersion(const std::string& tenant_id
   DATAML_ASSIGN_OR_RETURN(auto version, versions_.GetOrLoad(VersionKey(tenant_id, id), [&]() -> Result<ModelVersion> {
     DATAML_ASSIGN_OR_RETURN(auto found, repo_.FindVersion(tenant_id, id));
     if (!found) return Status::NotFound("Training job not found");
-    if (found->job_status != "completed") {
+    if (found->status != "completed") {
       // The full row gives the status as users see it in the message.
       return Completed(tenant_id, id).status();
     }
@@ -512,11 +513,14 @@ Result<int64_t> TrainService::RecordTrainingResult(int64_t job_id, std::optional
     // A worker may run on another machine: its word is checked, not trusted.
     DATAML_RETURN_NOT_OK(CheckSummary(result));
     DATAML_RETURN_NOT_OK(ArtifactsExist(*training));
+    // The model is recorded before its job completes, so a completed training always has it;
+    // idempotent, so a replay repairs a first attempt that failed after this.
+    const nlohmann::json& summary = result.at("summary");
+    ModelManifest manifest{training->problem_type, SummaryString(summary, "algorithm"), training->model_key};
+    DATAML_RETURN_NOT_OK(repo_.MarkTrained(training_id, summary, manifest));
   }
   DATAML_ASSIGN_OR_RETURN(bool first, jobs::FinishOnce(jobs_, job, result));
   if (failed) return training_id;
-  // Idempotent, so a replay repairs a first attempt that failed here.
-  DATAML_RETURN_NOT_OK(repo_.MarkTrained(training_id));
   versions_.Invalidate(VersionKey(training->tenant_id, training_id));
   if (first && training->shap_enabled) {
     // The training is accepted whatever happens here; a user can still start SHAP by hand.

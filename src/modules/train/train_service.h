@@ -14,6 +14,7 @@
 #include "core/ttl_cache.h"
 #include "engine/data/column_spec.h"
 #include "engine/ml/trainer.h"
+#include "job_specs/job_specs.h"
 #include "jobs/jobs_service.h"
 #include "modules/datasets/datasets_service.h"
 #include "modules/train/train_repository.h"
@@ -79,7 +80,10 @@ class TrainService {
   // several may (DATAML_TRAIN_NUM_WORKERS).
   TrainService(db::Database& db, storage::BlobStore& store, datasets::DatasetsService& datasets,
                jobs::JobsService& jobs, int64_t default_num_workers = 1)
-      : repo_(db), store_(store), datasets_(datasets), jobs_(jobs), default_num_workers_(default_num_workers) {}
+      : repo_(db), store_(store), datasets_(datasets), jobs_(jobs), default_num_workers_(default_num_workers) {
+    // A training's status follows its train job's, in the job's own transaction.
+    jobs_.OnStatusChange(job_specs::TrainSpec::kKind, &TrainRepository::ApplyTrainJobStatus);
+  }
 
   // 8.2: the dataset's schema and the roles its columns may take.
   Result<TrainingOptions> Details(const std::string& tenant_id, int64_t dataset_id);

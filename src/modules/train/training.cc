@@ -2,9 +2,48 @@
 
 #include "jobs/backend.h"
 
+#include <charconv>
+#include <string_view>
+
 namespace dataml::train {
 
-std::string TrainingSubject(int64_t training_id) { return "training:" + std::to_string(training_id); }
+namespace {
+constexpr std::string_view kSubjectPrefix = "training:";
+}  // namespace
+
+std::string TrainingSubject(int64_t training_id) { return std::string(kSubjectPrefix) + std::to_string(training_id); }
+
+std::optional<int64_t> TrainingOfSubject(const std::string& subject) {
+  if (!subject.starts_with(kSubjectPrefix)) return std::nullopt;
+  int64_t id = 0;
+  const char* end = subject.data() + subject.size();
+  auto [at, ec] = std::from_chars(subject.data() + kSubjectPrefix.size(), end, id);
+  if (ec != std::errc() || at != end) return std::nullopt;
+  return id;
+}
+
+nlohmann::json ModelManifest::ToJson() const {
+  return {{"format_version", kFormatVersion},
+          {"problem_type", ProblemTypeName(problem_type)},
+          {"algorithm", algorithm},
+          {"artifacts", {{"model", model_key}}}};
+}
+
+Result<ModelManifest> ModelManifest::FromJson(const nlohmann::json& json) {
+  if (!json.is_object() || json.value("format_version", 0) != kFormatVersion)
+    return Status::InvalidArgument("model manifest: missing or of another format version");
+  ModelManifest m;
+  const auto problem = ParseProblemType(json.value("problem_type", ""));
+  const nlohmann::json artifacts = json.value("artifacts", nlohmann::json::object());
+  if (!problem || !json.contains("algorithm") || !json["algorithm"].is_string() || !artifacts.is_object() ||
+      !artifacts.contains("model") || !artifacts["model"].is_string()) {
+    return Status::InvalidArgument("model manifest: malformed");
+  }
+  m.problem_type = *problem;
+  m.algorithm = json["algorithm"].get<std::string>();
+  m.model_key = artifacts["model"].get<std::string>();
+  return m;
+}
 
 std::string ModelPrefix(const std::string& tenant_id, int64_t training_id) {
   return "tenants/" + tenant_id + "/models/" + std::to_string(training_id);
@@ -23,17 +62,17 @@ std::string PreprocessKey(const std::string& tenant_id, int64_t preprocess_id) {
 }
 
 std::string TrainStatus(const Training& t) {
-  if (!t.job_status || *t.job_status == "queued") return "submitted";
-  if (*t.job_status == "cancelled") return "terminated";
-  return *t.job_status;  // running, completed, failed
+  if (t.status == "queued") return "submitted";
+  if (t.status == "cancelled") return "terminated";
+  return t.status;  // running, completed, failed
 }
 
 // 8.1's word for a training on Ray that has not started yet: queued here, or submitted and
 // waiting for the cluster (PENDING, or not polled yet).
 bool WaitingForRay(const Training& t) {
-  if (t.job_backend != jobs::kRayBackendName || !t.job_status) return false;
-  if (*t.job_status == "queued") return true;
-  return *t.job_status == "running" && (!t.job_backend_status || *t.job_backend_status == "PENDING");
+  if (t.job_backend != jobs::kRayBackendName) return false;
+  if (t.status == "queued") return true;
+  return t.status == "running" && (!t.job_backend_status || *t.job_backend_status == "PENDING");
 }
 
 std::string TrainingStatus(const Training& t) {
@@ -81,7 +120,7 @@ nlohmann::json ToListJson(const Training& t) {
           {"shap_enabled", t.shap_enabled},
           {"num_workers", t.num_workers},
           {"ray_job_id", t.job_id ? nlohmann::json(std::to_string(*t.job_id)) : nlohmann::json()},
-          {"error", t.job_error && !t.active() ? nlohmann::json(*t.job_error) : nlohmann::json()}};
+          {"error", t.error && !t.active() ? nlohmann::json(*t.error) : nlohmann::json()}};
 }
 
 }  // namespace dataml::train

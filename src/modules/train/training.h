@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/problem_type.h"
+#include "core/result.h"
 
 namespace dataml::train {
 
@@ -18,6 +19,20 @@ inline constexpr const char* kRoleTarget = "Target";
 inline constexpr const char* kRoleFeature = "Feature";
 inline constexpr const char* kRoleIgnore = "Ignore";
 inline constexpr const char* kRoleTimestamp = "Timestamp";
+
+// What a completed training made, and what its predictor is loaded from: the kind of model,
+// the algorithm it is ("auto" resolved) and its artifacts. The preprocess is not among them: it
+// is the training's preprocess_id, which train/update may change.
+struct ModelManifest {
+  static constexpr int kFormatVersion = 1;
+  ProblemType problem_type = ProblemType::kClassification;
+  std::string algorithm;
+  std::string model_key;
+
+  nlohmann::json ToJson() const;
+  // InvalidArgument when malformed or of another format version.
+  static Result<ModelManifest> FromJson(const nlohmann::json& json);
+};
 
 struct Training {
   int64_t id = 0;
@@ -35,20 +50,23 @@ struct Training {
   bool shap_enabled = false;
   int64_t num_workers = 1;  // workers that train the model together
   int64_t preprocess_id = 0;
-  std::optional<int64_t> job_id;  // its newest train job (joined by subject)
+  std::optional<int64_t> job_id;  // its train job
   std::string model_key;
-  std::optional<nlohmann::json> summary;  // the job's, once it completed
+  // Kept with its train job's status (queued | running | completed | failed | cancelled) in the
+  // same transaction (the jobs' status listener), and the job's error.
+  std::string status = "queued";
+  std::optional<std::string> error;
+  std::optional<nlohmann::json> summary;    // the worker's, once completed
+  std::optional<ModelManifest> manifest;    // once completed
   std::string created_by;
   std::string created_at;
   std::string modified_at;
-  // Of the job (joined): queued | running | completed | failed | cancelled.
-  std::optional<std::string> job_status;
-  std::optional<std::string> job_error;
+  // Of its job (joined by job_id): where it runs.
   std::optional<std::string> job_backend;         // local or ray
   std::optional<std::string> job_backend_status;  // Ray's word for a ray job (PENDING, RUNNING, ...)
 
-  bool completed() const { return job_status == "completed" && summary.has_value(); }
-  bool active() const { return !job_status || *job_status == "queued" || *job_status == "running"; }
+  bool completed() const { return status == "completed" && summary.has_value() && manifest.has_value(); }
+  bool active() const { return status == "queued" || status == "running"; }
 };
 
 // What real-time prediction needs to know of a model on every request (a lean read: no
@@ -58,7 +76,7 @@ struct ModelVersion {
   std::string predictor_name;
   int64_t preprocess_id = 0;
   std::string modified_at;
-  std::optional<std::string> job_status;
+  std::string status;
 };
 
 struct PreprocessRow {
@@ -83,8 +101,9 @@ struct FeatureImportance {
   std::optional<std::string> job_error;
 };
 
-// The subject of every job that works on a training (train and shap jobs).
+// The subject of every job that works on a training (train and shap jobs), and back.
 std::string TrainingSubject(int64_t training_id);
+std::optional<int64_t> TrainingOfSubject(const std::string& subject);
 std::string ModelKey(const std::string& tenant_id, int64_t training_id);
 std::string ModelPrefix(const std::string& tenant_id, int64_t training_id);
 std::string PreprocessKey(const std::string& tenant_id, int64_t preprocess_id);
