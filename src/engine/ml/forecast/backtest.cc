@@ -1,0 +1,60 @@
+#include "engine/ml/forecast/backtest.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace dataml::engine::ml::forecast {
+
+Result<Backtest> RunBacktest(std::span<const double> series, int horizon, int windows, int season, const Method& method) {
+  if (horizon < 1 || windows < 1) return Status::InvalidArgument("a backtest needs a horizon and a window");
+  const size_t h = static_cast<size_t>(horizon);
+  Backtest out;
+  // Each window needs its horizon after a history of at least kMinBacktestHistory periods.
+  const size_t possible = series.size() >= kMinBacktestHistory + h ? (series.size() - kMinBacktestHistory) / h : 0;
+  out.windows = static_cast<int>(std::min<size_t>(possible, static_cast<size_t>(windows)));
+  if (out.windows == 0) {
+    return Status::FailedPrecondition("a series of " + std::to_string(series.size()) + " periods is too short to backtest " +
+                                      std::to_string(horizon) + " periods ahead");
+  }
+  for (int w = 0; w < out.windows; ++w) {
+    const size_t origin = series.size() - static_cast<size_t>(out.windows - w) * h;
+    const std::span<const double> history = series.first(origin);
+    const std::span<const double> actual = series.subspan(origin, h);
+    DATAML_ASSIGN_OR_RETURN(std::vector<double> forecast, method(history, season, horizon));
+    if (forecast.size() != h) return Status::Internal("a forecasting method gave the wrong number of values");
+    const Accuracy accuracy = Measure(actual, forecast);
+    const double scale = MaseScale(history, season);
+    out.accuracy.mae += accuracy.mae;
+    out.accuracy.rmse += accuracy.rmse;
+    out.accuracy.smape += accuracy.smape;
+    out.mase += scale > 0 ? accuracy.mae / scale : (accuracy.mae > 0 ? INFINITY : 0);
+    std::vector<double> errors;
+    for (size_t k = 0; k < h; ++k) errors.push_back(scale > 0 ? (actual[k] - forecast[k]) / scale : NAN);
+    out.scaled_errors.push_back(std::move(errors));
+  }
+  const double n = out.windows;
+  out.mase /= n;
+  out.accuracy.mae /= n;
+  out.accuracy.rmse /= n;
+  out.accuracy.smape /= n;
+  return out;
+}
+
+void Calibration::Add(const Backtest& backtest) {
+  for (const auto& window : backtest.scaled_errors) {
+    for (size_t k = 0; k < window.size() && k < errors_.size(); ++k) {
+      if (!std::isnan(window[k])) errors_[k].push_back(std::fabs(window[k]));
+    }
+  }
+}
+
+double Calibration::HalfWidth(int step, double level) const {
+  std::vector<double> errors = errors_[static_cast<size_t>(step)];
+  if (errors.empty()) return 0;
+  const size_t n = errors.size();
+  const size_t rank = std::min(n, static_cast<size_t>(std::ceil(static_cast<double>(n + 1) * level)));
+  std::nth_element(errors.begin(), errors.begin() + static_cast<std::ptrdiff_t>(rank - 1), errors.end());
+  return errors[rank - 1];
+}
+
+}  // namespace dataml::engine::ml::forecast
