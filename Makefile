@@ -34,6 +34,7 @@ bench: build
 	@bench/predict_realtime/run.sh
 	@bench/predict_batch/run.sh
 	@bench/ray_train/run.sh
+	@bench/forecast_engine/run.sh
 
 format:
 	@find src -name '*.h' -o -name '*.cc' | xargs clang-format -i

@@ -1,0 +1,34 @@
+// The dynamic optimised Theta method (DOTM; Fiorucci, Pellegrini, Louzada, Petropoulos and
+// Koehler, "Models for optimising the theta method and their relationship to state space
+// models", IJF 2016), as statsforecast's DynamicOptimizedTheta: a seasonal series is first
+// divided by classical multiplicative seasonal indices (when its autocorrelation at the season's
+// lag passes the 90% test and every value is positive); the level, the smoothing weight alpha and
+// theta are fitted by least squares of the one-step errors (Nelder-Mead), the trend line being
+// re-estimated at every step.
+#pragma once
+
+#include <span>
+#include <vector>
+
+#include "core/result.h"
+
+namespace dataml::engine::ml::forecast {
+
+struct ThetaModel {
+  double alpha = 0.5, theta = 2, level0 = 0;
+  // States after the history: the level, the running line's intercept and slope, the length.
+  double level = 0, intercept = 0, slope = 0;
+  size_t n = 0;
+  std::vector<double> next_seasonal;  // the indices of the next periods (empty: not seasonal)
+  double mse = 0;
+
+  std::vector<double> Forecast(int horizon) const;
+};
+
+// Whether `y` looks seasonal at lag `season`: |r_m| > 1.645 sqrt((1 + 2 sum_{k<m} r_k^2) / n).
+bool SeasonalityTest(std::span<const double> y, int season);
+
+// InvalidArgument for fewer than 3 values.
+Result<ThetaModel> FitDynamicOptimizedTheta(std::span<const double> y, int season);
+
+}  // namespace dataml::engine::ml::forecast
