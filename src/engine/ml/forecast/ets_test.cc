@@ -3,20 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <random>
 
 #include "engine/ml/forecast/accuracy.h"
+#include "engine/ml/forecast/test_series.h"
 
 namespace dataml::engine::ml::forecast {
 namespace {
 
-std::vector<double> Noise(size_t n, double sd, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::normal_distribution<double> normal(0, sd);
-  std::vector<double> out;
-  for (size_t i = 0; i < n; ++i) out.push_back(normal(rng));
-  return out;
-}
+using testing::Noise;
 
 TEST(EtsTest, NamesFollowTheTaxonomy) {
   EXPECT_EQ((EtsSpec{Component::kMultiplicative, Component::kAdditive, true, Component::kAdditive}.Name()), "ETS(M,Ad,A)");
