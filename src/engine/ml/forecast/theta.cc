@@ -47,8 +47,9 @@ double Autocorrelation(std::span<const double> y, size_t lag, double mean, doubl
   return sum / variance;
 }
 
-// Classical multiplicative seasonal indices (centred moving average), normalised to mean 1.
-std::vector<double> SeasonalIndices(std::span<const double> y, size_t m) {
+// Classical seasonal indices (centred moving average), normalised to mean 1 (multiplicative) or
+// sum 0 (additive).
+std::vector<double> SeasonalIndices(std::span<const double> y, size_t m, bool multiplicative) {
   std::vector<double> sum(m, 0.0);
   std::vector<int> count(m, 0);
   const size_t half = m / 2;
@@ -61,16 +62,16 @@ std::vector<double> SeasonalIndices(std::span<const double> y, size_t m) {
       for (size_t k = t - half + 1; k < t + half; ++k) trend += y[k];
     }
     trend /= static_cast<double>(m);
-    sum[t % m] += y[t] / trend;
+    sum[t % m] += multiplicative ? y[t] / trend : y[t] - trend;
     ++count[t % m];
   }
   std::vector<double> out(m);
   double mean = 0;
   for (size_t i = 0; i < m; ++i) {
-    out[i] = count[i] > 0 ? sum[i] / count[i] : 1.0;
+    out[i] = count[i] > 0 ? sum[i] / count[i] : (multiplicative ? 1.0 : 0.0);
     mean += out[i] / static_cast<double>(m);
   }
-  for (double& s : out) s /= mean;
+  for (double& s : out) s = multiplicative ? s / mean : s - mean;
   return out;
 }
 
@@ -78,7 +79,7 @@ std::vector<double> SeasonalIndices(std::span<const double> y, size_t m) {
 
 bool SeasonalityTest(std::span<const double> y, int season) {
   const size_t m = static_cast<size_t>(std::max(1, season));
-  if (m < 2 || y.size() < 3 * m) return false;
+  if (m < 4 || y.size() < 2 * m) return false;
   double mean = 0;
   for (double v : y) mean += v / static_cast<double>(y.size());
   double variance = 0;
@@ -98,7 +99,10 @@ std::vector<double> ThetaModel::Forecast(int horizon) const {
   const double decay_n = std::pow(1 - alpha, static_cast<double>(n));
   for (int h = 1; h <= horizon; ++h) {
     double f = level + (1 - 1 / theta) * (decay_n * intercept + ((h - 1) + (1 - decay_n * (1 - alpha)) / alpha) * slope);
-    if (!next_seasonal.empty()) f *= next_seasonal[static_cast<size_t>(h - 1) % next_seasonal.size()];
+    if (!next_seasonal.empty()) {
+      const double s = next_seasonal[static_cast<size_t>(h - 1) % next_seasonal.size()];
+      f = additive_season ? f + s : f * s;
+    }
     out.push_back(f);
   }
   return out;
@@ -109,18 +113,24 @@ Result<ThetaModel> FitDynamicOptimizedTheta(std::span<const double> y, int seaso
   ThetaModel model;
   std::vector<double> adjusted(y.begin(), y.end());
   const size_t m = static_cast<size_t>(std::max(1, season));
-  const bool positive = std::all_of(y.begin(), y.end(), [](double v) { return v > 0; });
-  if (positive && SeasonalityTest(y, season)) {
-    const std::vector<double> indices = SeasonalIndices(y, m);
-    for (size_t t = 0; t < adjusted.size(); ++t) adjusted[t] /= indices[t % m];
+  if (SeasonalityTest(y, season)) {
+    // Multiplicative where it can be (positive values, no index near 0), else additive, as
+    // statsforecast decides.
+    const bool positive = std::all_of(y.begin(), y.end(), [](double v) { return v > 0; });
+    std::vector<double> indices = SeasonalIndices(y, m, positive);
+    model.additive_season = !positive || std::any_of(indices.begin(), indices.end(), [](double s) { return s < 0.01; });
+    if (model.additive_season && positive) indices = SeasonalIndices(y, m, false);
+    for (size_t t = 0; t < adjusted.size(); ++t) {
+      adjusted[t] = model.additive_season ? adjusted[t] - indices[t % m] : adjusted[t] / indices[t % m];
+    }
     for (size_t h = 0; h < m; ++h) model.next_seasonal.push_back(indices[(y.size() + h) % m]);
   }
   auto objective = [&](const std::vector<double>& x) {
     const double alpha = x[0], theta = x[1];
-    if (!(alpha > 0.01 && alpha < 0.99) || !(theta >= 1 && theta < 1e3)) return std::numeric_limits<double>::infinity();
+    if (!(alpha >= 0.1 && alpha <= 0.99) || !(theta >= 1 && theta < 1e10)) return std::numeric_limits<double>::infinity();
     return Run(adjusted, alpha, theta, x[2]).sse;
   };
-  const double level0 = adjusted.front();
+  const double level0 = adjusted.front() / 2;  // statsforecast's start
   const Minimum best = NelderMead(objective, {0.5, 2.0, level0}, {0.1, 0.5, 0.1 * std::fabs(level0) + 1e-3});
   if (!std::isfinite(best.value)) return Status::InvalidArgument("the Theta method found no fit");
   model.alpha = best.x[0];

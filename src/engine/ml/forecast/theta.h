@@ -1,10 +1,11 @@
 // The dynamic optimised Theta method (DOTM; Fiorucci, Pellegrini, Louzada, Petropoulos and
 // Koehler, "Models for optimising the theta method and their relationship to state space
-// models", IJF 2016), as statsforecast's DynamicOptimizedTheta: a seasonal series is first
-// divided by classical multiplicative seasonal indices (when its autocorrelation at the season's
-// lag passes the 90% test and every value is positive); the level, the smoothing weight alpha and
-// theta are fitted by least squares of the one-step errors (Nelder-Mead), the trend line being
-// re-estimated at every step.
+// models", IJF 2016), as statsforecast's DynamicOptimizedTheta: a series whose autocorrelation
+// at the season's lag passes the 90% test (a season of 4 or more, two seasons of data) is first
+// seasonally adjusted by classical indices, multiplicative where the values allow, else
+// additive; the level, the smoothing weight alpha (0.1 to 0.99) and theta (1 or more) are fitted
+// by least squares of the one-step errors (Nelder-Mead, from half the first value, 0.5 and 2),
+// the trend line being re-estimated at every step.
 #pragma once
 
 #include <span>
@@ -20,6 +21,7 @@ struct ThetaModel {
   double level = 0, intercept = 0, slope = 0;
   size_t n = 0;
   std::vector<double> next_seasonal;  // the indices of the next periods (empty: not seasonal)
+  bool additive_season = false;       // added (else multiplied) back
   double mse = 0;
 
   std::vector<double> Forecast(int horizon) const;
