@@ -5,6 +5,7 @@
 #include <limits>
 #include <optional>
 
+#include "engine/ml/forecast/decomposition.h"
 #include "engine/ml/forecast/nelder_mead.h"
 
 namespace dataml::engine::ml::forecast {
@@ -115,20 +116,6 @@ double Criterion(const Run& run, size_t n) {
   return static_cast<double>(n) * std::log(run.sse / static_cast<double>(n)) + 2 * run.log_fitted;
 }
 
-// Centred moving average of order m (2 x m when m is even) at t; NaN where it does not reach.
-double CentredAverage(std::span<const double> y, size_t t, size_t m) {
-  const size_t half = m / 2;
-  if (t < half || t + half >= y.size()) return NAN;
-  if (m % 2 == 1) {
-    double sum = 0;
-    for (size_t k = t - half; k <= t + half; ++k) sum += y[k];
-    return sum / static_cast<double>(m);
-  }
-  double sum = 0.5 * (y[t - half] + y[t + half]);
-  for (size_t k = t - half + 1; k < t + half; ++k) sum += y[k];
-  return sum / static_cast<double>(m);
-}
-
 struct Start {
   std::vector<double> seasonal;  // the first season's indices, in time order
   double level = 0, trend = 0;
@@ -142,22 +129,7 @@ Start InitialStates(std::span<const double> y, const EtsSpec& spec, size_t m) {
   std::vector<double> adjusted(y.begin(), y.end());
   if (spec.season != Component::kNone) {
     const bool multiplicative = spec.season == Component::kMultiplicative;
-    const std::span<const double> first = y.first(std::min(y.size(), 3 * m));
-    std::vector<double> sum(m, 0.0);
-    std::vector<int> count(m, 0);
-    for (size_t t = 0; t < first.size(); ++t) {
-      const double trend = CentredAverage(first, t, m);
-      if (std::isnan(trend)) continue;
-      sum[t % m] += multiplicative ? first[t] / trend : first[t] - trend;
-      ++count[t % m];
-    }
-    double mean = 0;
-    for (size_t i = 0; i < m; ++i) {
-      const double neutral = multiplicative ? 1.0 : 0.0;
-      start.seasonal.push_back(count[i] > 0 ? sum[i] / count[i] : neutral);
-      mean += start.seasonal.back() / static_cast<double>(m);
-    }
-    for (double& s : start.seasonal) s = multiplicative ? s / mean : s - mean;
+    start.seasonal = SeasonalIndices(y.first(std::min(y.size(), 3 * m)), m, multiplicative);
     for (size_t t = 0; t < adjusted.size(); ++t) {
       adjusted[t] = multiplicative ? y[t] / start.seasonal[t % m] : y[t] - start.seasonal[t % m];
     }
@@ -221,26 +193,19 @@ Result<EtsModel> FitEts(std::span<const double> y, int season, const EtsSpec& sp
   if (n <= k + 1) return Status::InvalidArgument(spec.Name() + " has more parameters than the series has periods");
 
   const Start start = InitialStates(y, spec, m);
-  std::vector<double> x = {0.2};
-  std::vector<double> step = {0.1};
-  if (layout.trend) {
-    x.push_back(0.05);
-    step.push_back(0.03);
-  }
-  if (layout.season) {
-    x.push_back(0.05);
-    step.push_back(0.03);
-  }
-  if (layout.damped) {
-    x.push_back(0.95);
-    step.push_back(0.02);
-  }
-  x.push_back(start.level);
-  step.push_back(0.1 * std::fabs(start.level) + 1e-3);
-  if (layout.trend) {
-    x.push_back(start.trend);
-    step.push_back(0.1 * std::fabs(start.trend) + 1e-3);
-  }
+  // Start values and first steps, in Layout's order.
+  std::vector<double> x, step;
+  auto free = [&](bool present, double value, double first_step) {
+    if (!present) return;
+    x.push_back(value);
+    step.push_back(first_step);
+  };
+  free(true, 0.2, 0.1);                  // alpha
+  free(layout.trend, 0.05, 0.03);        // beta
+  free(layout.season, 0.05, 0.03);       // gamma
+  free(layout.damped, 0.95, 0.02);       // phi
+  free(true, start.level, 0.1 * std::fabs(start.level) + 1e-3);
+  free(layout.trend, start.trend, 0.1 * std::fabs(start.trend) + 1e-3);
   const int m_int = static_cast<int>(m);
   auto objective = [&](const std::vector<double>& candidate) {
     const Parameters p = Unpack(layout, candidate);
