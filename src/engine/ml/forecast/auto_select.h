@@ -4,25 +4,22 @@
 
 #include <optional>
 #include <span>
-#include <string>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
 #include "engine/ml/forecast/backtest.h"
+#include "engine/ml/forecast/series_model.h"
 
 namespace dataml::engine::ml::forecast {
 
-enum class ForecastAlgorithm { kSeasonalNaive, kEts, kTheta };
-
-// "SeasonalNaive", "ETS", "Theta".
-const char* ForecastAlgorithmName(ForecastAlgorithm algorithm);
 // The method that fits `algorithm` to a history and forecasts from it.
 Method MethodOf(ForecastAlgorithm algorithm);
 
 struct Choice {
   ForecastAlgorithm algorithm = ForecastAlgorithm::kSeasonalNaive;
   std::optional<Backtest> backtest;  // the chosen method's; none for a series too short
-  std::vector<std::pair<ForecastAlgorithm, double>> mase;  // each candidate's backtest MASE
+  std::vector<std::pair<ForecastAlgorithm, Backtest>> candidates;  // each candidate's backtest, in order
 };
 
 // The candidate with the lowest backtest MASE over up to `windows` windows of `horizon`.

@@ -17,7 +17,7 @@ TEST(AutoSelectTest, TheLowestBacktestMaseWins) {
   EXPECT_EQ(choice->algorithm, ForecastAlgorithm::kSeasonalNaive);
   ASSERT_TRUE(choice->backtest);
   EXPECT_EQ(choice->backtest->windows, 3);
-  EXPECT_EQ(choice->mase.size(), 3u);
+  EXPECT_EQ(choice->candidates.size(), 3u);
 
   // A steady trend: the naive forecast lags it, a trended model does not.
   std::vector<double> trend;

@@ -41,10 +41,12 @@ Result<Backtest> RunBacktest(std::span<const double> series, int horizon, int wi
 }
 
 void Calibration::Add(const Backtest& backtest) {
-  for (const auto& window : backtest.scaled_errors) {
-    for (size_t k = 0; k < window.size() && k < errors_.size(); ++k) {
-      if (!std::isnan(window[k])) errors_[k].push_back(std::fabs(window[k]));
-    }
+  for (const auto& window : backtest.scaled_errors) AddWindow(window);
+}
+
+void Calibration::AddWindow(const std::vector<double>& scaled_errors) {
+  for (size_t k = 0; k < scaled_errors.size() && k < errors_.size(); ++k) {
+    if (!std::isnan(scaled_errors[k])) errors_[k].push_back(std::fabs(scaled_errors[k]));
   }
 }
 

@@ -37,6 +37,8 @@ class Calibration {
  public:
   explicit Calibration(int horizon) : errors_(static_cast<size_t>(horizon)) {}
   void Add(const Backtest& backtest);
+  // One window's scaled errors (NaN ones skipped).
+  void AddWindow(const std::vector<double>& scaled_errors);
   // Half the width of the interval at `level` (0 < level < 1) `step` steps ahead (0-based), in
   // units of a series' scale: the ceil((n + 1) level)-th smallest of the n absolute errors (the
   // largest when n is too small for that); 0 without errors.

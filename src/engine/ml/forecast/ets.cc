@@ -234,6 +234,29 @@ Result<EtsModel> FitEts(std::span<const double> y, int season, const EtsSpec& sp
   return model;
 }
 
+Result<EtsModel> ApplyEts(const EtsModel& fitted, std::span<const double> y) {
+  const EtsSpec& spec = fitted.spec;
+  const size_t m = static_cast<size_t>(std::max(1, fitted.season));
+  if (y.empty()) return Status::InvalidArgument("the history is empty");
+  if (spec.season != Component::kNone && y.size() < 2 * m)
+    return Status::InvalidArgument(spec.Name() + " needs two whole seasons of " + std::to_string(m) + " periods");
+  const bool multiplicative = spec.error == Component::kMultiplicative || spec.season == Component::kMultiplicative;
+  if (multiplicative && std::any_of(y.begin(), y.end(), [](double v) { return !(v > 0); }))
+    return Status::InvalidArgument(spec.Name() + " needs positive values");
+  const Start start = InitialStates(y, spec, m);
+  Parameters p{fitted.alpha, fitted.beta, fitted.gamma, fitted.phi, start.level, start.trend};
+  const Run run = Filter(spec, static_cast<int>(m), p, start.seasonal, y);
+  if (!run.ok) return Status::InvalidArgument(spec.Name() + " cannot follow this history");
+  EtsModel model = fitted;
+  model.level = run.level;
+  model.trend = run.trend;
+  model.next_seasonal.clear();
+  if (spec.season != Component::kNone) {
+    for (size_t h = 0; h < m; ++h) model.next_seasonal.push_back(run.seasonal[(y.size() + h) % m]);
+  }
+  return model;
+}
+
 Result<EtsModel> AutoEts(std::span<const double> y, int season) {
   std::optional<EtsModel> best;
   Status last = Status::InvalidArgument("no model fits the series");

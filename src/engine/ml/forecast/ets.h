@@ -41,6 +41,11 @@ struct EtsModel {
 // InvalidArgument when the model cannot be fitted to `y` (too short for its parameters, a
 // multiplicative component with non-positive values, a season without two whole seasons).
 Result<EtsModel> FitEts(std::span<const double> y, int season, const EtsSpec& spec);
+// The fitted model's weights run over another history `y` (the same series later, or its
+// revision) from `y`'s own initial states: forecasts from `y` without refitting.
+// InvalidArgument when `y` cannot carry the model (too short for its season, non-positive
+// values for a multiplicative component).
+Result<EtsModel> ApplyEts(const EtsModel& fitted, std::span<const double> y);
 // The admissible model with the lowest AICc; `season` <= 1 considers non-seasonal ones only.
 Result<EtsModel> AutoEts(std::span<const double> y, int season);
 

@@ -48,6 +48,35 @@ double Autocorrelation(std::span<const double> y, size_t lag, double mean, doubl
   return sum / variance;
 }
 
+// `y` seasonally adjusted when `seasonal`, the model's indices and their kind set from it:
+// multiplicative where it can be (positive values, no index near 0), else additive, as
+// statsforecast decides.
+std::vector<double> Deseasonalize(std::span<const double> y, ThetaModel& model, bool seasonal) {
+  std::vector<double> adjusted(y.begin(), y.end());
+  model.next_seasonal.clear();
+  model.additive_season = false;
+  if (!seasonal) return adjusted;
+  const size_t m = static_cast<size_t>(model.season);
+  const bool positive = std::all_of(y.begin(), y.end(), [](double v) { return v > 0; });
+  std::vector<double> indices = SeasonalIndices(y, m, positive);
+  model.additive_season = !positive || std::any_of(indices.begin(), indices.end(), [](double s) { return s < 0.01; });
+  if (model.additive_season && positive) indices = SeasonalIndices(y, m, false);
+  for (size_t t = 0; t < adjusted.size(); ++t) {
+    adjusted[t] = model.additive_season ? adjusted[t] - indices[t % m] : adjusted[t] / indices[t % m];
+  }
+  for (size_t h = 0; h < m; ++h) model.next_seasonal.push_back(indices[(y.size() + h) % m]);
+  return adjusted;
+}
+
+void SetStates(ThetaModel& model, const std::vector<double>& adjusted) {
+  const Pass pass = Run(adjusted, model.alpha, model.theta, model.level0);
+  model.level = pass.level;
+  model.intercept = pass.intercept;
+  model.slope = pass.slope;
+  model.n = adjusted.size();
+  model.mse = pass.sse / static_cast<double>(adjusted.size());
+}
+
 }  // namespace
 
 bool SeasonalityTest(std::span<const double> y, int season) {
@@ -84,20 +113,8 @@ std::vector<double> ThetaModel::Forecast(int horizon) const {
 Result<ThetaModel> FitDynamicOptimizedTheta(std::span<const double> y, int season) {
   if (y.size() < 3) return Status::InvalidArgument("the Theta method needs at least 3 values");
   ThetaModel model;
-  std::vector<double> adjusted(y.begin(), y.end());
-  const size_t m = static_cast<size_t>(std::max(1, season));
-  if (SeasonalityTest(y, season)) {
-    // Multiplicative where it can be (positive values, no index near 0), else additive, as
-    // statsforecast decides.
-    const bool positive = std::all_of(y.begin(), y.end(), [](double v) { return v > 0; });
-    std::vector<double> indices = SeasonalIndices(y, m, positive);
-    model.additive_season = !positive || std::any_of(indices.begin(), indices.end(), [](double s) { return s < 0.01; });
-    if (model.additive_season && positive) indices = SeasonalIndices(y, m, false);
-    for (size_t t = 0; t < adjusted.size(); ++t) {
-      adjusted[t] = model.additive_season ? adjusted[t] - indices[t % m] : adjusted[t] / indices[t % m];
-    }
-    for (size_t h = 0; h < m; ++h) model.next_seasonal.push_back(indices[(y.size() + h) % m]);
-  }
+  model.season = std::max(1, season);
+  std::vector<double> adjusted = Deseasonalize(y, model, SeasonalityTest(y, season));
   auto objective = [&](const std::vector<double>& x) {
     const double alpha = x[0], theta = x[1];
     if (!(alpha >= 0.1 && alpha <= 0.99) || !(theta >= 1 && theta < 1e10)) return std::numeric_limits<double>::infinity();
@@ -109,12 +126,17 @@ Result<ThetaModel> FitDynamicOptimizedTheta(std::span<const double> y, int seaso
   model.alpha = best.x[0];
   model.theta = best.x[1];
   model.level0 = best.x[2];
-  const Pass pass = Run(adjusted, model.alpha, model.theta, model.level0);
-  model.level = pass.level;
-  model.intercept = pass.intercept;
-  model.slope = pass.slope;
-  model.n = adjusted.size();
-  model.mse = pass.sse / static_cast<double>(adjusted.size());
+  SetStates(model, adjusted);
+  return model;
+}
+
+Result<ThetaModel> ApplyTheta(const ThetaModel& fitted, std::span<const double> y) {
+  if (y.size() < 3) return Status::InvalidArgument("the Theta method needs at least 3 values");
+  ThetaModel model = fitted;
+  const bool seasonal = !fitted.next_seasonal.empty() && y.size() >= 2 * static_cast<size_t>(fitted.season);
+  std::vector<double> adjusted = Deseasonalize(y, model, seasonal);
+  model.level0 = adjusted.front() / 2;  // the fitted start belongs to the fitted history
+  SetStates(model, adjusted);
   return model;
 }
 

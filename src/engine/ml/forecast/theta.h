@@ -16,6 +16,7 @@
 namespace dataml::engine::ml::forecast {
 
 struct ThetaModel {
+  int season = 1;  // periods to a season
   double alpha = 0.5, theta = 2, level0 = 0;
   // States after the history: the level, the running line's intercept and slope, the length.
   double level = 0, intercept = 0, slope = 0;
@@ -32,5 +33,9 @@ bool SeasonalityTest(std::span<const double> y, int season);
 
 // InvalidArgument for fewer than 3 values.
 Result<ThetaModel> FitDynamicOptimizedTheta(std::span<const double> y, int season);
+// The fitted alpha and theta run over another history `y` (its adjustment re-estimated from `y`,
+// seasonal when the fit was and `y` has two seasons; the level started at half its first
+// value): forecasts from `y` without refitting. InvalidArgument for fewer than 3 values.
+Result<ThetaModel> ApplyTheta(const ThetaModel& fitted, std::span<const double> y);
 
 }  // namespace dataml::engine::ml::forecast
