@@ -21,5 +21,5 @@ fi
 echo "== building forecast_eval"
 g++ -std=c++20 -O2 -DNDEBUG -I"$ROOT/src" "$HERE/forecast_eval.cc" \
     "$ROOT"/src/engine/ml/forecast/{auto_select,backtest,accuracy,decomposition,ets,theta,nelder_mead,seasonal_naive,series_model}.cc \
-    "$ROOT/src/core/status.cc" -o "$OUT/forecast_eval"
+    "$ROOT/src/core/status.cc" "$ROOT/src/core/text.cc" -o "$OUT/forecast_eval"
 exec "$VENV/bin/python" "$HERE/bench.py" --forecast-eval "$OUT/forecast_eval" --work "$OUT" "$@"

@@ -25,9 +25,9 @@ TEST(DatabaseTest, RejectsUnknownUrls) {
 
 TEST(DatabaseTest, MigrationsAreIdempotent) {
   dataml::testing::TempDatabase temp;
-  EXPECT_EQ(*SchemaVersion(temp.db()), 7);  // the newest migration (trainings own their status)
+  EXPECT_EQ(*SchemaVersion(temp.db()), 8);  // the newest migration (forecast settings)
   EXPECT_TRUE(Migrate(temp.db()).ok());
-  EXPECT_EQ(*SchemaVersion(temp.db()), 7);
+  EXPECT_EQ(*SchemaVersion(temp.db()), 8);
 }
 
 TEST(DatabaseTest, TrainingsTakeTheirNewestTrainJobsStatusSummaryAndManifest) {

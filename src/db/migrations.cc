@@ -310,6 +310,13 @@ const std::vector<Migration>& AllMigrations() {
            "CREATE INDEX ix_trainings_job ON trainings (job_id)",
        },
        BackfillTrainingStatus},
+      {8,
+       "forecast trainings keep their series settings",
+       {
+           // A Forecast training's frequency, horizon and series rules (JSON: frequency, horizon,
+           // season_length, aggregate, fill); null for the other problem types.
+           "ALTER TABLE trainings ADD COLUMN forecast TEXT",
+       }},
   };
   return kMigrations;
 }

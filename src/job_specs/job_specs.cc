@@ -95,6 +95,15 @@ nlohmann::json Encode(const TrainSpec& spec) {
                       {"callback", EncodeCallback(spec.callback)}};
   if (spec.base_model_key) j["base_model_key"] = *spec.base_model_key;
   if (spec.num_workers != 1) j["num_workers"] = spec.num_workers;
+  if (spec.series) {
+    const SeriesSpec& s = *spec.series;
+    j["series"] = {{"id", s.id ? EncodeColumn(*s.id) : nlohmann::json()},
+                   {"timestamp", EncodeColumn(s.timestamp)},
+                   {"frequency", s.frequency},
+                   {"horizon", s.horizon},
+                   {"aggregate", s.aggregate ? nlohmann::json(*s.aggregate) : nlohmann::json()},
+                   {"fill", s.fill ? nlohmann::json(*s.fill) : nlohmann::json()}};
+  }
   return j;
 }
 
@@ -116,6 +125,20 @@ Result<TrainSpec> Decode<TrainSpec>(const nlohmann::json& payload) {
     spec.base_model_key = OptionalString(j, "base_model_key");
     spec.num_workers = j.value("num_workers", 1);
     if (spec.num_workers < 1) throw Malformed("num_workers must be at least 1");
+    if (j.contains("series") && !j["series"].is_null()) {
+      const nlohmann::json& s = j["series"];
+      SeriesSpec series;
+      if (!s.at("id").is_null()) series.id = DecodeColumn(s["id"]);
+      series.timestamp = DecodeColumn(s.at("timestamp"));
+      series.frequency = s.at("frequency").get<std::string>();
+      series.horizon = s.at("horizon").get<int>();
+      if (series.horizon < 1) throw Malformed("the horizon must be at least 1");
+      series.aggregate = OptionalString(s, "aggregate");
+      series.fill = OptionalString(s, "fill");
+      spec.series = std::move(series);
+    }
+    if ((spec.problem_type == ProblemType::kForecast) != spec.series.has_value())
+      throw Malformed("a Forecast training, and only one, has series");
     spec.callback = DecodeCallback(j.at("callback"));
     return spec;
   });

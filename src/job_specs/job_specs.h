@@ -42,6 +42,18 @@ struct StatisticsSpec {
   bool operator==(const StatisticsSpec&) const = default;
 };
 
+// A Forecast training's series: the columns that make them (the target and the static features
+// are TrainSpec's) and the rules that make them regular, in the engine's spelling.
+struct SeriesSpec {
+  std::optional<Column> id;
+  Column timestamp;
+  std::string frequency;  // Hour, Day, Week, Month, Quarter, Year
+  int horizon = 1;
+  std::optional<std::string> aggregate;  // sum, mean, last
+  std::optional<std::string> fill;       // zero, previous, linear
+  bool operator==(const SeriesSpec&) const = default;
+};
+
 // One training: the model and its preprocess are written to the given keys.
 struct TrainSpec {
   static constexpr const char* kKind = "train";
@@ -57,6 +69,7 @@ struct TrainSpec {
   // Workers that train this one model together (a backend that runs several starts one per rank;
   // rank 0 runs the tracker, saves the model and reports).
   int num_workers = 1;
+  std::optional<SeriesSpec> series;  // a Forecast training's (its features are static ones)
   Callback callback;
   bool operator==(const TrainSpec&) const = default;
 };

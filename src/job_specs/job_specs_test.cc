@@ -31,6 +31,16 @@ TEST(JobSpecsTest, EverySpecComesBackAsItWasEncoded) {
   EXPECT_EQ(WorkersOf("train", Encode(train)), 3);
   EXPECT_EQ(WorkersOf("shap", Encode(train)), 1);
 
+  TrainSpec forecast = ATrainSpec();
+  forecast.problem_type = ProblemType::kForecast;
+  forecast.series = SeriesSpec{Column{"store", "String", std::nullopt}, Column{"week", "Date", std::nullopt}, "Week", 8,
+                               "sum", std::nullopt};
+  EXPECT_EQ(*Decode<TrainSpec>(Encode(forecast)), forecast);
+  forecast.series->id.reset();
+  EXPECT_EQ(*Decode<TrainSpec>(Encode(forecast)), forecast);
+  forecast.series.reset();
+  EXPECT_FALSE(Decode<TrainSpec>(Encode(forecast)).ok()) << "a Forecast training without its series";
+
   StatisticsSpec statistics{12, {"a.parquet", "b.parquet"}, {{"age", "Integer", "0"}, {"plan", "String", std::nullopt}}};
   EXPECT_EQ(*Decode<StatisticsSpec>(Encode(statistics)), statistics);
 

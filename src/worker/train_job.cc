@@ -11,6 +11,7 @@
 #include "engine/ml/training_table.h"
 #include "engine/ml/xgboost_api.h"
 #include "storage/blob_io.h"
+#include "worker/forecast_train_job.h"
 #include "worker/job_client.h"
 
 namespace dataml::worker {
@@ -29,8 +30,6 @@ Result<InputColumn> ToInputColumn(const job_specs::Column& c) {
 
 Result<engine::ml::TrainingRequest> ToRequest(const job_specs::TrainSpec& spec) {
   engine::ml::TrainingRequest request;
-  if (spec.problem_type == ProblemType::kForecast)
-    return Status::InvalidArgument("this worker cannot train a Forecast model");
   request.problem = spec.problem_type;
   const std::string& algorithm = spec.algorithm;
   if (algorithm != "auto") {
@@ -108,6 +107,7 @@ Result<Distributed> JoinTraining(int world, const WorkerContext& context) {
 }  // namespace
 
 Result<nlohmann::json> RunTrainJob(const job_specs::TrainSpec& spec, const WorkerContext& context) {
+  if (spec.problem_type == ProblemType::kForecast) return RunForecastTrainJob(spec, context);
   const auto started = std::chrono::steady_clock::now();
   DATAML_ASSIGN_OR_RETURN(engine::ml::TrainingRequest request, ToRequest(spec));
   DATAML_ASSIGN_OR_RETURN(std::vector<std::string> paths, storage::BlobPaths(context.store, spec.parquet_keys));

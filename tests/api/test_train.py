@@ -360,7 +360,7 @@ def test_refused_before_any_job_starts(api, scientist, churn):
     assert r["detail"][0]["loc"][-1] == "attribute_name"
     r = refused(422, columns=[{"column_name": "Churn", "data_type": "Integer", "attribute_name": "Target"}])
     assert "Boolean" in r["detail"][0]["msg"]
-    assert "Forecast" in refused(422, problem="Forecast")["detail"][0]["msg"]
+    assert "Timestamp" in refused(422, problem="Forecast")["detail"][0]["msg"]  # docs/forecasting.md
     assert refused(422, problem="Clustering")["detail"][0]["loc"] == ["body", "problem_type"]
     assert refused(422, algorithm="DeepNet")["detail"][0]["loc"] == ["body", "algorithm"]
     assert refused(422, hyperparameters={"max_depth": 0})["detail"][0]["loc"] == ["body", "hyperparameters", "max_depth"]

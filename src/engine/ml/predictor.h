@@ -1,6 +1,7 @@
-// A trained model as every prediction path sees it (real time, batch, and forecasts to come),
-// whatever kind it is: tabular models (boosted trees, forests, linear; tabular_predictor.h) and
-// forecasters implement it. Built once from a model's artifacts by LoadPredictor and shared;
+// A trained model as every prediction path sees it (real time, batch, forecasts), whatever kind
+// it is: tabular models (boosted trees, forests, linear; tabular_predictor.h) and forecasters
+// (forecast_predictor.h) implement it. A path that is not the model's (rows of a forecaster, a
+// forecast of a tabular model) is InvalidArgument. Built once from a model's artifacts by LoadPredictor and shared;
 // const, so safe to use from many threads.
 #pragma once
 
@@ -38,6 +39,20 @@ struct TableTimings {
   double predict_seconds = 0;
 };
 
+// A forecast of one series: `steps` periods after its history (the training's, or the series as
+// `history` holds it now, read under the model's rules) with intervals at `level`.
+struct ForecastQuery {
+  std::string series;  // its Id value as text (any, for a model of one series without an Id)
+  int steps = 1;
+  double level = 0.95;
+  const arrow::Table* history = nullptr;
+};
+
+struct ForecastedPeriod {
+  std::string date;  // the period's first instant: YYYY-MM-DD for a Date column, else ISO-8601 UTC
+  double value = 0, lower = 0, upper = 0;
+};
+
 class Predictor {
  public:
   virtual ~Predictor() = default;
@@ -62,10 +77,15 @@ class Predictor {
   // The target of every row of `table` as PredictTable's outputs read it: the class index or
   // the value; NaN when missing; `unknown_as` for a class the model never saw.
   virtual Result<std::vector<float>> EncodeTarget(const arrow::Table& table, float unknown_as) const = 0;
+
+  // Forecast models: NotFound for a series the model (or the history) does not have,
+  // InvalidArgument for steps past the horizon or a history that cannot be read.
+  virtual Result<std::vector<ForecastedPeriod>> Forecast(const ForecastQuery& query) const;
 };
 
-// The predictor of a model from its stored artifacts: the preprocess (JSON text) and the model
-// (XGBoost's JSON). InvalidArgument when they are malformed or do not belong together.
+// The predictor of a model from its stored artifacts: the preprocess (JSON text; its
+// problem_type says which kind of model) and the model (XGBoost's JSON, or a forecaster's).
+// InvalidArgument when they are malformed or do not belong together.
 Result<std::shared_ptr<const Predictor>> LoadPredictor(const std::string& preprocess_text, const std::string& model_text);
 
 }  // namespace dataml::engine::ml

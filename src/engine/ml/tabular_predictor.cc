@@ -148,10 +148,4 @@ Result<std::vector<float>> TabularPredictor::EncodeTarget(const arrow::Table& ta
   return preprocess_.EncodeTarget(table, unknown_as);
 }
 
-Result<std::shared_ptr<const Predictor>> LoadPredictor(const std::string& preprocess_text, const std::string& model_text) {
-  DATAML_ASSIGN_OR_RETURN(Preprocess preprocess, Preprocess::FromJson(nlohmann::json::parse(preprocess_text, nullptr, false)));
-  DATAML_ASSIGN_OR_RETURN(TabularPredictor predictor, TabularPredictor::Make(std::move(preprocess), model_text));
-  return std::shared_ptr<const Predictor>(std::make_shared<TabularPredictor>(std::move(predictor)));
-}
-
 }  // namespace dataml::engine::ml

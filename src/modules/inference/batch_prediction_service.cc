@@ -68,6 +68,8 @@ Result<bool> BatchPredictionService::CheckFits(const train::Training& t, const d
 
 Result<BatchPrediction> BatchPredictionService::Start(const std::string& tenant_id, const Principal& caller,
                                                       int64_t train_id, int64_t dataset_id) {
+  DATAML_ASSIGN_OR_RETURN(train::Training any, train_.Get(tenant_id, train_id));
+  if (any.problem_type == ProblemType::kForecast) return train::RefuseForecast(any, "a batch prediction predicts rows");
   DATAML_ASSIGN_OR_RETURN(train::Training t, train_.Completed(tenant_id, train_id));
   DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(tenant_id, dataset_id));
   DATAML_ASSIGN_OR_RETURN(bool score, CheckFits(t, dataset));

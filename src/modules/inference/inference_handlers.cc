@@ -39,6 +39,47 @@ Result<PredictInput> ParsePredict(const http::Request& req) {
   return in;
 }
 
+Result<ForecastInput> ParseForecast(const http::Request& req) {
+  DATAML_ASSIGN_OR_RETURN(nlohmann::json body, http::ParseJsonObject(req));
+  FieldErrors errors;
+  http::JsonFields f(body, {"body"}, errors);
+  ForecastInput in;
+  auto train_id = f.Int("train_id", true);
+  auto preprocess_id = f.Int("preprocess_id", true);
+  auto steps = f.Int("steps", true);
+  auto frequency = f.String("frequency", true, 64);
+  auto dataset_id = f.Int("dataset_id", false);
+  // unique_id names a series by its Id value as text; a number is taken as its text.
+  std::optional<std::string> unique_id;
+  if (!body.contains("unique_id") || body["unique_id"].is_null()) {
+    errors.Add({"body", "unique_id"}, "Field required", "missing");
+  } else if (body["unique_id"].is_string()) {
+    unique_id = body["unique_id"].get<std::string>();
+  } else if (body["unique_id"].is_number_integer()) {
+    unique_id = body["unique_id"].dump();
+  } else {
+    errors.Add({"body", "unique_id"}, "Input should be a valid string", "string_type");
+  }
+  in.confidence = kDefaultForecastConfidence;
+  if (body.contains("confidence") && !body["confidence"].is_null()) {
+    const nlohmann::json& c = body["confidence"];
+    if (!c.is_number() || !(c.get<double>() >= 0.5 && c.get<double>() <= 0.99)) {
+      errors.Add({"body", "confidence"}, "Input should be a number from 0.5 to 0.99", "value_error");
+    } else {
+      in.confidence = c.get<double>();
+    }
+  }
+  DATAML_RETURN_NOT_OK(errors.ToStatus());
+  in.train_id = *train_id;
+  in.preprocess_id = *preprocess_id;
+  in.steps = *steps;
+  in.frequency = *frequency;
+  in.unique_id = *unique_id;
+  in.dataset_id = dataset_id;
+  in.request = std::move(body);
+  return in;
+}
+
 }  // namespace
 
 void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, BatchPredictionService& batch,
@@ -52,6 +93,15 @@ void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, 
                return http::Response::Json(200, ToJson(*prediction));
              },
              http::Execution::kInline);  // the hot path: cached token check and model (docs/http.md)
+
+  router.Add("POST", "/api/v1/inference/forecast", RouteAccess::Permission(rbac::perm::kRunInference),
+             [&](http::Request& req) -> Result<http::Response> {
+               DATAML_ASSIGN_OR_RETURN(ForecastInput in, ParseForecast(req));
+               DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
+               DATAML_ASSIGN_OR_RETURN(SeriesForecast forecast,
+                                       http::InBody(inference.Forecast(tenant_id, req.caller(), in)));
+               return http::Response::Json(200, ToJson(forecast));
+             });
 
   router.Add("GET", "/api/v1/inference/form-based-prediction", RouteAccess::Permission(rbac::perm::kRunInference),
              [&](http::Request& req) -> Result<http::Response> {

@@ -47,7 +47,25 @@ nlohmann::json ToJson(const PredictionForm& form) {
           {"target", form.target},
           {"preprocess_id", form.preprocess_id},
           {"problem_type", ProblemTypeName(form.problem_type)},
-          {"ready", form.ready}};
+          {"ready", form.ready},
+          {"frequency", OrNull(form.frequency)},
+          {"horizon", OrNull(form.horizon)}};
+}
+
+nlohmann::json ToJson(const SeriesForecast& forecast) {
+  nlohmann::json points = nlohmann::json::array();
+  for (const engine::ml::ForecastedPeriod& p : forecast.points) {
+    points.push_back({{"date", p.date},
+                      {"value", p.value},
+                      {"lower", p.lower},
+                      {"upper", p.upper},
+                      {"confidence", forecast.confidence}});
+  }
+  return {{"forecast", std::move(points)},
+          {"train_id", forecast.train_id},
+          {"unique_id", forecast.unique_id},
+          {"frequency", forecast.frequency},
+          {"dataset_id", OrNull(forecast.dataset_id)}};
 }
 
 nlohmann::json ToJson(const BatchPrediction& prediction) {

@@ -12,5 +12,6 @@ nlohmann::json ToJson(const RealtimePrediction& prediction);
 nlohmann::json ToJson(const PredictionForm& form);
 nlohmann::json ToJson(const BatchPrediction& prediction);
 nlohmann::json ToJson(const PredictionList& list);
+nlohmann::json ToJson(const SeriesForecast& forecast);
 
 }  // namespace dataml::inference

@@ -1,7 +1,14 @@
 #include "modules/inference/inference_service.h"
 
 
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
 #include "core/clock.h"
+#include "core/text.h"
+#include "engine/ml/training_table.h"
+#include "modules/inference/inference_json.h"
 #include "storage/blob_io.h"
 
 namespace dataml::inference {
@@ -33,6 +40,14 @@ Result<std::shared_ptr<const LoadedModel>> InferenceService::Load(const train::T
   return std::shared_ptr<const LoadedModel>(std::move(loaded));
 }
 
+Result<std::shared_ptr<const LoadedModel>> InferenceService::Cached(const std::string& tenant_id,
+                                                                    const train::ModelVersion& t) {
+  return cache_.Get({t.id, t.preprocess_id, t.modified_at}, [&]() -> Result<std::shared_ptr<const LoadedModel>> {
+    DATAML_ASSIGN_OR_RETURN(train::Training full, train_.Completed(tenant_id, t.id));
+    return Load(full);
+  });
+}
+
 Result<PredictionForm> InferenceService::Form(const std::string& tenant_id, int64_t train_id) {
   DATAML_ASSIGN_OR_RETURN(train::Training t, train_.Get(tenant_id, train_id));
   DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(tenant_id, t.dataset_id));
@@ -40,10 +55,16 @@ Result<PredictionForm> InferenceService::Form(const std::string& tenant_id, int6
   for (const auto& spec : dataset.schema) defaults[spec.name] = spec.default_value;
   PredictionForm form;
   form.train_id = train_id;
+  const bool forecast = t.problem_type == ProblemType::kForecast;
+  if (t.forecast) {
+    form.frequency = t.forecast->frequency;
+    form.horizon = t.forecast->horizon;
+  }
   for (const nlohmann::json& c : t.columns) {
     std::string role = Role(c), name = c.value("column_name", "");
     if (role == train::kRoleTarget) form.target = name;
-    if (role != train::kRoleId && role != train::kRoleFeature) continue;
+    // A forecast names a series (its Id); a row prediction takes the Id and the Features.
+    if (role != train::kRoleId && (forecast || role != train::kRoleFeature)) continue;
     auto d = defaults.find(name);
     std::optional<std::string> default_value = d != defaults.end() ? d->second : std::nullopt;
     form.columns.push_back(
@@ -65,10 +86,13 @@ Result<std::shared_ptr<const RealtimePrediction>> InferenceService::Predict(cons
                                  std::to_string(in.train_id) + " uses (" + std::to_string(t.preprocess_id) + ")",
                              "value_error"}});
   }
-  DATAML_ASSIGN_OR_RETURN(auto model, cache_.Get({t.id, t.preprocess_id, t.modified_at}, [&]() -> Result<std::shared_ptr<const LoadedModel>> {
-    DATAML_ASSIGN_OR_RETURN(train::Training full, train_.Completed(tenant_id, t.id));
-    return Load(full);
-  }));
+  DATAML_ASSIGN_OR_RETURN(auto model, Cached(tenant_id, t));
+  if (model->predictor->problem_type() == ProblemType::kForecast) {
+    return Status::Invalid({{{"train_id"},
+                             "Training " + std::to_string(t.id) +
+                                 " is a Forecast model: it forecasts series with /api/v1/inference/forecast",
+                             "value_error"}});
+  }
   if (in.target && *in.target != model->target) {
     return Status::Invalid({{{"target"}, "The model predicts '" + model->target + "'", "value_error"}});
   }
@@ -118,6 +142,93 @@ Result<std::shared_ptr<const RealtimePrediction>> InferenceService::Predict(cons
   record.created_at = NowIso8601Utc();
   log_.Record(std::move(record), prediction);
   return std::shared_ptr<const RealtimePrediction>(std::move(prediction));
+}
+
+Result<std::shared_ptr<arrow::Table>> InferenceService::ForecastHistory(const std::string& tenant_id,
+                                                                       const train::Training& t, int64_t dataset_id) {
+  auto invalid = [](std::string msg) { return Status::Invalid({{{"dataset_id"}, std::move(msg), "value_error"}}); };
+  auto dataset = datasets_.Get(tenant_id, dataset_id);
+  if (!dataset.ok()) {
+    if (dataset.status().code() == StatusCode::kNotFound) return invalid("Dataset " + std::to_string(dataset_id) + " not found");
+    return dataset.status();
+  }
+  std::vector<std::string> names;
+  for (const nlohmann::json& c : t.columns) {
+    const std::string role = Role(c), name = c.value("column_name", ""), type = c.value("data_type", "");
+    if (role != train::kRoleId && role != train::kRoleTimestamp && role != train::kRoleTarget) continue;
+    auto found = std::find_if(dataset->schema.begin(), dataset->schema.end(), [&](const auto& s) { return s.name == name; });
+    if (found == dataset->schema.end()) return invalid("The dataset has no column '" + name + "' (the model's " + role + ")");
+    if (engine::DataTypeName(found->type) != type) {
+      return invalid("The dataset's column '" + name + "' is " + engine::DataTypeName(found->type) +
+                     "; the model reads it as " + type);
+    }
+    names.push_back(name);
+  }
+  DATAML_ASSIGN_OR_RETURN(std::vector<std::string> keys, datasets_.ValidatedParquetKeys(tenant_id, dataset_id));
+  if (keys.empty()) return invalid("The dataset has no validated rows to forecast from");
+  std::vector<std::string> paths;
+  for (const std::string& key : keys) paths.push_back(datasets_.AbsolutePath(key).string());
+  auto table = engine::ml::ReadTrainingTable(paths, names);
+  if (!table.ok()) {
+    // The detail names server paths: logged, not shown.
+    spdlog::error("cannot read dataset {} for a forecast: {}", dataset_id, table.status().message());
+    return Status::Internal("Cannot read the dataset's validated data");
+  }
+  return std::move(table).ValueOrDie();
+}
+
+Result<SeriesForecast> InferenceService::Forecast(const std::string& tenant_id, const Principal& caller,
+                                                  const ForecastInput& in) {
+  DATAML_ASSIGN_OR_RETURN(train::Training t, train_.Get(tenant_id, in.train_id));
+  if (t.problem_type != ProblemType::kForecast || !t.forecast) {
+    return Status::Invalid({{{"train_id"},
+                             "Training " + std::to_string(t.id) + " is a " + ProblemTypeName(t.problem_type) +
+                                 " model; a forecast needs a Forecast model",
+                             "value_error"}});
+  }
+  DATAML_ASSIGN_OR_RETURN(train::ModelVersion version, train_.CompletedVersion(tenant_id, in.train_id));
+  std::vector<FieldError> errors;
+  if (in.preprocess_id != version.preprocess_id) {
+    errors.push_back({{"preprocess_id"},
+                      "Preprocess " + std::to_string(in.preprocess_id) + " is not the one training " +
+                          std::to_string(t.id) + " uses (" + std::to_string(version.preprocess_id) + ")",
+                      "value_error"});
+  }
+  if (ToLowerAscii(in.frequency) != ToLowerAscii(t.forecast->frequency)) {
+    errors.push_back({{"frequency"}, "The model forecasts by " + t.forecast->frequency + ", not " + in.frequency,
+                      "value_error"});
+  }
+  if (in.steps < 1 || in.steps > t.forecast->horizon) {
+    errors.push_back({{"steps"},
+                      "Input should be 1 to the model's horizon, " + std::to_string(t.forecast->horizon),
+                      "value_error"});
+  }
+  if (!errors.empty()) return Status::Invalid(std::move(errors));
+  DATAML_ASSIGN_OR_RETURN(auto model, Cached(tenant_id, version));
+  std::shared_ptr<arrow::Table> history;
+  if (in.dataset_id) {
+    DATAML_ASSIGN_OR_RETURN(history, ForecastHistory(tenant_id, t, *in.dataset_id));
+  }
+  engine::ml::ForecastQuery query{in.unique_id, static_cast<int>(in.steps), in.confidence, history.get()};
+  auto points = model->predictor->Forecast(query);
+  if (!points.ok()) {
+    if (points.status().code() != StatusCode::kInvalidArgument) return points.status();
+    // What is wrong is the dataset's series (the request's fields were checked above).
+    return Status::Invalid({{{in.dataset_id ? "dataset_id" : "unique_id"}, points.status().message(), "value_error"}});
+  }
+  SeriesForecast out{t.id, in.unique_id, t.forecast->frequency, in.confidence, in.dataset_id, std::move(points).ValueOrDie()};
+  PredictionRecord record;
+  record.tenant_id = tenant_id;
+  record.training_id = t.id;
+  record.prediction_type = kForecast;
+  record.dataset_id = in.dataset_id;
+  record.input_data = Dump(in.request);
+  record.output = Dump(ToJson(out));
+  record.no_of_records = in.steps;
+  record.created_by = caller.username;
+  record.created_at = NowIso8601Utc();
+  log_.Record(std::move(record));
+  return out;
 }
 
 Result<PredictionList> InferenceService::Predictions(const std::string& tenant_id, int64_t train_id, int64_t skip,

@@ -28,6 +28,20 @@ struct PredictInput {
   bool explain = false;
 };
 
+// 9.4's body.
+struct ForecastInput {
+  int64_t train_id = 0;
+  int64_t preprocess_id = 0;
+  int64_t steps = 0;
+  std::string frequency;
+  std::string unique_id;
+  std::optional<int64_t> dataset_id;
+  double confidence = 0.95;
+  nlohmann::json request;  // as given, for the predictions log
+};
+
+inline constexpr double kDefaultForecastConfidence = 0.95;
+
 inline constexpr size_t kModelCacheCapacity = 64;
 inline constexpr size_t kPredictionLogCapacity = 100000;
 inline constexpr size_t kExplainTop = 10;
@@ -52,11 +66,21 @@ class InferenceService {
   // predictions log, which serializes it off the request's path.
   Result<std::shared_ptr<const RealtimePrediction>> Predict(const std::string& tenant_id, const Principal& caller,
                                                             const PredictInput& in);
+  // 9.4: 404 for another tenant's model or an unknown series, 422 for a model that is not a
+  // Forecast one, a preprocess, frequency or steps that are not the model's, or a dataset that
+  // lacks its columns or whose series cannot be read under its rules; 409 until it completed.
+  Result<SeriesForecast> Forecast(const std::string& tenant_id, const Principal& caller, const ForecastInput& in);
   // 9.6: real-time and batch predictions of the model, newest first.
   Result<PredictionList> Predictions(const std::string& tenant_id, int64_t train_id, int64_t skip, int64_t limit);
 
  private:
   Result<std::shared_ptr<const LoadedModel>> Load(const train::Training& t);
+  // A completed model's, from the cache.
+  Result<std::shared_ptr<const LoadedModel>> Cached(const std::string& tenant_id, const train::ModelVersion& version);
+  // The dataset's rows that a forecast reads its series from (the model's Id, Timestamp and
+  // Target columns), 422 at {"dataset_id"} otherwise.
+  Result<std::shared_ptr<arrow::Table>> ForecastHistory(const std::string& tenant_id, const train::Training& t,
+                                                        int64_t dataset_id);
 
   storage::BlobStore& store_;
   datasets::DatasetsService& datasets_;

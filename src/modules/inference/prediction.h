@@ -9,6 +9,7 @@ namespace dataml::inference {
 
 inline constexpr const char* kRealtime = "realtime";
 inline constexpr const char* kBatch = "batch";
+inline constexpr const char* kForecast = "forecast";
 
 // A batch prediction's own record of how it ended; until then its job tells (see Status()).
 namespace prediction_status {
@@ -21,10 +22,11 @@ struct PredictionRecord {
   int64_t id = 0;  // assigned by the database
   std::string tenant_id;
   int64_t training_id = 0;
-  std::string prediction_type;  // kRealtime or kBatch
+  std::string prediction_type;  // kRealtime, kBatch or kForecast
   std::optional<int64_t> dataset_id;
-  std::string input_data;             // realtime: the features as JSON; batch: "dataset_id:<id>"
-  std::optional<std::string> output;  // realtime: the answer as JSON
+  // realtime: the features as JSON; batch: "dataset_id:<id>"; forecast: the request as JSON
+  std::string input_data;
+  std::optional<std::string> output;  // realtime, forecast: the answer as JSON
   int64_t no_of_records = 1;
   std::string created_by;
   std::string created_at;

@@ -47,6 +47,19 @@ struct PredictionForm {
   int64_t preprocess_id = 0;
   ProblemType problem_type = ProblemType::kClassification;
   bool ready = false;  // the model completed
+  // A Forecast model's (its form is the series' Id; 9.4 asks for these).
+  std::optional<std::string> frequency;
+  std::optional<int64_t> horizon;
+};
+
+// 9.4: a series' forecast.
+struct SeriesForecast {
+  int64_t train_id = 0;
+  std::string unique_id;
+  std::string frequency;
+  double confidence = 0.95;  // the level of every point's interval
+  std::optional<int64_t> dataset_id;  // the history it was forecast from, when not the training's
+  std::vector<engine::ml::ForecastedPeriod> points;
 };
 
 // Where a batch prediction stands: its own record once it ended, its job's state until then.

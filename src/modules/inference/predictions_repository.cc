@@ -138,9 +138,9 @@ Status PredictionsRepository::PruneRealtime(const std::string& tenant_id, int64_
   return db_.Run([&](soci::session& sql) {
     long long training = training_id, offset = keep - 1;
     // Everything older than the keep-th newest (nothing when there are fewer: id < NULL).
-    sql << "DELETE FROM predictions WHERE tenant_id = :t AND training_id = :tr AND prediction_type = 'realtime' "
+    sql << "DELETE FROM predictions WHERE tenant_id = :t AND training_id = :tr AND prediction_type <> 'batch' "
            "AND id < (SELECT id FROM predictions WHERE tenant_id = :t2 AND training_id = :tr2 AND "
-           "prediction_type = 'realtime' ORDER BY id DESC LIMIT 1 OFFSET :k)",
+           "prediction_type <> 'batch' ORDER BY id DESC LIMIT 1 OFFSET :k)",
         soci::use(tenant_id), soci::use(training), soci::use(tenant_id), soci::use(training), soci::use(offset);
     return Status::OK();
   });

@@ -26,7 +26,8 @@ class PredictionsRepository {
   // How a batch prediction ended (status kCompleted or kFailed; the outcome fields as given).
   Status Finish(const PredictionRecord& r);
   Status Delete(int64_t id);
-  // Deletes a model's real-time records beyond the newest `keep` (batch records stay).
+  // Deletes a model's real-time and forecast records beyond the newest `keep` (batch records
+  // stay).
   Status PruneRealtime(const std::string& tenant_id, int64_t training_id, int64_t keep);
 
   Result<std::optional<PredictionRecord>> Find(const std::string& tenant_id, int64_t id);

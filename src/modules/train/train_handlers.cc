@@ -31,6 +31,10 @@ Result<CreateTrainingInput> ParseCreate(const http::Request& req) {
   auto algorithm = f.String("algorithm", false, 64);
   auto shap = f.Bool("shap_enabled", false);
   in.num_workers = f.Int("num_workers", false);
+  in.forecast.frequency = f.String("frequency", false, 64);
+  in.forecast.horizon = f.Int("horizon", false);
+  in.forecast.aggregate = f.String("aggregate", false, 64);
+  in.forecast.fill = f.String("fill", false, 64);
   if (columns != nullptr) {
     for (size_t i = 0; i < columns->size(); ++i) {
       const nlohmann::json& item = (*columns)[i];
@@ -64,7 +68,28 @@ Result<CreateTrainingInput> ParseCreate(const http::Request& req) {
 // The training's id from ?train_id= (the document's name for it).
 Result<int64_t> TrainIdParam(const http::Request& req) { return http::QueryId(req, "train_id"); }
 
+// A forecaster's: the backtest's scores beside what it forecasts.
+nlohmann::json ForecastSummaryJson(const Training& t) {
+  const nlohmann::json& s = *t.summary;
+  const nlohmann::json metrics = s.value("metrics", nlohmann::json::object());
+  nlohmann::json summary = {{"model", SummaryString(s, "model")}, {"algorithm", SummaryString(s, "algorithm")}};
+  for (const char* key : {"mase", "smape", "mae", "rmse", "coverage"}) summary[key] = metrics.value(key, nlohmann::json());
+  nlohmann::json out = {{"train_id", t.id},
+                        {"predictor_name", t.predictor_name},
+                        {"problem_type", ProblemTypeName(t.problem_type)},
+                        {"model_summary", summary},
+                        {"preprocess_id", t.preprocess_id},
+                        {"num_workers", t.num_workers},
+                        {"version", t.version}};
+  for (const char* key : {"candidates", "frequency", "horizon", "season_length", "backtest_windows", "coverage_level",
+                          "series", "series_too_short", "rows", "timings", "hyperparameters"}) {
+    out[key] = s.value(key, nlohmann::json());
+  }
+  return out;
+}
+
 nlohmann::json ModelSummaryJson(const Training& t) {
+  if (t.problem_type == ProblemType::kForecast) return ForecastSummaryJson(t);
   const nlohmann::json& s = *t.summary;
   // The callback admitted only a summary whose metrics are an object.
   const nlohmann::json metrics = s.value("metrics", nlohmann::json::object());
@@ -103,6 +128,7 @@ nlohmann::json TrainingOptionsJson(const TrainingOptions& options) {
           {"attributes", options.roles},
           {"problem_types", options.problem_types},
           {"algorithms", options.algorithms},
+          {"algorithms_by_problem_type", options.algorithms_by_problem_type},
           {"is_valid", options.dataset_is_valid}};
 }
 

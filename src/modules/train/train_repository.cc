@@ -10,7 +10,7 @@ constexpr const char* kTrainingSelect =
     "SELECT t.id, t.tenant_id, t.predictor_name, t.version, t.base_training_id, t.domain, "
     "t.problem_type, t.dataset_id, d.dataset_name, t.algorithm, t.columns, t.hyperparameters, "
     "t.shap_enabled, t.num_workers, t.preprocess_id, t.job_id, t.model_key, t.created_by, "
-    "t.created_at, t.modified_at, t.status, t.error, t.summary, t.manifest, j.backend AS job_backend, "
+    "t.created_at, t.modified_at, t.status, t.error, t.summary, t.manifest, t.forecast, j.backend AS job_backend, "
     "j.backend_status AS job_backend_status FROM trainings t LEFT JOIN datasets d ON d.id = t.dataset_id "
     "LEFT JOIN jobs j ON j.id = t.job_id ";
 
@@ -51,6 +51,11 @@ Training TrainingFromRow(const soci::row& row) {
     if (!parsed.ok()) throw std::runtime_error("training " + std::to_string(t.id) + ": " + parsed.status().message());
     t.manifest = std::move(parsed).ValueOrDie();
   }
+  if (auto forecast = db::GetOptionalString(row, "forecast")) {
+    auto parsed = ForecastSettings::FromJson(nlohmann::json::parse(*forecast));
+    if (!parsed.ok()) throw std::runtime_error("training " + std::to_string(t.id) + ": " + parsed.status().message());
+    t.forecast = std::move(parsed).ValueOrDie();
+  }
   return t;
 }
 
@@ -84,16 +89,18 @@ Result<int64_t> TrainRepository::InsertTraining(Training t, std::optional<Prepro
     std::string key = t.predictor_name;
     for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::string columns = t.columns.dump(), hp = t.hyperparameters.dump(), pending = "pending";
+    std::string forecast = t.forecast ? t.forecast->ToJson().dump() : std::string();
+    soci::indicator forecast_ind = t.forecast ? soci::i_ok : soci::i_null;
     sql << "INSERT INTO trainings (tenant_id, predictor_name, predictor_key, version, "
            "base_training_id, domain, problem_type, dataset_id, algorithm, columns, "
            "hyperparameters, shap_enabled, num_workers, preprocess_id, model_key, created_by, created_at, "
-           "modified_at) VALUES (:t, :n, :k, :v, :b, :dom, :pt, :d, :a, :c, :h, :s, :w, :p, :m, :by, "
-           ":ca, :ma) RETURNING id",
+           "modified_at, forecast) VALUES (:t, :n, :k, :v, :b, :dom, :pt, :d, :a, :c, :h, :s, :w, :p, :m, :by, "
+           ":ca, :ma, :f) RETURNING id",
         soci::use(t.tenant_id), soci::use(t.predictor_name), soci::use(key), soci::use(version),
         soci::use(base, base_ind), soci::use(t.domain), soci::use(problem_name), soci::use(dataset),
         soci::use(t.algorithm), soci::use(columns), soci::use(hp), soci::use(shap), soci::use(workers),
         soci::use(preprocess), soci::use(pending), soci::use(t.created_by), soci::use(t.created_at),
-        soci::use(t.modified_at), soci::into(id);
+        soci::use(t.modified_at), soci::use(forecast, forecast_ind), soci::into(id);
     std::string model_key = ModelKey(t.tenant_id, id);
     sql << "UPDATE trainings SET model_key = :k WHERE id = :id", soci::use(model_key), soci::use(id);
     return static_cast<int64_t>(id);

@@ -53,11 +53,14 @@ nlohmann::json ColumnJson(const engine::ColumnSpec& spec, const std::string& rol
   return {{"column_name", spec.name}, {"data_type", engine::DataTypeName(spec.type)}, {"attribute_name", role}};
 }
 
-// Every dataset column with its role: as the request says, Feature when it does not say.
-Result<nlohmann::json> AssignRoles(const engine::TableSchema& schema, const std::vector<ColumnRoleInput>& inputs) {
+// Every dataset column with its role: as the request says, `unlisted` when it does not say.
+Result<nlohmann::json> AssignRoles(const engine::TableSchema& schema, const std::vector<ColumnRoleInput>& inputs,
+                                   ProblemType problem) {
+  const bool forecast = problem == ProblemType::kForecast;
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < schema.size(); ++i) index.emplace(schema[i].name, i);
-  std::vector<std::string> roles(schema.size(), kRoleFeature);
+  // A forecaster reads the columns it is given; a tabular model every column not set aside.
+  std::vector<std::string> roles(schema.size(), forecast ? kRoleIgnore : kRoleFeature);
   std::set<std::string> seen;
   std::vector<FieldError> errors;
   for (size_t i = 0; i < inputs.size(); ++i) {
@@ -93,8 +96,13 @@ Result<nlohmann::json> AssignRoles(const engine::TableSchema& schema, const std:
   size_t timestamps = WithRole(columns, kRoleTimestamp).size();
   if (targets != 1) errors.push_back(ColumnsError("Exactly one column must be the Target; found " + std::to_string(targets)));
   if (ids > 1) errors.push_back(ColumnsError("At most one column may be the Id; found " + std::to_string(ids)));
-  if (timestamps > 1) errors.push_back(ColumnsError("At most one column may be the Timestamp; found " + std::to_string(timestamps)));
-  if (WithRole(columns, kRoleFeature).empty()) errors.push_back(ColumnsError("At least one column must be a Feature"));
+  if (forecast && timestamps != 1) {
+    errors.push_back(ColumnsError("A Forecast training needs exactly one Timestamp column; found " + std::to_string(timestamps)));
+  }
+  if (!forecast && timestamps > 1) {
+    errors.push_back(ColumnsError("At most one column may be the Timestamp; found " + std::to_string(timestamps)));
+  }
+  if (!forecast && WithRole(columns, kRoleFeature).empty()) errors.push_back(ColumnsError("At least one column must be a Feature"));
   if (!errors.empty()) return Status::Invalid(std::move(errors));
   return columns;
 }
@@ -115,7 +123,7 @@ nlohmann::json ModelInputs(const nlohmann::json& columns) {
 }
 
 // Only a summary of this shape is stored (the model summary reads it back).
-Status CheckSummary(const nlohmann::json& result) {
+Status CheckSummary(const nlohmann::json& result, ProblemType problem) {
   auto invalid = [](const char* field, const char* msg) {
     return Status::Invalid({{{"result", "summary", field}, msg, "value_error"}});
   };
@@ -123,8 +131,11 @@ Status CheckSummary(const nlohmann::json& result) {
     return Status::Invalid({{{"result", "summary"}, "Field required", "missing"}});
   }
   const nlohmann::json& s = result["summary"];
-  if (!s.contains("algorithm") || !s["algorithm"].is_string() ||
-      !engine::ml::ParseAlgorithm(s["algorithm"].get<std::string>())) {
+  auto known_algorithm = [&](const std::string& name) {
+    if (problem != ProblemType::kForecast) return engine::ml::ParseAlgorithm(name).has_value();
+    return name == "auto" || engine::ml::forecast::ParseForecastAlgorithm(name).has_value();
+  };
+  if (!s.contains("algorithm") || !s["algorithm"].is_string() || !known_algorithm(s["algorithm"].get<std::string>())) {
     return invalid("algorithm", "Must name a known algorithm");
   }
   if (!s.contains("model") || !s["model"].is_string()) return invalid("model", "Must be a string");
@@ -134,6 +145,13 @@ Status CheckSummary(const nlohmann::json& result) {
   }
   for (const char* object : {"rows", "timings", "hyperparameters", "xgboost_parameters"}) {
     if (s.contains(object) && !s[object].is_object()) return invalid(object, "Must be an object");
+  }
+  if (problem == ProblemType::kForecast) {
+    // The model summary shows these as they are: a forecaster's, not a classifier's.
+    for (const char* number : {"horizon", "season_length", "series"}) {
+      if (!s.contains(number) || !s[number].is_number_integer()) return invalid(number, "Must be an integer");
+    }
+    if (!s.contains("frequency") || !s["frequency"].is_string()) return invalid("frequency", "Must be a string");
   }
   return Status::OK();
 }
@@ -165,8 +183,15 @@ Result<TrainingOptions> TrainService::Details(const std::string& tenant_id, int6
   options.dataset_is_valid = dataset.is_valid();
   options.dataset_schema = std::move(dataset.schema);
   options.roles = {kRoleId, kRoleTarget, kRoleFeature, kRoleIgnore, kRoleTimestamp};
-  options.problem_types = {ProblemTypeName(ProblemType::kClassification), ProblemTypeName(ProblemType::kRegression)};
-  options.algorithms = {"auto", "XGBoost", "RandomForest", "Linear"};
+  const std::vector<std::string> tabular = {"auto", "XGBoost", "RandomForest", "Linear"};
+  for (ProblemType p : {ProblemType::kClassification, ProblemType::kRegression, ProblemType::kForecast}) {
+    options.problem_types.push_back(ProblemTypeName(p));
+    options.algorithms_by_problem_type[ProblemTypeName(p)] = p == ProblemType::kForecast ? ForecastAlgorithms() : tabular;
+  }
+  options.algorithms = tabular;
+  for (const std::string& name : ForecastAlgorithms()) {
+    if (name != "auto") options.algorithms.push_back(name);
+  }
   return options;
 }
 
@@ -195,14 +220,18 @@ Result<int64_t> TrainService::NumWorkers(const CreateTrainingInput& in,
 Result<Training> TrainService::Create(const std::string& tenant_id, const Principal& caller,
                                       const CreateTrainingInput& in) {
   const std::optional<ProblemType> problem = ParseProblemType(in.problem_type);
-  if (problem == ProblemType::kForecast) {
-    return Status::Invalid({{{"problem_type"},
-                             "Forecast training is not available yet; use Classification or Regression",
-                             "value_error"}});
-  }
   if (!problem) {
-    return Status::Invalid({{{"problem_type"}, "Input should be 'Classification' or 'Regression'", "enum"}});
+    return Status::Invalid({{{"problem_type"}, "Input should be 'Classification', 'Regression' or 'Forecast'", "enum"}});
   }
+  if (*problem == ProblemType::kForecast) return CreateForecast(tenant_id, caller, in);
+  std::vector<FieldError> forecast_only;
+  for (auto [field, given] : {std::pair{"frequency", in.forecast.frequency.has_value()},
+                              {"horizon", in.forecast.horizon.has_value()},
+                              {"aggregate", in.forecast.aggregate.has_value()},
+                              {"fill", in.forecast.fill.has_value()}}) {
+    if (given) forecast_only.push_back({{field}, "Only a Forecast training takes " + std::string(field), "value_error"});
+  }
+  if (!forecast_only.empty()) return Status::Invalid(std::move(forecast_only));
   std::optional<engine::ml::Algorithm> algorithm;
   if (Lower(in.algorithm) != "auto") {
     algorithm = engine::ml::ParseAlgorithm(in.algorithm);
@@ -218,7 +247,7 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
   if (keys.empty()) {
     return Status::Invalid({{{"dataset_id"}, "The dataset has no validated rows to train on", "value_error"}});
   }
-  DATAML_ASSIGN_OR_RETURN(nlohmann::json columns, AssignRoles(dataset.schema, in.columns));
+  DATAML_ASSIGN_OR_RETURN(nlohmann::json columns, AssignRoles(dataset.schema, in.columns, *problem));
   const nlohmann::json target = WithRole(columns, kRoleTarget).front();
   const std::string target_type = target["data_type"];
   if (problem == ProblemType::kRegression && target_type != "Integer" && target_type != "Float") {
@@ -307,14 +336,6 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
     new_preprocess = PreprocessRow{0, tenant_id, in.dataset_id, ModelInputs(columns), "", false, t.created_at};
   }
 
-  auto inserted = repo_.InsertTraining(t, new_preprocess);
-  if (!inserted.ok() && inserted.status().code() == StatusCode::kAlreadyExists) {
-    // Another request created this name (or version) first.
-    return Status::AlreadyExists("A predictor named '" + in.predictor_name + "' already exists");
-  }
-  DATAML_ASSIGN_OR_RETURN(int64_t id, std::move(inserted));
-  DATAML_ASSIGN_OR_RETURN(Training stored, Get(tenant_id, id));
-  DATAML_ASSIGN_OR_RETURN(auto preprocess, repo_.FindPreprocess(tenant_id, stored.preprocess_id));
   auto job_column = [](const nlohmann::json& c) {
     return job_specs::Column{c.value("column_name", ""), c.value("data_type", ""), std::nullopt};
   };
@@ -325,10 +346,94 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
   for (const nlohmann::json& c : WithRole(columns, kRoleFeature)) spec.features.push_back(job_column(c));
   spec.target = job_column(target);
   spec.parquet_keys = keys;
-  spec.model_key = stored.model_key;
-  spec.preprocess_key = preprocess->artifact_key;
   spec.base_model_key = base_model_key;
   spec.num_workers = static_cast<int>(num_workers);
+  return Submit(std::move(t), std::move(new_preprocess), std::move(spec), caller);
+}
+
+Result<Training> TrainService::CreateForecast(const std::string& tenant_id, const Principal& caller,
+                                              const CreateTrainingInput& in) {
+  std::vector<FieldError> refused;
+  if (in.is_incremental) {
+    refused.push_back({{"is_incremental"},
+                       "A Forecast model cannot be continued incrementally; train a new predictor on the longer "
+                       "series",
+                       "value_error"});
+  }
+  if (in.shap_enabled) {
+    refused.push_back({{"shap_enabled"}, "SHAP explains row predictions; a Forecast model makes none", "value_error"});
+  }
+  if (in.num_workers && *in.num_workers != 1) {
+    refused.push_back({{"num_workers"}, "A Forecast training runs on one worker", "value_error"});
+  }
+  if (!refused.empty()) return Status::Invalid(std::move(refused));
+  DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(tenant_id, in.dataset_id));
+  DATAML_ASSIGN_OR_RETURN(std::vector<std::string> keys, datasets_.ValidatedParquetKeys(tenant_id, in.dataset_id));
+  if (keys.empty()) {
+    return Status::Invalid({{{"dataset_id"}, "The dataset has no validated rows to train on", "value_error"}});
+  }
+  DATAML_ASSIGN_OR_RETURN(nlohmann::json columns, AssignRoles(dataset.schema, in.columns, ProblemType::kForecast));
+  DATAML_ASSIGN_OR_RETURN(CheckedForecast forecast,
+                          CheckForecastRequest(in.forecast, in.algorithm, in.hyperparameters, columns));
+  DATAML_ASSIGN_OR_RETURN(auto latest, repo_.LatestVersion(tenant_id, Lower(in.predictor_name)));
+  if (latest) return Status::AlreadyExists("A predictor named '" + in.predictor_name + "' already exists");
+  std::vector<std::string> paths;
+  for (const std::string& key : keys) paths.push_back(datasets_.AbsolutePath(key).string());
+  DATAML_RETURN_NOT_OK(CheckSeries(forecast, paths));
+
+  Training t;
+  t.tenant_id = tenant_id;
+  t.predictor_name = in.predictor_name;
+  t.domain = in.domain;
+  t.problem_type = ProblemType::kForecast;
+  t.dataset_id = in.dataset_id;
+  t.columns = columns;
+  t.hyperparameters = forecast.hyperparameters.ToJson();
+  t.created_by = caller.username;
+  t.created_at = t.modified_at = NowIso8601Utc();
+  t.algorithm = forecast.algorithm;
+  t.forecast = forecast.settings;
+  nlohmann::json inputs = nlohmann::json::array();
+  for (const nlohmann::json& c : columns) {
+    if (c.value("attribute_name", "") != kRoleIgnore) inputs.push_back(c);
+  }
+  PreprocessRow preprocess{0, tenant_id, in.dataset_id, std::move(inputs), "", false, t.created_at};
+
+  auto job_column = [](const engine::ml::InputColumn& c) {
+    return job_specs::Column{c.name, engine::DataTypeName(c.type), std::nullopt};
+  };
+  const engine::ml::forecast::SeriesRecipe& recipe = forecast.recipe;
+  job_specs::TrainSpec spec;
+  spec.problem_type = ProblemType::kForecast;
+  spec.algorithm = t.algorithm;
+  spec.hyperparameters = t.hyperparameters;
+  for (const auto& f : recipe.features) spec.features.push_back(job_column(f));
+  spec.target = job_column(recipe.target);
+  spec.parquet_keys = keys;
+  job_specs::SeriesSpec series;
+  if (recipe.id) series.id = job_column(*recipe.id);
+  series.timestamp = job_column(recipe.timestamp);
+  series.frequency = forecast.settings.frequency;
+  series.horizon = static_cast<int>(forecast.settings.horizon);
+  series.aggregate = forecast.settings.aggregate;
+  series.fill = forecast.settings.fill;
+  spec.series = std::move(series);
+  return Submit(std::move(t), std::move(preprocess), std::move(spec), caller);
+}
+
+Result<Training> TrainService::Submit(Training t, std::optional<PreprocessRow> new_preprocess, job_specs::TrainSpec spec,
+                                      const Principal& caller) {
+  const std::string tenant_id = t.tenant_id, predictor_name = t.predictor_name;
+  auto inserted = repo_.InsertTraining(std::move(t), std::move(new_preprocess));
+  if (!inserted.ok() && inserted.status().code() == StatusCode::kAlreadyExists) {
+    // Another request created this name (or version) first.
+    return Status::AlreadyExists("A predictor named '" + predictor_name + "' already exists");
+  }
+  DATAML_ASSIGN_OR_RETURN(int64_t id, std::move(inserted));
+  DATAML_ASSIGN_OR_RETURN(Training stored, Get(tenant_id, id));
+  DATAML_ASSIGN_OR_RETURN(auto preprocess, repo_.FindPreprocess(tenant_id, stored.preprocess_id));
+  spec.model_key = stored.model_key;
+  spec.preprocess_key = preprocess->artifact_key;
   spec.callback = {kTrainResultPath, {{"train_id", id}, {"preprocess_id", std::to_string(stored.preprocess_id)}}};
   auto job = jobs_.Submit(tenant_id, TrainingSubject(id), spec, caller.username);
   if (!job.ok()) {
@@ -385,6 +490,10 @@ Status TrainService::Delete(const std::string& tenant_id, int64_t id) {
 }
 
 Result<Training> TrainService::UpdatePreprocess(const std::string& tenant_id, int64_t id, int64_t preprocess_id) {
+  DATAML_ASSIGN_OR_RETURN(Training any, Get(tenant_id, id));
+  if (any.problem_type == ProblemType::kForecast) {
+    return RefuseForecast(any, "its series rules are part of the model, not a preprocess to swap");
+  }
   DATAML_ASSIGN_OR_RETURN(Training t, Completed(tenant_id, id));
   DATAML_ASSIGN_OR_RETURN(auto candidate_row, repo_.FindPreprocess(tenant_id, preprocess_id));
   if (!candidate_row) return Status::NotFound("Preprocess not found");
@@ -455,6 +564,8 @@ Result<jobs::Job> TrainService::SubmitShap(const Training& t, const std::string&
 
 Result<jobs::Job> TrainService::GenerateFeatureImportance(const std::string& tenant_id, const Principal& caller,
                                                           int64_t id, int64_t sample_rows) {
+  DATAML_ASSIGN_OR_RETURN(Training any, Get(tenant_id, id));
+  if (any.problem_type == ProblemType::kForecast) return RefuseForecast(any, "SHAP explains row predictions");
   DATAML_ASSIGN_OR_RETURN(Training t, Completed(tenant_id, id));
   DATAML_ASSIGN_OR_RETURN(auto fi, repo_.FindFeatureImportance(tenant_id, id));
   if (fi && (fi->job_status == "queued" || fi->job_status == "running")) {
@@ -511,7 +622,7 @@ Result<int64_t> TrainService::RecordTrainingResult(int64_t job_id, std::optional
   const bool failed = !result.value("error", nlohmann::json()).is_null();
   if (!failed) {
     // A worker may run on another machine: its word is checked, not trusted.
-    DATAML_RETURN_NOT_OK(CheckSummary(result));
+    DATAML_RETURN_NOT_OK(CheckSummary(result, training->problem_type));
     DATAML_RETURN_NOT_OK(ArtifactsExist(*training));
     // The model is recorded before its job completes, so a completed training always has it;
     // idempotent, so a replay repairs a first attempt that failed after this.

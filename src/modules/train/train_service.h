@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@
 #include "job_specs/job_specs.h"
 #include "jobs/jobs_service.h"
 #include "modules/datasets/datasets_service.h"
+#include "modules/train/forecast_request.h"
 #include "modules/train/train_repository.h"
 #include "storage/blob_store.h"
 
@@ -39,6 +41,7 @@ struct CreateTrainingInput {
   bool shap_enabled = false;
   nlohmann::json hyperparameters;  // null: defaults
   std::optional<int64_t> num_workers;  // unset: the server's default where several are allowed
+  ForecastFields forecast;              // a Forecast training's frequency, horizon, aggregate, fill
 };
 
 struct TrainingList {
@@ -54,6 +57,7 @@ struct TrainingOptions {
   std::vector<std::string> roles;  // a column's (kRoleId, ...)
   std::vector<std::string> problem_types;
   std::vector<std::string> algorithms;  // "auto" first
+  std::map<std::string, std::vector<std::string>> algorithms_by_problem_type;
 };
 
 // 8.8: the columns a model reads.
@@ -128,6 +132,11 @@ class TrainService {
   // How many workers train the model: the request's (422 where several cannot), else the default
   // where several can, else 1.
   Result<int64_t> NumWorkers(const CreateTrainingInput& in, std::optional<engine::ml::Algorithm> algorithm) const;
+  Result<Training> CreateForecast(const std::string& tenant_id, const Principal& caller, const CreateTrainingInput& in);
+  // Stores the training (and its new preprocess) and queues its job; `spec` gets its keys and
+  // callback here.
+  Result<Training> Submit(Training t, std::optional<PreprocessRow> new_preprocess, job_specs::TrainSpec spec,
+                          const Principal& caller);
   Result<jobs::Job> SubmitShap(const Training& t, const std::string& created_by, int64_t sample_rows);
   Result<jobs::Job> JobOfTraining(int64_t job_id, int64_t training_id, const char* kind);
   // Whether the model and preprocess a successful train job must have written are there.

@@ -45,6 +45,28 @@ Result<ModelManifest> ModelManifest::FromJson(const nlohmann::json& json) {
   return m;
 }
 
+nlohmann::json ForecastSettings::ToJson() const {
+  return {{"frequency", frequency},
+          {"horizon", horizon},
+          {"season_length", season_length},
+          {"aggregate", aggregate ? nlohmann::json(*aggregate) : nlohmann::json()},
+          {"fill", fill ? nlohmann::json(*fill) : nlohmann::json()}};
+}
+
+Result<ForecastSettings> ForecastSettings::FromJson(const nlohmann::json& json) {
+  ForecastSettings s;
+  try {
+    s.frequency = json.at("frequency").get<std::string>();
+    s.horizon = json.at("horizon").get<int64_t>();
+    s.season_length = json.at("season_length").get<int64_t>();
+    if (!json.at("aggregate").is_null()) s.aggregate = json["aggregate"].get<std::string>();
+    if (!json.at("fill").is_null()) s.fill = json["fill"].get<std::string>();
+  } catch (const nlohmann::json::exception& e) {
+    return Status::InvalidArgument(std::string("forecast settings: ") + e.what());
+  }
+  return s;
+}
+
 std::string ModelPrefix(const std::string& tenant_id, int64_t training_id) {
   return "tenants/" + tenant_id + "/models/" + std::to_string(training_id);
 }
@@ -90,6 +112,13 @@ std::string ModelStatus(const Training& t) {
   return TrainStatus(t);  // failed, terminated
 }
 
+Status RefuseForecast(const Training& t, const std::string& why) {
+  return Status::Invalid({{{"train_id"},
+                           "Training " + std::to_string(t.id) + " is a Forecast model: " + why +
+                               "; it forecasts series with /api/v1/inference/forecast",
+                           "value_error"}});
+}
+
 nlohmann::json ToListJson(const Training& t) {
   nlohmann::json metrics = t.summary ? t.summary->value("metrics", nlohmann::json()) : nlohmann::json();
   nlohmann::json accuracy = metrics.is_object() ? metrics.value("accuracy", nlohmann::json()) : nlohmann::json();
@@ -120,7 +149,8 @@ nlohmann::json ToListJson(const Training& t) {
           {"shap_enabled", t.shap_enabled},
           {"num_workers", t.num_workers},
           {"ray_job_id", t.job_id ? nlohmann::json(std::to_string(*t.job_id)) : nlohmann::json()},
-          {"error", t.error && !t.active() ? nlohmann::json(*t.error) : nlohmann::json()}};
+          {"error", t.error && !t.active() ? nlohmann::json(*t.error) : nlohmann::json()},
+          {"forecast", t.forecast ? t.forecast->ToJson() : nlohmann::json()}};
 }
 
 }  // namespace dataml::train

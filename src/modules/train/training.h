@@ -34,6 +34,20 @@ struct ModelManifest {
   static Result<ModelManifest> FromJson(const nlohmann::json& json);
 };
 
+// What a Forecast training was asked for beyond the common fields (8.1's frequency, horizon,
+// aggregate and fill, in their canonical spelling) and the season it uses.
+struct ForecastSettings {
+  std::string frequency;  // Hour, Day, Week, Month, Quarter, Year
+  int64_t horizon = 1;
+  int64_t season_length = 1;
+  std::optional<std::string> aggregate;  // sum, mean, last
+  std::optional<std::string> fill;       // zero, previous, linear
+
+  nlohmann::json ToJson() const;
+  // InvalidArgument when malformed.
+  static Result<ForecastSettings> FromJson(const nlohmann::json& json);
+};
+
 struct Training {
   int64_t id = 0;
   std::string tenant_id;
@@ -58,6 +72,7 @@ struct Training {
   std::optional<std::string> error;
   std::optional<nlohmann::json> summary;    // the worker's, once completed
   std::optional<ModelManifest> manifest;    // once completed
+  std::optional<ForecastSettings> forecast;  // a Forecast training's
   std::string created_by;
   std::string created_at;
   std::string modified_at;
@@ -114,6 +129,10 @@ std::string PreprocessPrefix(const std::string& tenant_id, int64_t preprocess_id
 std::string TrainStatus(const Training& t);
 std::string TrainingStatus(const Training& t);
 std::string ModelStatus(const Training& t);
+
+// A 422 at {"train_id"} for a path that is not a Forecast model's ("it forecasts series with
+// /api/v1/inference/forecast"): `why` says what the path needs instead.
+Status RefuseForecast(const Training& t, const std::string& why);
 
 // A row of 8.3 / 8.4.
 nlohmann::json ToListJson(const Training& t);

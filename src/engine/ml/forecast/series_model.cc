@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/text.h"
 #include "engine/ml/forecast/seasonal_naive.h"
 
 namespace dataml::engine::ml::forecast {
@@ -55,7 +56,7 @@ const char* ForecastAlgorithmName(ForecastAlgorithm algorithm) {
 
 std::optional<ForecastAlgorithm> ParseForecastAlgorithm(std::string_view name) {
   for (ForecastAlgorithm a : {ForecastAlgorithm::kSeasonalNaive, ForecastAlgorithm::kEts, ForecastAlgorithm::kTheta}) {
-    if (name == ForecastAlgorithmName(a)) return a;
+    if (ToLowerAscii(name) == ToLowerAscii(ForecastAlgorithmName(a))) return a;
   }
   return std::nullopt;
 }

@@ -18,7 +18,7 @@ namespace dataml::engine::ml::forecast {
 
 enum class ForecastAlgorithm { kSeasonalNaive, kEts, kTheta };
 
-// "SeasonalNaive", "ETS", "Theta"; parsed exactly.
+// "SeasonalNaive", "ETS", "Theta"; parsed in any case.
 const char* ForecastAlgorithmName(ForecastAlgorithm algorithm);
 std::optional<ForecastAlgorithm> ParseForecastAlgorithm(std::string_view name);
 

@@ -1,0 +1,131 @@
+#include "engine/ml/forecast/series_recipe.h"
+
+#include <arrow/api.h>
+#include <arrow/compute/api.h>
+
+#include <map>
+
+#include "core/problem_type.h"
+
+namespace dataml::engine::ml::forecast {
+namespace {
+
+// A column's values as text (null: nullopt), for comparing them whatever their type.
+Result<std::vector<std::optional<std::string>>> TextOf(const arrow::Table& table, const std::string& name) {
+  auto column = table.GetColumnByName(name);
+  if (!column) return Status::InvalidArgument("the data has no column '" + name + "'");
+  auto cast = arrow::compute::Cast(arrow::Datum(column), arrow::utf8());
+  if (!cast.ok()) return Status::InvalidArgument("column '" + name + "' cannot be read as text");
+  std::vector<std::optional<std::string>> out;
+  for (const auto& chunk : cast->chunked_array()->chunks()) {
+    const auto& text = static_cast<const arrow::StringArray&>(*chunk);
+    for (int64_t i = 0; i < text.length(); ++i) {
+      out.push_back(text.IsNull(i) ? std::nullopt : std::optional<std::string>(text.GetString(i)));
+    }
+  }
+  return out;
+}
+
+std::string Shown(const std::optional<std::string>& v) { return v ? "'" + *v + "'" : std::string("empty"); }
+
+// A Feature must not change within a series: a forecast has no future values of it.
+Status CheckStatic(const arrow::Table& table, const std::optional<InputColumn>& id,
+                   const std::vector<InputColumn>& features) {
+  if (features.empty()) return Status::OK();
+  std::vector<std::optional<std::string>> keys(static_cast<size_t>(table.num_rows()), std::string());
+  if (id) {
+    DATAML_ASSIGN_OR_RETURN(keys, TextOf(table, id->name));
+  }
+  for (const InputColumn& feature : features) {
+    DATAML_ASSIGN_OR_RETURN(auto values, TextOf(table, feature.name));
+    std::map<std::optional<std::string>, std::optional<std::string>> first;
+    for (size_t row = 0; row < values.size(); ++row) {
+      auto [it, inserted] = first.emplace(keys[row], values[row]);
+      if (!inserted && it->second != values[row]) {
+        const std::string series = id ? "series '" + keys[row].value_or("") + "'" : std::string("the series");
+        return Status::InvalidArgument("Feature '" + feature.name + "' changes within " + series + " (" +
+                                       Shown(it->second) + ", then " + Shown(values[row]) +
+                                       "); a Forecast Feature must be constant in each series (a forecast has no "
+                                       "future values of it): give it the Ignore role");
+      }
+    }
+  }
+  return Status::OK();
+}
+
+nlohmann::json ColumnJson(const InputColumn& c) {
+  return {{"column_name", c.name}, {"data_type", DataTypeName(c.type)}};
+}
+
+InputColumn ColumnOf(const nlohmann::json& j) {
+  auto type = ParseDataTypeName(j.at("data_type").get<std::string>());
+  if (!type) throw std::invalid_argument("unknown data type");
+  return {j.at("column_name").get<std::string>(), *type};
+}
+
+}  // namespace
+
+std::vector<std::string> SeriesRecipe::ColumnNames() const {
+  std::vector<std::string> out;
+  if (id) out.push_back(id->name);
+  out.push_back(timestamp.name);
+  out.push_back(target.name);
+  for (const InputColumn& f : features) out.push_back(f.name);
+  return out;
+}
+
+Result<std::vector<Series>> SeriesRecipe::Read(const arrow::Table& table) const {
+  DATAML_RETURN_NOT_OK(CheckStatic(table, id, features));
+  return ReadHistory(table);
+}
+
+Result<std::vector<Series>> SeriesRecipe::ReadHistory(const arrow::Table& table) const {
+  SeriesColumns columns;
+  if (id) columns.id = id->name;
+  columns.timestamp = timestamp.name;
+  columns.target = target.name;
+  return ReadSeries(table, columns, rules);
+}
+
+nlohmann::json SeriesRecipe::ToJson() const {
+  nlohmann::json features_json = nlohmann::json::array();
+  for (const InputColumn& f : features) features_json.push_back(ColumnJson(f));
+  return {{"format", "dataml-series-recipe"},
+          {"format_version", kFormatVersion},
+          {"problem_type", ProblemTypeName(ProblemType::kForecast)},
+          {"id", id ? ColumnJson(*id) : nlohmann::json()},
+          {"timestamp", ColumnJson(timestamp)},
+          {"target", ColumnJson(target)},
+          {"features", std::move(features_json)},
+          {"frequency", FrequencyName(rules.frequency)},
+          {"aggregate", rules.aggregate ? nlohmann::json(AggregateName(*rules.aggregate)) : nlohmann::json()},
+          {"fill", rules.fill ? nlohmann::json(FillName(*rules.fill)) : nlohmann::json()}};
+}
+
+Result<SeriesRecipe> SeriesRecipe::FromJson(const nlohmann::json& json) {
+  SeriesRecipe r;
+  try {
+    if (json.value("format", "") != "dataml-series-recipe" || json.at("format_version").get<int>() != kFormatVersion)
+      return Status::InvalidArgument("series recipe: not a recipe of this format version");
+    if (!json.at("id").is_null()) r.id = ColumnOf(json["id"]);
+    r.timestamp = ColumnOf(json.at("timestamp"));
+    r.target = ColumnOf(json.at("target"));
+    for (const nlohmann::json& f : json.at("features")) r.features.push_back(ColumnOf(f));
+    auto frequency = ParseFrequency(json.at("frequency").get<std::string>());
+    if (!frequency) return Status::InvalidArgument("series recipe: unknown frequency");
+    r.rules.frequency = *frequency;
+    if (!json.at("aggregate").is_null()) {
+      r.rules.aggregate = ParseAggregate(json["aggregate"].get<std::string>());
+      if (!r.rules.aggregate) return Status::InvalidArgument("series recipe: unknown aggregate");
+    }
+    if (!json.at("fill").is_null()) {
+      r.rules.fill = ParseFill(json["fill"].get<std::string>());
+      if (!r.rules.fill) return Status::InvalidArgument("series recipe: unknown fill");
+    }
+  } catch (const std::exception& e) {
+    return Status::InvalidArgument(std::string("series recipe: ") + e.what());
+  }
+  return r;
+}
+
+}  // namespace dataml::engine::ml::forecast
