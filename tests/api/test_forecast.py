@@ -76,7 +76,10 @@ def test_details_list_forecast_and_its_algorithms(weekly):
     assert r.status_code == 200, r.text
     details = r.json()
     assert "Forecast" in details["problem_types"]
-    assert details["algorithms_by_problem_type"]["Forecast"] == ["auto", "SeasonalNaive", "ETS", "Theta"]
+    assert details["algorithms_by_problem_type"]["Forecast"] == ["auto", "SeasonalNaive", "ETS", "Theta", "XGBoost",
+                                                                 "Ensemble"]
+    assert details["algorithms"] == ["auto", "XGBoost", "RandomForest", "Linear", "SeasonalNaive", "ETS", "Theta",
+                                     "Ensemble"]
     assert "Theta" not in details["algorithms_by_problem_type"]["Regression"]
 
 
@@ -96,7 +99,7 @@ def test_training_reports_its_backtest(weekly):
     assert (s["frequency"], s["horizon"], s["season_length"], s["series"]) == ("Week", 4, 4, 3)
     assert s["rows"] == {"read": 192, "periods": 192, "filled": 0}
     candidates = {c["algorithm"]: c for c in s["candidates"]}
-    assert set(candidates) == {"SeasonalNaive", "ETS", "Theta"}
+    assert set(candidates) == {"SeasonalNaive", "ETS", "Theta", "XGBoost", "Ensemble"}
     assert sum(c["series_chosen"] for c in candidates.values()) == 3
     assert all(c["series_backtested"] == 3 for c in candidates.values())
     assert candidates["SeasonalNaive"]["mase"] > summary["mase"]  # the trend beats the naive
@@ -251,6 +254,26 @@ def test_forecast_trainings_refused_before_any_job(weekly):
     r = train(client, churn, expect=422, frequency="Week")
     assert r["detail"][0]["loc"] == ["body", "frequency"]
     assert train(client, churn, expect=422, algorithm="ETS")["detail"][0]["loc"] == ["body", "algorithm"]
+
+
+def test_global_booster_with_a_static_feature_and_the_ensemble(weekly):
+    client, _, dataset = weekly
+    for algorithm in ("XGBoost", "Ensemble"):
+        t = train_forecast(client, dataset, algorithm=algorithm, hyperparameters={"season_length": 4,
+                                                                                  "num_boost_round": 60})
+        wait_completed(client, t["id"])
+        s = client.get("/api/v1/train/model-summary", params={"train_id": t["id"]}).json()
+        assert s["model_summary"]["algorithm"] == algorithm
+        assert {c["algorithm"]: c["series_chosen"] for c in s["candidates"]} == {algorithm: 3}
+        assert s["hyperparameters"]["num_boost_round"] == 60 and s["hyperparameters"]["learning_rate"] == 0.1
+        points = forecast(client, t, unique_id="S2")["forecast"]
+        for w, p in zip(range(64, 68), points):
+            assert abs(p["value"] - truth(2, w)) / truth(2, w) < 0.08, (algorithm, w, p)
+        # A newer history is forecast by the same booster, the series' static feature kept.
+        newer = upload_csv(client, weekly_csv(weeks=68, region=False))
+        first = forecast(client, t, unique_id="S2", dataset_id=newer)["forecast"][0]
+        assert first["date"] == (START + datetime.timedelta(days=7 * 68)).isoformat()
+        assert abs(first["value"] - truth(2, 68)) / truth(2, 68) < 0.08
 
 
 def test_one_series_without_an_id(weekly):

@@ -28,7 +28,8 @@ engine::ml::InputColumn ColumnOf(const nlohmann::json& c) {
 
 std::vector<std::string> ForecastAlgorithms() {
   std::vector<std::string> out = {"auto"};
-  for (auto a : {fc::ForecastAlgorithm::kSeasonalNaive, fc::ForecastAlgorithm::kEts, fc::ForecastAlgorithm::kTheta}) {
+  for (auto a : {fc::ForecastAlgorithm::kSeasonalNaive, fc::ForecastAlgorithm::kEts, fc::ForecastAlgorithm::kTheta,
+                 fc::ForecastAlgorithm::kXGBoost, fc::ForecastAlgorithm::kEnsemble}) {
     out.push_back(fc::ForecastAlgorithmName(a));
   }
   return out;

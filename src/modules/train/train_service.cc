@@ -1,5 +1,6 @@
 #include "modules/train/train_service.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -53,7 +54,7 @@ nlohmann::json ColumnJson(const engine::ColumnSpec& spec, const std::string& rol
   return {{"column_name", spec.name}, {"data_type", engine::DataTypeName(spec.type)}, {"attribute_name", role}};
 }
 
-// Every dataset column with its role: as the request says, `unlisted` when it does not say.
+// Every dataset column with its role: as the request says, else Feature (Ignore for Forecast).
 Result<nlohmann::json> AssignRoles(const engine::TableSchema& schema, const std::vector<ColumnRoleInput>& inputs,
                                    ProblemType problem) {
   const bool forecast = problem == ProblemType::kForecast;
@@ -190,7 +191,7 @@ Result<TrainingOptions> TrainService::Details(const std::string& tenant_id, int6
   }
   options.algorithms = tabular;
   for (const std::string& name : ForecastAlgorithms()) {
-    if (name != "auto") options.algorithms.push_back(name);
+    if (std::find(tabular.begin(), tabular.end(), name) == tabular.end()) options.algorithms.push_back(name);
   }
   return options;
 }

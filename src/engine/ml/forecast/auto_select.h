@@ -13,7 +13,8 @@
 
 namespace dataml::engine::ml::forecast {
 
-// The method that fits `algorithm` to a history and forecasts from it.
+// The method that fits `algorithm` (a local one: SeasonalNaive, ETS or Theta) to a history and
+// forecasts from it. The global booster's methods are the forecaster's (forecaster.h).
 Method MethodOf(ForecastAlgorithm algorithm);
 
 struct Choice {

@@ -28,6 +28,15 @@ struct Backtest {
 // The shortest history a window's forecast starts from.
 inline constexpr size_t kMinBacktestHistory = 3;
 
+// How many windows of `horizon` a series of `n` periods has room for, up to `windows`: window w
+// of W (0 the oldest) starts at n - (W - w) horizon, after at least kMinBacktestHistory periods.
+int BacktestWindows(size_t n, int horizon, int windows);
+
+// The backtest of given forecasts: forecasts[w] is the forecast of window w of
+// forecasts.size() (oldest first) from the history before its origin.
+Backtest ScoreBacktest(std::span<const double> series, int horizon, int season,
+                       const std::vector<std::vector<double>>& forecasts);
+
 // FailedPrecondition when the series is too short for one window (horizon periods after at
 // least kMinBacktestHistory).
 Result<Backtest> RunBacktest(std::span<const double> series, int horizon, int windows, int season, const Method& method);

@@ -47,6 +47,8 @@ Result<ForecastHyperparameters> ForecastHyperparameters::FromJson(const nlohmann
                                "extra_forbidden"}});
     }
   }
+  // The booster learns small steps of scaled series: a gentler learning rate than XGBoost's 0.3.
+  if (!booster.contains("learning_rate") || booster["learning_rate"].is_null()) booster["learning_rate"] = kBoosterLearningRate;
   DATAML_ASSIGN_OR_RETURN(hp.xgboost, Hyperparameters::FromJson(booster));
   return hp;
 }

@@ -13,6 +13,7 @@ namespace dataml::engine::ml::forecast {
 
 inline constexpr int kMaxSeasonLength = 1000;
 inline constexpr int kMaxBacktestWindows = 20;
+inline constexpr double kBoosterLearningRate = 0.1;  // unless given
 
 struct ForecastHyperparameters {
   std::optional<int> season_length;  // unset: the frequency's (DefaultSeasonLength)

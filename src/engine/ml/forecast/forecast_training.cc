@@ -31,6 +31,11 @@ Result<ForecastTrainingOutcome> RunForecastTraining(const arrow::Table& table, c
   options.season = hp.season_length.value_or(DefaultSeasonLength(request.recipe.rules.frequency));
   options.backtest_windows = hp.backtest_windows;
   options.threads = static_cast<unsigned>(hp.xgboost.nthread);
+  options.booster = hp.xgboost;
+  for (const InputColumn& f : request.recipe.features) {
+    options.numeric_statics.push_back(f.type == DataType::kInteger || f.type == DataType::kFloat ||
+                                      f.type == DataType::kBoolean);
+  }
   const auto train_started = std::chrono::steady_clock::now();
   DATAML_ASSIGN_OR_RETURN(ForecasterTraining trained, TrainForecaster(series, options));
 

@@ -1,29 +1,34 @@
 // A forecasting model of many series, trained in one go: per series the requested method (or,
 // for "auto", the one with the lowest backtest MASE), every series backtested over rolling
-// origins, and conformal intervals calibrated on the pooled, scaled backtest errors. It
+// origins (the global booster retrained at each origin on every series cut there), and
+// conformal intervals calibrated on the pooled, scaled backtest errors. It
 // forecasts a series from the end of its training history, or from a newer history of it with
 // the same parameters (no refit).
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/result.h"
 #include "engine/ml/forecast/backtest.h"
+#include "engine/ml/forecast/global_booster.h"
 #include "engine/ml/forecast/series.h"
 #include "engine/ml/forecast/series_model.h"
 
 namespace dataml::engine::ml::forecast {
 
 struct ForecasterOptions {
-  std::optional<ForecastAlgorithm> algorithm;  // none: auto
+  std::optional<ForecastAlgorithm> algorithm;  // none: auto (every method, per series the best)
   int horizon = 1;
   int season = 1;
   int backtest_windows = 3;
   unsigned threads = 0;  // 0: every core
+  Hyperparameters booster;            // the global booster's (XGBoost, Ensemble)
+  std::vector<bool> numeric_statics;  // per static feature of the series: a number (else a category)
 };
 
 // Conformal interval half-widths, in units of a series' scale (MaseScale), per step ahead on a
@@ -64,6 +69,7 @@ class ForecastModel {
   int season = 1;
   std::string algorithm;  // as requested: "auto" or a method
   IntervalTable intervals;
+  std::shared_ptr<const GlobalBooster> booster;  // when a series uses XGBoost or Ensemble
   std::vector<FittedSeries> series;  // ordered by key
 
   const FittedSeries* Find(const std::string& key) const;

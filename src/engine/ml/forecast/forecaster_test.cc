@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include "engine/ml/forecast/test_series.h"
 
@@ -37,8 +38,21 @@ std::vector<Series> Panel() {
   return out;
 }
 
+ForecasterOptions Options(std::optional<ForecastAlgorithm> algorithm, int horizon, int season, int windows,
+                          unsigned threads) {
+  ForecasterOptions options;
+  options.algorithm = algorithm;
+  options.horizon = horizon;
+  options.season = season;
+  options.backtest_windows = windows;
+  options.threads = threads;
+  options.booster.num_boost_round = 30;
+  options.booster.learning_rate = 0.2;
+  return options;
+}
+
 TEST(ForecasterTest, AutoChoosesPerSeriesAndReportsItsBacktest) {
-  auto trained = TrainForecaster(Panel(), {std::nullopt, 4, 4, 3, 2});
+  auto trained = TrainForecaster(Panel(), Options(std::nullopt, 4, 4, 3, 2));
   ASSERT_TRUE(trained.ok()) << trained.status().message();
   const ForecastModel& model = trained->model;
   ASSERT_EQ(model.series.size(), 8u);
@@ -59,7 +73,7 @@ TEST(ForecasterTest, AutoChoosesPerSeriesAndReportsItsBacktest) {
 }
 
 TEST(ForecasterTest, ForecastsContinueTheGridWithIntervalsThatWidenWithTheLevel) {
-  auto trained = TrainForecaster(Panel(), {ForecastAlgorithm::kEts, 4, 4, 3, 1});
+  auto trained = TrainForecaster(Panel(), Options(ForecastAlgorithm::kEts, 4, 4, 3, 1));
   ASSERT_TRUE(trained.ok()) << trained.status().message();
   const ForecastModel& model = trained->model;
   const FittedSeries* s = model.Find("trend_0");
@@ -85,7 +99,7 @@ TEST(ForecasterTest, ForecastsContinueTheGridWithIntervalsThatWidenWithTheLevel)
 
 TEST(ForecasterTest, ANewerHistoryIsForecastFromItsOwnEndWithoutRefitting) {
   std::vector<Series> panel = Panel();
-  auto trained = TrainForecaster(panel, {ForecastAlgorithm::kTheta, 4, 4, 3, 1});
+  auto trained = TrainForecaster(panel, Options(ForecastAlgorithm::kTheta, 4, 4, 3, 1));
   ASSERT_TRUE(trained.ok());
   const ForecastModel& model = trained->model;
   const FittedSeries* s = model.Find("trend_1");
@@ -103,7 +117,7 @@ TEST(ForecasterTest, ANewerHistoryIsForecastFromItsOwnEndWithoutRefitting) {
 }
 
 TEST(ForecasterTest, TheModelRoundTripsThroughJson) {
-  auto trained = TrainForecaster(Panel(), {std::nullopt, 3, 4, 2, 2});
+  auto trained = TrainForecaster(Panel(), Options(std::nullopt, 3, 4, 2, 2));
   ASSERT_TRUE(trained.ok());
   const ForecastModel& model = trained->model;
   auto back = ForecastModel::FromJson(nlohmann::json::parse(model.ToJson().dump()));
@@ -124,9 +138,60 @@ TEST(ForecasterTest, TheModelRoundTripsThroughJson) {
   EXPECT_FALSE(ForecastModel::FromJson(broken).ok());
 }
 
+TEST(ForecasterTest, TheGlobalBoosterLearnsEverySeriesAndTheEnsembleIsTheMeanOfThree) {
+  std::vector<Series> panel = Panel();
+  std::map<ForecastAlgorithm, std::vector<double>> forecast;
+  for (ForecastAlgorithm a : {ForecastAlgorithm::kEts, ForecastAlgorithm::kTheta, ForecastAlgorithm::kXGBoost,
+                              ForecastAlgorithm::kEnsemble}) {
+    auto trained = TrainForecaster(panel, Options(a, 4, 4, 2, 1));
+    ASSERT_TRUE(trained.ok()) << trained.status().message();
+    const ForecastModel& model = trained->model;
+    EXPECT_EQ(model.booster != nullptr, UsesBooster(a)) << ForecastAlgorithmName(a);
+    const FittedSeries* s = model.Find("trend_2");
+    EXPECT_EQ(s->model.algorithm, a);
+    auto points = model.Forecast(*s, 4, 0.9);
+    ASSERT_TRUE(points.ok()) << points.status().message();
+    for (const ForecastPoint& p : *points) forecast[a].push_back(p.value);
+    // Round trip: the booster is part of the model.
+    auto back = ForecastModel::FromJson(nlohmann::json::parse(model.ToJson().dump()));
+    ASSERT_TRUE(back.ok()) << back.status().message();
+    auto again = back->Forecast(*back->Find("trend_2"), 4, 0.9);
+    ASSERT_TRUE(again.ok());
+    EXPECT_NEAR((*again)[3].value, (*points)[3].value, 1e-6 * std::fabs((*points)[3].value));
+  }
+  // Series 2 one to four steps on: (50 + 2 t) * factor, t = 60..63.
+  const std::vector<double> truth = {170 * 1.2, 172 * 0.9, 174 * 0.8, 176 * 1.1};
+  for (size_t k = 0; k < 4; ++k) {
+    EXPECT_NEAR(forecast[ForecastAlgorithm::kXGBoost][k], truth[k], 0.1 * truth[k]) << k;
+    const double mean = (forecast[ForecastAlgorithm::kEts][k] + forecast[ForecastAlgorithm::kTheta][k] +
+                         forecast[ForecastAlgorithm::kXGBoost][k]) / 3;
+    EXPECT_NEAR(forecast[ForecastAlgorithm::kEnsemble][k], mean, 1e-6 * mean) << k;
+  }
+}
+
+TEST(ForecasterTest, StaticFeaturesAreEncodedForTheBooster) {
+  std::vector<Series> panel = Panel();
+  for (size_t i = 0; i < panel.size(); ++i) {
+    panel[i].statics = {std::optional<std::string>(i % 2 ? "north" : "south"),
+                        i == 0 ? std::nullopt : std::optional<std::string>(std::to_string(i * 1.5))};
+  }
+  ForecasterOptions options = Options(ForecastAlgorithm::kXGBoost, 4, 4, 2, 1);
+  options.numeric_statics = {false, true};
+  auto trained = TrainForecaster(panel, options);
+  ASSERT_TRUE(trained.ok()) << trained.status().message();
+  const ForecastModel& model = trained->model;
+  EXPECT_EQ(model.booster->layout().statics, 2);
+  const FittedSeries* first = model.Find(panel[0].key);
+  ASSERT_EQ(first->model.statics.size(), 2u);
+  EXPECT_EQ(first->model.statics[0], 1.0f) << "south: the second of the sorted categories";
+  EXPECT_TRUE(std::isnan(first->model.statics[1])) << "an empty value is missing";
+  EXPECT_EQ(model.Find(panel[3].key)->model.statics[1], 4.5f);
+  EXPECT_TRUE(model.Forecast(*first, 4, 0.95).ok());
+}
+
 TEST(ForecasterTest, RefusesNothingToForecast) {
   EXPECT_FALSE(TrainForecaster({}, {}).ok());
-  EXPECT_FALSE(TrainForecaster(Panel(), {std::nullopt, 0, 4, 3, 1}).ok());
+  EXPECT_FALSE(TrainForecaster(Panel(), Options(std::nullopt, 0, 4, 3, 1)).ok());
 }
 
 TEST(IntervalTableTest, InterpolatesBetweenGridLevels) {

@@ -60,6 +60,8 @@ struct Series {
   std::vector<double> values;
   int64_t rows = 0;    // rows read into it
   int64_t filled = 0;  // periods given a value by the fill rule
+  // Its static features' values as text (null: empty), in the recipe's order (SeriesRecipe::Read).
+  std::vector<std::optional<std::string>> statics;
 };
 
 struct SeriesColumns {

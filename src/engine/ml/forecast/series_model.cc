@@ -31,16 +31,17 @@ std::optional<Component> ComponentOf(const std::string& letter) {
   return std::nullopt;
 }
 
-std::vector<double> LastSeason(std::span<const double> history, int season) {
-  const size_t keep = std::min(history.size(), static_cast<size_t>(std::max(1, season)));
+std::vector<double> Tail(std::span<const double> history, size_t keep) {
+  keep = std::min(history.size(), keep);
   return {history.end() - static_cast<std::ptrdiff_t>(keep), history.end()};
 }
 
-SeriesModel Naive(std::span<const double> history, int season) {
-  SeriesModel model;
-  model.season = season;
-  model.last_season = LastSeason(history, season);
-  return model;
+std::vector<double> Mean(const std::vector<std::vector<double>>& members, int horizon) {
+  std::vector<double> out(static_cast<size_t>(horizon), 0.0);
+  for (const auto& m : members) {
+    for (size_t k = 0; k < out.size(); ++k) out[k] += m[k] / static_cast<double>(members.size());
+  }
+  return out;
 }
 
 }  // namespace
@@ -50,50 +51,75 @@ const char* ForecastAlgorithmName(ForecastAlgorithm algorithm) {
     case ForecastAlgorithm::kSeasonalNaive: return "SeasonalNaive";
     case ForecastAlgorithm::kEts: return "ETS";
     case ForecastAlgorithm::kTheta: return "Theta";
+    case ForecastAlgorithm::kXGBoost: return "XGBoost";
+    case ForecastAlgorithm::kEnsemble: return "Ensemble";
   }
   return "SeasonalNaive";
 }
 
 std::optional<ForecastAlgorithm> ParseForecastAlgorithm(std::string_view name) {
-  for (ForecastAlgorithm a : {ForecastAlgorithm::kSeasonalNaive, ForecastAlgorithm::kEts, ForecastAlgorithm::kTheta}) {
+  for (ForecastAlgorithm a : {ForecastAlgorithm::kSeasonalNaive, ForecastAlgorithm::kEts, ForecastAlgorithm::kTheta,
+                              ForecastAlgorithm::kXGBoost, ForecastAlgorithm::kEnsemble}) {
     if (ToLowerAscii(name) == ToLowerAscii(ForecastAlgorithmName(a))) return a;
   }
   return std::nullopt;
 }
 
-std::vector<double> SeriesModel::Forecast(int horizon) const {
-  if (ets) return ets->Forecast(horizon);
-  if (theta) return theta->Forecast(horizon);
-  return SeasonalNaive(last_season, season, horizon);
+std::vector<double> SeriesModel::Forecast(int horizon, const std::vector<double>* global) const {
+  switch (algorithm) {
+    case ForecastAlgorithm::kEts:
+      if (ets) return ets->Forecast(horizon);
+      break;
+    case ForecastAlgorithm::kTheta:
+      if (theta) return theta->Forecast(horizon);
+      break;
+    case ForecastAlgorithm::kXGBoost:
+      if (global != nullptr) return *global;
+      break;
+    case ForecastAlgorithm::kEnsemble: {
+      std::vector<std::vector<double>> members;
+      if (ets) members.push_back(ets->Forecast(horizon));
+      if (theta) members.push_back(theta->Forecast(horizon));
+      if (global != nullptr) members.push_back(*global);
+      if (!members.empty()) return Mean(members, horizon);
+      break;
+    }
+    case ForecastAlgorithm::kSeasonalNaive: break;
+  }
+  const std::span<const double> last(tail);
+  return SeasonalNaive(last.last(std::min(last.size(), static_cast<size_t>(std::max(1, season)))), season, horizon);
 }
 
-SeriesModel FitSeriesModel(ForecastAlgorithm algorithm, std::span<const double> history, int season) {
-  SeriesModel model = Naive(history, season);
-  if (algorithm == ForecastAlgorithm::kEts) {
+SeriesModel FitSeriesModel(ForecastAlgorithm algorithm, std::span<const double> history, int season, size_t memory) {
+  SeriesModel model;
+  model.season = season;
+  model.tail = Tail(history, std::max(memory, static_cast<size_t>(std::max(1, season))));
+  if (algorithm == ForecastAlgorithm::kEts || algorithm == ForecastAlgorithm::kEnsemble) {
     auto fitted = AutoEts(history, season);
-    if (fitted.ok()) {
-      model.algorithm = algorithm;
-      model.ets = std::move(fitted).ValueOrDie();
-    }
-  } else if (algorithm == ForecastAlgorithm::kTheta) {
-    auto fitted = FitDynamicOptimizedTheta(history, season);
-    if (fitted.ok()) {
-      model.algorithm = algorithm;
-      model.theta = std::move(fitted).ValueOrDie();
-    }
+    if (fitted.ok()) model.ets = std::move(fitted).ValueOrDie();
   }
+  if (algorithm == ForecastAlgorithm::kTheta || algorithm == ForecastAlgorithm::kEnsemble) {
+    auto fitted = FitDynamicOptimizedTheta(history, season);
+    if (fitted.ok()) model.theta = std::move(fitted).ValueOrDie();
+  }
+  // A method that could not fit leaves the series to SeasonalNaive; the global ones always fit.
+  const bool fitted = algorithm == ForecastAlgorithm::kEts     ? model.ets.has_value()
+                      : algorithm == ForecastAlgorithm::kTheta ? model.theta.has_value()
+                                                               : true;
+  if (fitted) model.algorithm = algorithm;
   return model;
 }
 
-Result<SeriesModel> ApplySeriesModel(const SeriesModel& fitted, std::span<const double> history) {
+Result<SeriesModel> ApplySeriesModel(const SeriesModel& fitted, std::span<const double> history, size_t memory) {
   if (history.empty()) return Status::InvalidArgument("the history is empty");
   SeriesModel model = fitted;
-  model.last_season = LastSeason(history, fitted.season);
+  model.tail = Tail(history, std::max(memory, static_cast<size_t>(std::max(1, fitted.season))));
   if (fitted.ets) {
     auto applied = ApplyEts(*fitted.ets, history);
     if (!applied.ok()) return Status::InvalidArgument("its " + fitted.ets->spec.Name() + " model: " + applied.status().message());
     model.ets = std::move(applied).ValueOrDie();
-  } else if (fitted.theta) {
+  }
+  if (fitted.theta) {
     auto applied = ApplyTheta(*fitted.theta, history);
     if (!applied.ok()) return Status::InvalidArgument("its Theta model: " + applied.status().message());
     model.theta = std::move(applied).ValueOrDie();
@@ -104,7 +130,11 @@ Result<SeriesModel> ApplySeriesModel(const SeriesModel& fitted, std::span<const 
 nlohmann::json SeriesModel::ToJson() const {
   nlohmann::json j = {{"algorithm", ForecastAlgorithmName(algorithm)},
                       {"season", season},
-                      {"last_season", Numbers(last_season)}};
+                      {"tail", Numbers(tail)}};
+  if (UsesBooster(algorithm)) {
+    j["booster_scale"] = booster_scale;
+    j["statics"] = statics;  // NaN (missing) is stored as null
+  }
   if (ets) {
     j["ets"] = {{"error", std::string(1, ComponentLetter(ets->spec.error))},
                 {"trend", std::string(1, ComponentLetter(ets->spec.trend))},
@@ -143,8 +173,12 @@ Result<SeriesModel> SeriesModel::FromJson(const nlohmann::json& j) {
     if (!algorithm) return Status::InvalidArgument("forecast model: unknown algorithm");
     model.algorithm = *algorithm;
     model.season = j.at("season").get<int>();
-    model.last_season = NumbersOf(j.at("last_season"));
-    if (model.season < 1 || model.last_season.empty()) return Status::InvalidArgument("forecast model: no state");
+    model.tail = NumbersOf(j.at("tail"));
+    if (model.season < 1 || model.tail.empty()) return Status::InvalidArgument("forecast model: no state");
+    if (UsesBooster(model.algorithm)) {
+      model.booster_scale = j.at("booster_scale").get<double>();
+      for (const nlohmann::json& v : j.at("statics")) model.statics.push_back(v.is_null() ? NAN : v.get<float>());
+    }
     if (j.contains("ets")) {
       const nlohmann::json& e = j["ets"];
       EtsModel ets;
@@ -184,9 +218,10 @@ Result<SeriesModel> SeriesModel::FromJson(const nlohmann::json& j) {
   } catch (const nlohmann::json::exception& e) {
     return Status::InvalidArgument(std::string("forecast model: ") + e.what());
   }
-  const bool has_state = model.algorithm == ForecastAlgorithm::kEts     ? model.ets.has_value()
-                         : model.algorithm == ForecastAlgorithm::kTheta ? model.theta.has_value()
-                                                                        : !model.ets && !model.theta;
+  const bool has_state = model.algorithm == ForecastAlgorithm::kEts             ? model.ets.has_value()
+                         : model.algorithm == ForecastAlgorithm::kTheta         ? model.theta.has_value()
+                         : model.algorithm == ForecastAlgorithm::kSeasonalNaive ? !model.ets && !model.theta
+                                                                                : true;
   if (!has_state) return Status::InvalidArgument("forecast model: the algorithm's states are missing");
   return model;
 }

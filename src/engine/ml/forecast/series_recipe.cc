@@ -28,29 +28,33 @@ Result<std::vector<std::optional<std::string>>> TextOf(const arrow::Table& table
 
 std::string Shown(const std::optional<std::string>& v) { return v ? "'" + *v + "'" : std::string("empty"); }
 
-// A Feature must not change within a series: a forecast has no future values of it.
-Status CheckStatic(const arrow::Table& table, const std::optional<InputColumn>& id,
-                   const std::vector<InputColumn>& features) {
-  if (features.empty()) return Status::OK();
+// Each series' static feature values (by its key), after checking that a Feature does not
+// change within a series: a forecast has no future values of it.
+Result<std::map<std::string, std::vector<std::optional<std::string>>>> StaticValues(
+    const arrow::Table& table, const std::optional<InputColumn>& id, const std::vector<InputColumn>& features) {
+  std::map<std::string, std::vector<std::optional<std::string>>> out;
+  if (features.empty()) return out;
   std::vector<std::optional<std::string>> keys(static_cast<size_t>(table.num_rows()), std::string());
   if (id) {
     DATAML_ASSIGN_OR_RETURN(keys, TextOf(table, id->name));
   }
-  for (const InputColumn& feature : features) {
+  for (size_t f = 0; f < features.size(); ++f) {
+    const InputColumn& feature = features[f];
     DATAML_ASSIGN_OR_RETURN(auto values, TextOf(table, feature.name));
-    std::map<std::optional<std::string>, std::optional<std::string>> first;
     for (size_t row = 0; row < values.size(); ++row) {
-      auto [it, inserted] = first.emplace(keys[row], values[row]);
-      if (!inserted && it->second != values[row]) {
+      std::vector<std::optional<std::string>>& seen = out.try_emplace(keys[row].value_or("")).first->second;
+      if (seen.size() == f) {
+        seen.push_back(values[row]);
+      } else if (seen[f] != values[row]) {
         const std::string series = id ? "series '" + keys[row].value_or("") + "'" : std::string("the series");
         return Status::InvalidArgument("Feature '" + feature.name + "' changes within " + series + " (" +
-                                       Shown(it->second) + ", then " + Shown(values[row]) +
+                                       Shown(seen[f]) + ", then " + Shown(values[row]) +
                                        "); a Forecast Feature must be constant in each series (a forecast has no "
                                        "future values of it): give it the Ignore role");
       }
     }
   }
-  return Status::OK();
+  return out;
 }
 
 nlohmann::json ColumnJson(const InputColumn& c) {
@@ -75,8 +79,13 @@ std::vector<std::string> SeriesRecipe::ColumnNames() const {
 }
 
 Result<std::vector<Series>> SeriesRecipe::Read(const arrow::Table& table) const {
-  DATAML_RETURN_NOT_OK(CheckStatic(table, id, features));
-  return ReadHistory(table);
+  DATAML_ASSIGN_OR_RETURN(auto statics, StaticValues(table, id, features));
+  DATAML_ASSIGN_OR_RETURN(std::vector<Series> series, ReadHistory(table));
+  for (Series& s : series) {
+    auto it = statics.find(s.key);
+    if (it != statics.end()) s.statics = it->second;
+  }
+  return series;
 }
 
 Result<std::vector<Series>> SeriesRecipe::ReadHistory(const arrow::Table& table) const {
