@@ -2,13 +2,12 @@
 and 9.4's forecasts with intervals, from the training's history or a dataset's, and the log."""
 import datetime
 import json
-import math
 import random
+import time
 
 import pytest
 
-from conftest import unique
-from test_train import churn_csv, train, upload_csv, wait_completed, wait_training
+from test_train import churn_csv, train, training, upload_csv, wait_completed, wait_training
 
 START = datetime.date(2023, 1, 2)  # a Monday
 SEASON = [1.25, 0.95, 0.8, 1.0]
@@ -288,3 +287,27 @@ def test_one_series_without_an_id(weekly):
     assert abs(a["forecast"][0]["value"] - truth(0, 64)) / truth(0, 64) < 0.06
     s = client.get("/api/v1/train/model-summary", params={"train_id": t["id"]}).json()
     assert s["series"] == 1 and s["model_summary"]["algorithm"] == "ETS"
+
+
+def test_a_forecast_needs_a_completed_model_and_its_training_terminates_like_any(weekly):
+    client, _, _ = weekly
+    dataset = upload_csv(client, weekly_csv(stores=40))
+    t = train_forecast(client, dataset, algorithm="XGBoost",
+                       hyperparameters={"season_length": 4, "num_boost_round": 5000, "max_depth": 12})
+    deadline = time.time() + 60
+    while wait_status(client, t["id"]) != "running":
+        assert time.time() < deadline
+        time.sleep(0.1)
+    r = forecast(client, t, expect=409)
+    assert "has not completed" in r["detail"]
+    r = client.post("/api/v1/ray/terminate_ray_job", params={"ray_job_id": t["ray_job_id"], "usage": "training"})
+    assert r.status_code == 200, r.text
+    row = wait_training(client, t["id"], timeout=30)
+    assert row["training_status"] == "Terminated"
+    assert "Terminated" in forecast(client, t, expect=409)["detail"]
+    assert client.delete(f"/api/v1/train/delete/{t['id']}").status_code == 200
+    assert forecast(client, t, expect=404)
+
+
+def wait_status(client, train_id):
+    return training(client, train_id)["training_status"]
