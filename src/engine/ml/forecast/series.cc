@@ -78,19 +78,6 @@ struct Row {
 
 std::string Quoted(const std::string& key) { return key.empty() ? std::string("the series") : "series '" + key + "'"; }
 
-Result<std::vector<std::optional<std::string>>> KeysOf(const std::shared_ptr<arrow::ChunkedArray>& column) {
-  auto cast = arrow::compute::Cast(arrow::Datum(column), arrow::utf8());
-  if (!cast.ok()) return Status::InvalidArgument("the Id column cannot be read as text: " + cast.status().ToString());
-  std::vector<std::optional<std::string>> out;
-  for (const auto& chunk : cast->chunked_array()->chunks()) {
-    const auto& text = static_cast<const arrow::StringArray&>(*chunk);
-    for (int64_t i = 0; i < text.length(); ++i) {
-      out.push_back(text.IsNull(i) ? std::nullopt : std::optional<std::string>(text.GetString(i)));
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 const char* FrequencyName(Frequency f) {
@@ -155,6 +142,20 @@ std::optional<Fill> ParseFill(std::string_view name) {
     if (SameName(name, FillName(f))) return f;
   }
   return std::nullopt;
+}
+
+Result<std::vector<std::optional<std::string>>> ColumnAsText(const std::shared_ptr<arrow::ChunkedArray>& column,
+                                                             const std::string& name) {
+  auto cast = arrow::compute::Cast(arrow::Datum(column), arrow::utf8());
+  if (!cast.ok()) return Status::InvalidArgument("column '" + name + "' cannot be read as text: " + cast.status().ToString());
+  std::vector<std::optional<std::string>> out;
+  for (const auto& chunk : cast->chunked_array()->chunks()) {
+    const auto& text = static_cast<const arrow::StringArray&>(*chunk);
+    for (int64_t i = 0; i < text.length(); ++i) {
+      out.push_back(text.IsNull(i) ? std::nullopt : std::optional<std::string>(text.GetString(i)));
+    }
+  }
+  return out;
 }
 
 Period Advance(Period p, int64_t steps) {
@@ -224,7 +225,7 @@ Result<std::vector<Series>> ReadSeries(const arrow::Table& table, const SeriesCo
   std::vector<std::optional<std::string>> keys(n, std::string());
   if (columns.id) {
     DATAML_ASSIGN_OR_RETURN(auto id_column, find(*columns.id));
-    DATAML_ASSIGN_OR_RETURN(keys, KeysOf(id_column));
+    DATAML_ASSIGN_OR_RETURN(keys, ColumnAsText(id_column, *columns.id));
   }
 
   std::map<std::string, std::vector<Row>> grouped;

@@ -70,6 +70,11 @@ struct SeriesColumns {
   std::string target;             // Integer or Float
 };
 
+// A column's values as text (null: nullopt), whatever its type: series keys and static features
+// compare that way. InvalidArgument naming `name` when the type has no text form.
+Result<std::vector<std::optional<std::string>>> ColumnAsText(const std::shared_ptr<arrow::ChunkedArray>& column,
+                                                             const std::string& name);
+
 // The table's series, ordered by key. InvalidArgument naming the series and the dates for a
 // row without a timestamp, rows that share a period, a timestamp off the grid or a period
 // without a value (the last three unless the rules say how), and for columns of other types.

@@ -1,8 +1,5 @@
 #include "engine/ml/forecast/series_recipe.h"
 
-#include <arrow/api.h>
-#include <arrow/compute/api.h>
-
 #include <map>
 
 #include "core/problem_type.h"
@@ -10,20 +7,10 @@
 namespace dataml::engine::ml::forecast {
 namespace {
 
-// A column's values as text (null: nullopt), for comparing them whatever their type.
 Result<std::vector<std::optional<std::string>>> TextOf(const arrow::Table& table, const std::string& name) {
   auto column = table.GetColumnByName(name);
   if (!column) return Status::InvalidArgument("the data has no column '" + name + "'");
-  auto cast = arrow::compute::Cast(arrow::Datum(column), arrow::utf8());
-  if (!cast.ok()) return Status::InvalidArgument("column '" + name + "' cannot be read as text");
-  std::vector<std::optional<std::string>> out;
-  for (const auto& chunk : cast->chunked_array()->chunks()) {
-    const auto& text = static_cast<const arrow::StringArray&>(*chunk);
-    for (int64_t i = 0; i < text.length(); ++i) {
-      out.push_back(text.IsNull(i) ? std::nullopt : std::optional<std::string>(text.GetString(i)));
-    }
-  }
-  return out;
+  return ColumnAsText(column, name);
 }
 
 std::string Shown(const std::optional<std::string>& v) { return v ? "'" + *v + "'" : std::string("empty"); }
