@@ -12,14 +12,6 @@ namespace fc = engine::ml::forecast;
 
 FieldError Invalid(std::vector<std::string> loc, std::string msg) { return {std::move(loc), std::move(msg), "value_error"}; }
 
-std::vector<nlohmann::json> WithRole(const nlohmann::json& columns, const char* role) {
-  std::vector<nlohmann::json> out;
-  for (const nlohmann::json& c : columns) {
-    if (c.value("attribute_name", "") == role) out.push_back(c);
-  }
-  return out;
-}
-
 engine::ml::InputColumn ColumnOf(const nlohmann::json& c) {
   return {c.value("column_name", ""), engine::ParseDataTypeName(c.value("data_type", "")).value_or(engine::DataType::kString)};
 }

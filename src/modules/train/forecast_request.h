@@ -24,7 +24,6 @@ struct ForecastFields {
   std::optional<int64_t> horizon;
   std::optional<std::string> aggregate;
   std::optional<std::string> fill;
-  bool any() const { return frequency || horizon || aggregate || fill; }
 };
 
 inline constexpr int64_t kMaxForecastHorizon = 1000;

@@ -41,15 +41,6 @@ bool IsRole(const std::string& role) {
 
 FieldError ColumnsError(std::string msg) { return {{"columns"}, std::move(msg), "value_error"}; }
 
-// The columns of `t` that have `role`, in dataset order.
-std::vector<nlohmann::json> WithRole(const nlohmann::json& columns, const char* role) {
-  std::vector<nlohmann::json> out;
-  for (const nlohmann::json& c : columns) {
-    if (c.value("attribute_name", "") == role) out.push_back(c);
-  }
-  return out;
-}
-
 nlohmann::json ColumnJson(const engine::ColumnSpec& spec, const std::string& role) {
   return {{"column_name", spec.name}, {"data_type", engine::DataTypeName(spec.type)}, {"attribute_name", role}};
 }

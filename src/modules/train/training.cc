@@ -112,6 +112,14 @@ std::string ModelStatus(const Training& t) {
   return TrainStatus(t);  // failed, terminated
 }
 
+std::vector<nlohmann::json> WithRole(const nlohmann::json& columns, const char* role) {
+  std::vector<nlohmann::json> out;
+  for (const nlohmann::json& c : columns) {
+    if (c.value("attribute_name", "") == role) out.push_back(c);
+  }
+  return out;
+}
+
 Status RefuseForecast(const Training& t, const std::string& why) {
   return Status::Invalid({{{"train_id"},
                            "Training " + std::to_string(t.id) + " is a Forecast model: " + why +

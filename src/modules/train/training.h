@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/problem_type.h"
 #include "core/result.h"
@@ -129,6 +130,9 @@ std::string PreprocessPrefix(const std::string& tenant_id, int64_t preprocess_id
 std::string TrainStatus(const Training& t);
 std::string TrainingStatus(const Training& t);
 std::string ModelStatus(const Training& t);
+
+// The entries of `columns` ([{column_name, data_type, attribute_name}]) that have `role`, in order.
+std::vector<nlohmann::json> WithRole(const nlohmann::json& columns, const char* role);
 
 // A 422 at {"train_id"} for a path that is not a Forecast model's ("it forecasts series with
 // /api/v1/inference/forecast"): `why` says what the path needs instead.
