@@ -75,7 +75,7 @@ Result<std::unique_ptr<App>> BuildServices(const ServerConfig& config, const std
       auth::AccessTokenCodec(jwt_secret, config.access_token_ttl_seconds),
       auth::LoginPolicy::FromConfig(config));
   app->templates = std::make_unique<templates::TemplatesService>(*app->db);
-  app->store = std::make_unique<storage::BlobStore>(config.data_dir);
+  DATAML_ASSIGN_OR_RETURN(app->store, storage::BlobStore::OpenLocal(config.data_dir));
   if (size_t swept = app->store->RemoveStaleStaging(24 * 3600); swept > 0) {
     spdlog::info("removed {} upload staging directories older than a day", swept);
   }
@@ -118,7 +118,7 @@ void RegisterRoutes(App& app, const ServerConfig& config) {
   rbac::RegisterRbacRoutes(r, *app.rbac, *app.tenants, *app.users);
   templates::RegisterTemplatesRoutes(r, *app.templates, *app.tenants);
   datasets::RegisterDatasetsRoutes(r, *app.datasets, *app.tenants);
-  files::RegisterFilesRoutes(r, *app.datasets, *app.tenants);
+  files::RegisterFilesRoutes(r, *app.datasets, *app.store, *app.tenants);
   train::RegisterTrainRoutes(r, *app.train, *app.jobs, *app.tenants);
   ray::RegisterRayRoutes(r, *app.jobs, *app.tenants);
   inference::RegisterInferenceRoutes(r, *app.inference, *app.batch_predictions, *app.jobs, *app.tenants);

@@ -51,7 +51,6 @@ bool ExpectsContinue(const bhttp::request<bhttp::empty_body>& request) {
 // Built outside the coroutines: GCC 12 miscompiles braced lists of string literals inside a
 // co_await expression ("array used as initializer").
 Response BadRequest(const std::string& detail) { return Response::Json(400, {{"detail", detail}}); }
-Response NotFound(const std::string& detail) { return Response::Json(404, {{"detail", detail}}); }
 
 Response TooManyUploads() {
   Response busy = Response::Json(503, {{"detail", "Too many uploads in progress, try again later"}});
@@ -352,7 +351,7 @@ asio::awaitable<bool> Connection::Send(Serializer& serializer) {
 }
 
 asio::awaitable<bool> Connection::Write(Response response, unsigned version, bool keep_alive, bool head_only) {
-  if (!response.file_path.empty()) co_return co_await WriteFile(response, version, keep_alive, head_only);
+  if (response.content) co_return co_await WriteContent(response, version, keep_alive, head_only);
   if (head_only) {
     bhttp::response<bhttp::empty_body> out{static_cast<bhttp::status>(response.status), version};
     out.set(bhttp::field::content_type, response.content_type);
@@ -373,13 +372,11 @@ asio::awaitable<bool> Connection::Write(Response response, unsigned version, boo
   co_return co_await Send(serializer);
 }
 
-asio::awaitable<bool> Connection::WriteFile(const Response& response, unsigned version, bool keep_alive,
-                                            bool head_only) {
+asio::awaitable<bool> Connection::WriteContent(const Response& response, unsigned version, bool keep_alive,
+                                               bool head_only) {
   beast::error_code ec;
-  beast::file file;
-  file.open(response.file_path.c_str(), beast::file_mode::scan, ec);
-  uint64_t size = ec ? 0 : file.size(ec);
-  if (ec) co_return co_await Write(NotFound("File not found"), version, keep_alive, head_only);
+  ContentSource& content = *response.content;
+  const uint64_t size = content.size();
 
   bhttp::response<bhttp::buffer_body> out{static_cast<bhttp::status>(response.status), version};
   out.set(bhttp::field::content_type, response.content_type);
@@ -396,11 +393,11 @@ asio::awaitable<bool> Connection::WriteFile(const Response& response, unsigned v
   std::vector<char> slice(std::min<uint64_t>(kFileSlice, size));
   uint64_t left = size;
   while (left > 0) {
-    size_t got = file.read(slice.data(), std::min<uint64_t>(slice.size(), left), ec);
-    if (ec || got == 0) co_return false;  // the file shrank: the client sees a short body and a closed connection
-    left -= got;
+    auto got = content.Read(slice.data(), std::min<uint64_t>(slice.size(), left));
+    if (!got.ok() || *got == 0) co_return false;  // the client sees a short body and a closed connection
+    left -= *got;
     out.body().data = slice.data();
-    out.body().size = got;
+    out.body().size = *got;
     out.body().more = left > 0;
     SetDeadline(core_.options.body_timeout);
     co_await bhttp::async_write(socket_, serializer, asio::redirect_error(use_awaitable, ec));

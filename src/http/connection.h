@@ -55,7 +55,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   boost::asio::awaitable<Response> OnPool(const Admission& admission, Request& request);
   // Writes `response`; false when the write failed.
   boost::asio::awaitable<bool> Write(Response response, unsigned version, bool keep_alive, bool head_only);
-  boost::asio::awaitable<bool> WriteFile(const Response& response, unsigned version, bool keep_alive, bool head_only);
+  boost::asio::awaitable<bool> WriteContent(const Response& response, unsigned version, bool keep_alive,
+                                            bool head_only);
   boost::asio::awaitable<bool> WriteContinue(unsigned version);
   // Writes what the serializer holds: at once when the socket takes it all (the usual case),
   // asynchronously for the rest. False when the write failed.

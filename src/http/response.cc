@@ -35,10 +35,11 @@ Response Response::Text(int status, std::string content_type, std::string body) 
   return r;
 }
 
-Response Response::File(std::string path, std::string content_type, const std::string& download_name) {
+Response Response::Attachment(std::shared_ptr<ContentSource> content, std::string content_type,
+                              const std::string& download_name) {
   Response r;
   r.content_type = std::move(content_type);
-  r.file_path = std::move(path);
+  r.content = std::move(content);
   std::string safe;
   for (char c : download_name) safe.push_back(c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20 ? '_' : c);
   r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + safe + "\"");

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "http/content_source.h"
 
 namespace dataml::http {
 
@@ -16,13 +17,13 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string file_path;  // when set, the body is this file, streamed
-
+  std::shared_ptr<ContentSource> content;  // when set, the body is streamed from it
 
   static Response Json(int status, const nlohmann::json& value);
   static Response Text(int status, std::string content_type, std::string body);
-  // Streams a file as an attachment named `download_name`.
-  static Response File(std::string path, std::string content_type, const std::string& download_name);
+  // Streams `content` as an attachment named `download_name`.
+  static Response Attachment(std::shared_ptr<ContentSource> content, std::string content_type,
+                             const std::string& download_name);
   // The one mapping from a Status to an HTTP error: {"detail": "..."} or, for field errors,
   // FastAPI's {"detail": [{"loc": [...], "msg": "...", "type": "..."}]}.
   static Response Error(const Status& status);

@@ -111,7 +111,8 @@ class ServerTest : public ::testing::Test {
       return Response::Text(200, "text/plain", req.body);
     });
     router_.Add("GET", "/file", RouteAccess::Public(), [this](Request&) -> Result<Response> {
-      return Response::File((dir_ / "big.bin").string(), "application/octet-stream", "big.bin");
+      DATAML_ASSIGN_OR_RETURN(auto content, OpenFileContent((dir_ / "big.bin").string()));
+      return Response::Attachment(std::move(content), "application/octet-stream", "big.bin");
     });
     router_.AddUpload("/upload", RouteAccess::Authenticated(), [](Request& req) -> Result<Response> {
       size_t bytes = 0;

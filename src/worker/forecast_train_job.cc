@@ -4,7 +4,6 @@
 
 #include "engine/ml/forecast/forecast_training.h"
 #include "engine/ml/training_table.h"
-#include "storage/blob_io.h"
 
 namespace dataml::worker {
 namespace {
@@ -57,12 +56,12 @@ Result<engine::ml::forecast::ForecastTrainingRequest> ToRequest(const job_specs:
 Result<nlohmann::json> RunForecastTrainJob(const job_specs::TrainSpec& spec, const WorkerContext& context) {
   const auto started = std::chrono::steady_clock::now();
   DATAML_ASSIGN_OR_RETURN(auto request, ToRequest(spec));
-  DATAML_ASSIGN_OR_RETURN(std::vector<std::string> paths, storage::BlobPaths(context.store, spec.parquet_keys));
+  DATAML_ASSIGN_OR_RETURN(engine::FileSet paths, StoredFiles(context, spec.parquet_keys));
   DATAML_ASSIGN_OR_RETURN(auto table, engine::ml::ReadTrainingTable(paths, request.recipe.ColumnNames()));
   const double read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   DATAML_ASSIGN_OR_RETURN(auto outcome, engine::ml::forecast::RunForecastTraining(*table, request));
-  DATAML_RETURN_NOT_OK(storage::WriteBlob(context.store, spec.model_key, outcome.model_json));
-  DATAML_RETURN_NOT_OK(storage::WriteBlob(context.store, spec.preprocess_key, request.recipe.ToJson().dump()));
+  DATAML_RETURN_NOT_OK(context.store.Write(spec.model_key, outcome.model_json));
+  DATAML_RETURN_NOT_OK(context.store.Write(spec.preprocess_key, request.recipe.ToJson().dump()));
   nlohmann::json summary = std::move(outcome.summary);
   summary["timings"]["read_seconds"] = read_seconds;
   summary["timings"]["total_seconds"] =

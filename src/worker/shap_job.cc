@@ -13,7 +13,6 @@
 #include "engine/ml/training_table.h"
 #include "engine/ml/tree_model.h"
 #include "engine/ml/tree_shap.h"
-#include "storage/blob_io.h"
 
 namespace dataml::worker {
 namespace {
@@ -55,15 +54,15 @@ Result<std::shared_ptr<arrow::Table>> TakeRows(const std::shared_ptr<arrow::Tabl
 
 Result<nlohmann::json> RunShapJob(const job_specs::ShapSpec& spec, const WorkerContext& context) {
   const auto started = std::chrono::steady_clock::now();
-  DATAML_ASSIGN_OR_RETURN(std::vector<std::string> paths, storage::BlobPaths(context.store, spec.parquet_keys));
+  DATAML_ASSIGN_OR_RETURN(engine::FileSet paths, StoredFiles(context, spec.parquet_keys));
   const std::string& model_key = spec.model_key;
   const std::string& preprocess_key = spec.preprocess_key;
   const int64_t sample_rows = spec.sample_rows;  // positive: the codec checks it
   const uint64_t seed = spec.seed;
 
-  DATAML_ASSIGN_OR_RETURN(std::string model_json, storage::ReadBlob(context.store, model_key));
+  DATAML_ASSIGN_OR_RETURN(std::string model_json, context.store.Read(model_key));
   DATAML_ASSIGN_OR_RETURN(auto model, engine::ml::TreeEnsemble::FromXGBoostJson(model_json));
-  DATAML_ASSIGN_OR_RETURN(std::string preprocess_text, storage::ReadBlob(context.store, preprocess_key));
+  DATAML_ASSIGN_OR_RETURN(std::string preprocess_text, context.store.Read(preprocess_key));
   DATAML_ASSIGN_OR_RETURN(auto preprocess, engine::ml::Preprocess::FromJson(
                                                nlohmann::json::parse(preprocess_text, nullptr, false)));
   if (static_cast<size_t>(model.num_features()) != preprocess.feature_names().size()) {

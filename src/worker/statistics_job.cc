@@ -2,7 +2,6 @@
 
 #include "engine/data/column_statistics.h"
 #include "engine/data/data_type.h"
-#include "storage/blob_io.h"
 
 namespace dataml::worker {
 namespace {
@@ -22,7 +21,7 @@ Result<engine::ColumnSpec> ToColumnSpec(const job_specs::Column& column) {
 }  // namespace
 
 Result<nlohmann::json> RunStatisticsJob(const job_specs::StatisticsSpec& spec, const WorkerContext& context) {
-  DATAML_ASSIGN_OR_RETURN(std::vector<std::string> paths, storage::BlobPaths(context.store, spec.parquet_keys));
+  DATAML_ASSIGN_OR_RETURN(engine::FileSet paths, StoredFiles(context, spec.parquet_keys));
   engine::TableSchema schema;
   for (const job_specs::Column& column : spec.schema) {
     DATAML_ASSIGN_OR_RETURN(engine::ColumnSpec converted, ToColumnSpec(column));

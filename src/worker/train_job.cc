@@ -10,7 +10,6 @@
 #include "engine/ml/training_pipeline.h"
 #include "engine/ml/training_table.h"
 #include "engine/ml/xgboost_api.h"
-#include "storage/blob_io.h"
 #include "worker/forecast_train_job.h"
 #include "worker/job_client.h"
 
@@ -110,7 +109,7 @@ Result<nlohmann::json> RunTrainJob(const job_specs::TrainSpec& spec, const Worke
   if (spec.problem_type == ProblemType::kForecast) return RunForecastTrainJob(spec, context);
   const auto started = std::chrono::steady_clock::now();
   DATAML_ASSIGN_OR_RETURN(engine::ml::TrainingRequest request, ToRequest(spec));
-  DATAML_ASSIGN_OR_RETURN(std::vector<std::string> paths, storage::BlobPaths(context.store, spec.parquet_keys));
+  DATAML_ASSIGN_OR_RETURN(engine::FileSet paths, StoredFiles(context, spec.parquet_keys));
   const std::string& model_key = spec.model_key;
   const std::string& preprocess_key = spec.preprocess_key;
   const std::optional<std::string>& base_model_key = spec.base_model_key;
@@ -119,8 +118,8 @@ Result<nlohmann::json> RunTrainJob(const job_specs::TrainSpec& spec, const Worke
   std::string base_model;
   engine::ml::Preprocess base_preprocess;
   if (base_model_key) {
-    DATAML_ASSIGN_OR_RETURN(base_model, storage::ReadBlob(context.store, *base_model_key));
-    DATAML_ASSIGN_OR_RETURN(std::string text, storage::ReadBlob(context.store, preprocess_key));
+    DATAML_ASSIGN_OR_RETURN(base_model, context.store.Read(*base_model_key));
+    DATAML_ASSIGN_OR_RETURN(std::string text, context.store.Read(preprocess_key));
     auto json = nlohmann::json::parse(text, nullptr, false);
     DATAML_ASSIGN_OR_RETURN(base_preprocess, engine::ml::Preprocess::FromJson(json));
     request.base_model = &base_model;
@@ -159,9 +158,9 @@ Result<nlohmann::json> RunTrainJob(const job_specs::TrainSpec& spec, const Worke
   }
   DATAML_ASSIGN_OR_RETURN(engine::ml::TrainingOutcome outcome, std::move(trained));
   if (context.rank > 0) return nlohmann::json::object();  // rank 0 saves the model and reports
-  DATAML_RETURN_NOT_OK(storage::WriteBlob(context.store, model_key, outcome.model_json));
+  DATAML_RETURN_NOT_OK(context.store.Write(model_key, outcome.model_json));
   if (!base_model_key) {
-    DATAML_RETURN_NOT_OK(storage::WriteBlob(context.store, preprocess_key, outcome.preprocess.ToJson().dump()));
+    DATAML_RETURN_NOT_OK(context.store.Write(preprocess_key, outcome.preprocess.ToJson().dump()));
   }
   nlohmann::json summary = std::move(outcome.summary);
   summary["timings"]["read_seconds"] = read_seconds;

@@ -20,14 +20,23 @@ namespace {
 constexpr std::chrono::milliseconds kRequeuedPoll{500};
 
 // Errors are shown to tenants: they name storage keys, not where the server keeps them.
-std::string WithoutDataDir(std::string message, const std::filesystem::path& root) {
-  const std::string prefix = (root / "").string();
+std::string WithoutDataDir(std::string message, const storage::BlobStore& store) {
+  const std::string prefix = store.LocationOf("");
   for (size_t pos = message.find(prefix); pos != std::string::npos;
        pos = message.find(prefix, pos)) {
     message.erase(pos, prefix.size());
   }
   return message;
 }
+
+}  // namespace
+
+Result<engine::FileSet> StoredFiles(const WorkerContext& context, const std::vector<std::string>& keys) {
+  DATAML_RETURN_NOT_OK(storage::BlobStore::CheckKeys(keys));
+  return engine::FileSet{context.store.filesystem(), keys};
+}
+
+namespace {
 
 Result<nlohmann::json> RunKind(const JobSpec& spec, const JobKinds& kinds,
                                const WorkerContext& context) {
@@ -97,15 +106,18 @@ int RunWorker(const WorkerOptions& options, const JobKinds& kinds) {
     spdlog::error("job {}: cannot fetch its spec: {}", options.job_id, spec.status().message());
     return 1;
   }
-  std::error_code ec;
-  WorkerContext context{
-      storage::BlobStore(std::filesystem::absolute(options.data_dir, ec).lexically_normal()), options.rank, &client};
+  auto store = storage::BlobStore::OpenLocal(options.data_dir);
+  if (!store.ok()) {
+    spdlog::error("job {}: {}", options.job_id, store.status().message());
+    return 1;
+  }
+  WorkerContext context{**store, options.rank, &client};
   spdlog::info("job {}: running kind '{}'{}", spec->id, spec->kind,
                options.rank > 0 ? " as rank " + std::to_string(options.rank) : "");
   Result<nlohmann::json> result = RunKind(*spec, kinds, context);
   std::string error;
   if (!result.ok()) {
-    error = WithoutDataDir(result.status().message(), context.store.root());
+    error = WithoutDataDir(result.status().message(), context.store);
     if (options.rank > 0) error = "rank " + std::to_string(options.rank) + ": " + error;
     spdlog::error("job {}: {}", spec->id, error);
   }

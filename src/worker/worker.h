@@ -11,6 +11,7 @@
 #include <string>
 
 #include "core/result.h"
+#include "engine/data/file_set.h"
 #include "job_specs/job_specs.h"
 #include "storage/blob_store.h"
 
@@ -20,12 +21,15 @@ class JobClient;
 
 // What a kind may use besides its payload.
 struct WorkerContext {
-  storage::BlobStore store;
+  const storage::BlobStore& store;
   // A job on several workers (a distributed training): this one's rank, and the job protocol,
   // through which they meet.
   int rank = 0;
   const JobClient* client = nullptr;
 };
+
+// The stored files behind a spec's keys, for the engines to read.
+Result<engine::FileSet> StoredFiles(const WorkerContext& context, const std::vector<std::string>& keys);
 
 // Runs a job's payload; the JSON becomes the job's result, a Status its error.
 using JobKind = std::function<Result<nlohmann::json>(const nlohmann::json& payload,

@@ -194,9 +194,10 @@ def test_delete_removes_rows_and_files(scientist, server):
     dataset_id = r.json()["dataset_id"]
     file_id = r.json()["files"][0]["id"]
     details = scientist.get("/api/v1/files/get_file_by_id", params={"file_id": file_id}).json()
-    assert os.path.exists(details["csv_file_path"]) and os.path.exists(details["parquet_file_path"])
+    raw, parquet = (os.path.join(server.data_dir, details[k]) for k in ("csv_file_path", "parquet_file_path"))
+    assert os.path.exists(raw) and os.path.exists(parquet)
     assert scientist.delete(f"/api/v1/dataset/delete/{dataset_id}").status_code == 200
-    assert not os.path.exists(details["csv_file_path"]) and not os.path.exists(details["parquet_file_path"])
+    assert not os.path.exists(raw) and not os.path.exists(parquet)
     assert scientist.get("/api/v1/dataset/get_dataset_by_id", params={"dataset_id": dataset_id}).status_code == 404
     assert scientist.get("/api/v1/files/get_file_by_id", params={"file_id": file_id}).status_code == 404
 

@@ -40,10 +40,10 @@ bool HasExpectedType(const arrow::DataType& actual, DataType type) {
   return static_cast<const arrow::TimestampType&>(actual).unit() == arrow::TimeUnit::MICRO;
 }
 
-Result<ParquetSource> OpenSource(const std::string& path, const TableSchema& schema) {
-  auto file = arrow::io::ReadableFile::Open(path, DataMemoryPool());
-  if (!file.ok()) return Status::Internal("cannot open " + path + ": " + file.status().ToString());
-  auto opened = parquet::arrow::OpenFile(*file, DataMemoryPool());
+Result<ParquetSource> OpenSource(const FileRef& ref, const TableSchema& schema) {
+  const std::string& path = ref.path;
+  DATAML_ASSIGN_OR_RETURN(auto file, OpenFile(ref));
+  auto opened = parquet::arrow::OpenFile(file, DataMemoryPool());
   if (!opened.ok()) return Status::Internal("cannot read " + path + ": " + opened.status().ToString());
   ParquetSource source{path, std::move(*opened), nullptr, {}};
   arrow::Status st = source.reader->GetSchema(&source.schema);
@@ -315,14 +315,13 @@ Result<json> ColumnStatisticsOf(std::vector<ParquetSource>& sources, const Colum
   return out;
 }
 
-Result<json> Compute(const std::vector<std::string>& paths, const TableSchema& schema,
-                     const StatisticsOptions& options) {
+Result<json> Compute(const FileSet& files, const TableSchema& schema, const StatisticsOptions& options) {
   DATAML_RETURN_NOT_OK(options.Validate());
   std::vector<ParquetSource> sources;
-  sources.reserve(paths.size());
+  sources.reserve(files.paths.size());
   int64_t row_count = 0;
-  for (const std::string& path : paths) {
-    DATAML_ASSIGN_OR_RETURN(ParquetSource source, OpenSource(path, schema));
+  for (const std::string& path : files.paths) {
+    DATAML_ASSIGN_OR_RETURN(ParquetSource source, OpenSource({files.fs, path}, schema));
     row_count += source.reader->parquet_reader()->metadata()->num_rows();
     sources.push_back(std::move(source));
   }
@@ -344,12 +343,12 @@ Status StatisticsOptions::Validate() const {
   return Status::OK();
 }
 
-Result<nlohmann::json> ComputeColumnStatistics(const std::vector<std::string>& parquet_paths,
+Result<nlohmann::json> ComputeColumnStatistics(const FileSet& parquet_files,
                                                const TableSchema& schema, const StatisticsOptions& options) {
   // Parquet reports most failures as Status, but can still throw (and so can allocation);
   // nothing may escape to the caller.
   try {
-    return Compute(parquet_paths, schema, options);
+    return Compute(parquet_files, schema, options);
   } catch (const std::exception& e) {
     return Status::Internal(std::string("computing column statistics: ") + e.what());
   }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "engine/data/file_set.h"
 #include "engine/data/column_spec.h"
 
 namespace dataml::engine {
@@ -26,7 +27,7 @@ struct StatisticsOptions {
 // Internal names the file that cannot be opened or read; InvalidArgument the missing or
 // mistyped column. Statistics without any non-null value are JSON null, not omitted.
 Result<nlohmann::json> ComputeColumnStatistics(
-    const std::vector<std::string>& parquet_paths, const TableSchema& schema,
+    const FileSet& parquet_files, const TableSchema& schema,
     const StatisticsOptions& options = StatisticsOptions::Defaults());
 
 }  // namespace dataml::engine

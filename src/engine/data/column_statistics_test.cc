@@ -89,7 +89,7 @@ class ColumnStatisticsTest : public ::testing::Test {
     for (const ColumnSpec& c : kSchema) {
       if (c.name == name) only.push_back(c);
     }
-    auto result = ComputeColumnStatistics({first_, second_}, only, options);
+    auto result = ComputeColumnStatistics(LocalFiles({first_, second_}), only, options);
     EXPECT_TRUE(result.ok()) << result.status().message();
     if (!result.ok()) return json();
     EXPECT_EQ((*result)["row_count"], 11);
@@ -108,7 +108,7 @@ int64_t Sum(const json& counts) {
 }
 
 TEST_F(ColumnStatisticsTest, WholeSchemaInSchemaOrder) {
-  auto result = ComputeColumnStatistics({first_, second_}, kSchema);
+  auto result = ComputeColumnStatistics(LocalFiles({first_, second_}), kSchema);
   ASSERT_TRUE(result.ok()) << result.status().message();
   EXPECT_EQ((*result)["row_count"], 11);
   ASSERT_EQ((*result)["columns"].size(), kSchema.size());
@@ -175,7 +175,7 @@ TEST_F(ColumnStatisticsTest, EqualValuesHaveOneBin) {
 TEST_F(ColumnStatisticsTest, OneValueHasNoStd) {
   const TableSchema schema = {{"v", DataType::kFloat, std::nullopt}};
   std::string path = Write({Floats({std::nullopt, 3.5})}, schema);
-  auto result = ComputeColumnStatistics({path}, schema);
+  auto result = ComputeColumnStatistics(LocalFiles({path}), schema);
   ASSERT_TRUE(result.ok()) << result.status().message();
   const json& c = (*result)["columns"][0];
   EXPECT_EQ(c["count"], 1);
@@ -240,7 +240,7 @@ TEST_F(ColumnStatisticsTest, NoRowsGivesZeroCounts) {
   std::string empty = Write({Ints({}), Floats({}), Strings({}), Bools({}), Dates({}), DateTimes({}), Floats({}),
                              Ints({})});
   for (const auto& paths : {std::vector<std::string>{}, std::vector<std::string>{empty}}) {
-    auto result = ComputeColumnStatistics(paths, kSchema);
+    auto result = ComputeColumnStatistics(LocalFiles(paths), kSchema);
     ASSERT_TRUE(result.ok()) << result.status().message();
     EXPECT_EQ((*result)["row_count"], 0);
     ASSERT_EQ((*result)["columns"].size(), kSchema.size());
@@ -256,7 +256,7 @@ TEST_F(ColumnStatisticsTest, NoRowsGivesZeroCounts) {
 
 TEST_F(ColumnStatisticsTest, MissingFileIsInternalAndNamesThePath) {
   std::string missing = (dir_ / "nope.parquet").string();
-  auto result = ComputeColumnStatistics({first_, missing}, kSchema);
+  auto result = ComputeColumnStatistics(LocalFiles({first_, missing}), kSchema);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kInternal);
   EXPECT_NE(result.status().message().find(missing), std::string::npos);
@@ -265,7 +265,7 @@ TEST_F(ColumnStatisticsTest, MissingFileIsInternalAndNamesThePath) {
 TEST_F(ColumnStatisticsTest, NonParquetFileIsInternal) {
   std::string text = (dir_ / "text.parquet").string();
   std::ofstream(text) << "id,name\n1,a\n";
-  auto result = ComputeColumnStatistics({text}, kSchema);
+  auto result = ComputeColumnStatistics(LocalFiles({text}), kSchema);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kInternal);
   EXPECT_NE(result.status().message().find(text), std::string::npos);
@@ -274,12 +274,12 @@ TEST_F(ColumnStatisticsTest, NonParquetFileIsInternal) {
 TEST_F(ColumnStatisticsTest, MissingOrMistypedColumnIsInvalidArgument) {
   TableSchema wider = kSchema;
   wider.push_back({"absent", DataType::kString, std::nullopt});
-  auto missing = ComputeColumnStatistics({first_}, wider);
+  auto missing = ComputeColumnStatistics(LocalFiles({first_}), wider);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(missing.status().message().find("absent"), std::string::npos);
 
-  auto mistyped = ComputeColumnStatistics({first_}, {{"name", DataType::kInteger, std::nullopt}});
+  auto mistyped = ComputeColumnStatistics(LocalFiles({first_}), {{"name", DataType::kInteger, std::nullopt}});
   ASSERT_FALSE(mistyped.ok());
   EXPECT_EQ(mistyped.status().code(), StatusCode::kInvalidArgument);
 }
@@ -287,7 +287,7 @@ TEST_F(ColumnStatisticsTest, MissingOrMistypedColumnIsInvalidArgument) {
 TEST_F(ColumnStatisticsTest, InvalidOptionsAreRejected) {
   StatisticsOptions options;
   options.histogram_bins = 0;
-  auto result = ComputeColumnStatistics({first_}, kSchema, options);
+  auto result = ComputeColumnStatistics(LocalFiles({first_}), kSchema, options);
   ASSERT_FALSE(result.ok());
   EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument);
 }

@@ -7,9 +7,9 @@
 #include "engine/data/utf8.h"
 
 #include <deque>
-#include <fstream>
 #include <unordered_map>
 
+#include "core/arrow_status.h"
 #include "core/text.h"
 #include "engine/data/parquet_batch_writer.h"
 #include "engine/data/typed_column_builder.h"
@@ -19,7 +19,7 @@ namespace {
 
 constexpr size_t kSniffBytes = 64 * 1024;
 
-Status FromArrow(const arrow::Status& s, const std::string& what) {
+Status CsvError(const arrow::Status& s, const std::string& what) {
   if (s.ok()) return Status::OK();
   if (s.message().find("straddl") != std::string::npos) {
     // Arrow's wording for a record that does not fit in one parsing block.
@@ -29,12 +29,12 @@ Status FromArrow(const arrow::Status& s, const std::string& what) {
   return Status::Internal(what + ": " + s.ToString());
 }
 
-Result<std::string> ReadHead(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::Internal("cannot open " + path);
+Result<std::string> ReadHead(const FileRef& csv) {
+  DATAML_ASSIGN_OR_RETURN(auto in, OpenStream(csv));
   std::string head(kSniffBytes, '\0');
-  in.read(head.data(), static_cast<std::streamsize>(head.size()));
-  head.resize(static_cast<size_t>(in.gcount()));
+  auto read = in->Read(static_cast<int64_t>(head.size()), head.data());
+  if (!read.ok()) return FromArrow(read.status(), "cannot read " + csv.path);
+  head.resize(static_cast<size_t>(*read));
   return head;
 }
 
@@ -48,13 +48,12 @@ struct RaggedRows {
   ErrorCollector* errors = nullptr;
 };
 
-Result<std::shared_ptr<arrow::csv::StreamingReader>> OpenReader(const std::string& path,
+Result<std::shared_ptr<arrow::csv::StreamingReader>> OpenReader(const FileRef& csv,
                                                                  const CsvDialect& dialect,
                                                                  const std::vector<size_t>& columns,
                                                                  int32_t block_size,
                                                                  RaggedRows* ragged) {
-  auto file = arrow::io::ReadableFile::Open(path, DataMemoryPool());
-  if (!file.ok()) return Status::Internal("cannot open " + path + ": " + file.status().ToString());
+  DATAML_ASSIGN_OR_RETURN(auto file, OpenStream(csv));
   auto read = arrow::csv::ReadOptions::Defaults();
   read.use_threads = false;  // serial parsing keeps record numbers exact
   read.block_size = block_size;
@@ -80,7 +79,7 @@ Result<std::shared_ptr<arrow::csv::StreamingReader>> OpenReader(const std::strin
     convert.column_types[PositionalName(i)] = arrow::binary();
     convert.include_columns.push_back(PositionalName(i));
   }
-  auto reader = arrow::csv::StreamingReader::Make(arrow::io::IOContext(DataMemoryPool()), *file, read,
+  auto reader = arrow::csv::StreamingReader::Make(arrow::io::IOContext(DataMemoryPool()), file, read,
                                                   parse, convert);
   if (!reader.ok()) {
     // Arrow reads the first block here: a malformed start of the data is the file's fault.
@@ -114,17 +113,16 @@ std::vector<std::optional<size_t>> MatchColumns(const TableSchema& schema, const
 
 }  // namespace
 
-Result<ValidationResult> ValidateCsvToParquet(const std::string& csv_path,
-                                              const std::optional<TableSchema>& given_schema,
-                                              const std::string& parquet_path,
+Result<ValidationResult> ValidateCsvToParquet(const FileRef& csv, const std::optional<TableSchema>& given_schema,
+                                              std::shared_ptr<arrow::io::OutputStream> parquet,
                                               const ValidationOptions& options) {
   ValidationResult result;
-  DATAML_ASSIGN_OR_RETURN(std::string head, ReadHead(csv_path));
+  DATAML_ASSIGN_OR_RETURN(std::string head, ReadHead(csv));
   DATAML_ASSIGN_OR_RETURN(result.dialect, SniffCsvDialect(head, head.size() < kSniffBytes));
   if (given_schema) {
     result.schema = *given_schema;
   } else {
-    DATAML_ASSIGN_OR_RETURN(result.schema, InferCsvSchema(csv_path, options.inference_sample_rows));
+    DATAML_ASSIGN_OR_RETURN(result.schema, InferCsvSchema(csv, options.inference_sample_rows));
   }
   ValidationReport& report = result.report;
   report.total_fields = static_cast<int64_t>(result.dialect.header.size());
@@ -139,7 +137,7 @@ Result<ValidationResult> ValidateCsvToParquet(const std::string& csv_path,
   ErrorCollector errors(options.max_samples_per_error);
   RaggedRows ragged;
   ragged.errors = &errors;
-  DATAML_ASSIGN_OR_RETURN(auto reader, OpenReader(csv_path, result.dialect, sorted, options.block_size, &ragged));
+  DATAML_ASSIGN_OR_RETURN(auto reader, OpenReader(csv, result.dialect, sorted, options.block_size, &ragged));
 
   std::vector<std::unique_ptr<TypedColumnBuilder>> builders;
   arrow::FieldVector fields;
@@ -149,7 +147,7 @@ Result<ValidationResult> ValidateCsvToParquet(const std::string& csv_path,
     builders.push_back(std::move(builder));
   }
   auto arrow_schema = arrow::schema(fields);
-  DATAML_ASSIGN_OR_RETURN(auto writer, ParquetBatchWriter::Open(parquet_path, arrow_schema));
+  DATAML_ASSIGN_OR_RETURN(auto writer, ParquetBatchWriter::Open(std::move(parquet), arrow_schema));
 
   int64_t next_record = 2;  // record numbers of good-shaped rows, skipping ragged ones
   std::vector<int64_t> record_numbers;
@@ -157,7 +155,7 @@ Result<ValidationResult> ValidateCsvToParquet(const std::string& csv_path,
   for (;;) {
     std::shared_ptr<arrow::RecordBatch> batch;
     arrow::Status read = reader->ReadNext(&batch);
-    if (!read.ok()) return FromArrow(read, "malformed CSV");
+    if (!read.ok()) return CsvError(read, "malformed CSV");
     if (!batch) break;
     const int64_t rows = batch->num_rows();
     record_numbers.resize(static_cast<size_t>(rows));
@@ -195,21 +193,21 @@ Result<ValidationResult> ValidateCsvToParquet(const std::string& csv_path,
   return result;
 }
 
-Result<TableSchema> InferCsvSchema(const std::string& csv_path, int64_t sample_rows) {
-  DATAML_ASSIGN_OR_RETURN(std::string head, ReadHead(csv_path));
+Result<TableSchema> InferCsvSchema(const FileRef& csv, int64_t sample_rows) {
+  DATAML_ASSIGN_OR_RETURN(std::string head, ReadHead(csv));
   DATAML_ASSIGN_OR_RETURN(CsvDialect dialect, SniffCsvDialect(head, head.size() < kSniffBytes));
   std::vector<size_t> all(dialect.header.size());
   for (size_t i = 0; i < all.size(); ++i) all[i] = i;
   ErrorCollector ignored(0);
   RaggedRows ragged;
   ragged.errors = &ignored;
-  DATAML_ASSIGN_OR_RETURN(auto reader, OpenReader(csv_path, dialect, all, 1 << 20, &ragged));
+  DATAML_ASSIGN_OR_RETURN(auto reader, OpenReader(csv, dialect, all, 1 << 20, &ragged));
   std::vector<TypeInference> inference(all.size());
   int64_t seen = 0;
   while (seen < sample_rows) {
     std::shared_ptr<arrow::RecordBatch> batch;
     arrow::Status read = reader->ReadNext(&batch);
-    if (!read.ok()) return FromArrow(read, "malformed CSV");
+    if (!read.ok()) return CsvError(read, "malformed CSV");
     if (!batch) break;
     int64_t take = std::min(batch->num_rows(), sample_rows - seen);
     for (size_t c = 0; c < all.size(); ++c) {

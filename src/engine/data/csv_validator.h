@@ -9,6 +9,7 @@
 #include "core/result.h"
 #include "engine/data/column_spec.h"
 #include "engine/data/csv_dialect.h"
+#include "engine/data/file_set.h"
 #include "engine/data/validation_report.h"
 
 namespace dataml::engine {
@@ -30,13 +31,12 @@ struct ValidationResult {
 // `schema` empty (nullopt): infer it from the file's first records. When template columns are
 // missing from the header, nothing is written and the report says which. InvalidArgument for
 // files that cannot be read as CSV at all (empty, bad header); Internal for I/O failures.
-Result<ValidationResult> ValidateCsvToParquet(const std::string& csv_path,
-                                              const std::optional<TableSchema>& schema,
-                                              const std::string& parquet_path,
+Result<ValidationResult> ValidateCsvToParquet(const FileRef& csv, const std::optional<TableSchema>& schema,
+                                              std::shared_ptr<arrow::io::OutputStream> parquet,
                                               const ValidationOptions& options = ValidationOptions::Defaults());
 
 // The schema of the file's first `sample_rows` records: per column the narrowest of Boolean,
 // Integer, Float, Date, DateTime that every non-empty cell parses as, else String.
-Result<TableSchema> InferCsvSchema(const std::string& csv_path, int64_t sample_rows);
+Result<TableSchema> InferCsvSchema(const FileRef& csv, int64_t sample_rows);
 
 }  // namespace dataml::engine

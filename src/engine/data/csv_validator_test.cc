@@ -26,6 +26,11 @@ class CsvValidatorTest : public ::testing::Test {
     std::ofstream(path, std::ios::binary) << content;
     return path;
   }
+  std::shared_ptr<arrow::io::OutputStream> Sink(const std::string& path) {
+    auto sink = CreateLocalFile(path);
+    EXPECT_TRUE(sink.ok());
+    return *sink;
+  }
   std::string Out() { return (dir_ / ("out" + std::to_string(counter_++) + ".parquet")).string(); }
 
   std::shared_ptr<arrow::Table> ReadParquet(const std::string& path) {
@@ -56,7 +61,7 @@ TEST_F(CsvValidatorTest, GoodFileBecomesTypedParquet) {
       "2,,\"multi\nline\",no,2024-03-01,2024-03-01 00:00\r\n"
       "3,7,,1,2024-03-02,2024-03-02T00:00:00+01:00\r\n";
   std::string out = Out();
-  auto result = ValidateCsvToParquet(Write(csv), kSchema, out);
+  auto result = ValidateCsvToParquet(LocalFile(Write(csv)), kSchema, Sink(out));
   ASSERT_TRUE(result.ok()) << result.status().message();
   const ValidationReport& r = result->report;
   EXPECT_EQ(r.total_fields, 6);
@@ -88,7 +93,7 @@ TEST_F(CsvValidatorTest, BadCellsAndRaggedRowsAreReportedWithRecordNumbers) {
       "4;NaN;d;maybe;2024-02-30;2024-01-01T00:00:00Z;x\n"
       "5;1.0;e;false;2024-01-05;2024-01-05T00:00:00Z;x\n";
   std::string out = Out();
-  auto result = ValidateCsvToParquet(Write(csv), kSchema, out);
+  auto result = ValidateCsvToParquet(LocalFile(Write(csv)), kSchema, Sink(out));
   ASSERT_TRUE(result.ok()) << result.status().message();
   const ValidationReport& r = result->report;
   EXPECT_EQ(result->dialect.delimiter, ';');
@@ -111,7 +116,7 @@ TEST_F(CsvValidatorTest, BadCellsAndRaggedRowsAreReportedWithRecordNumbers) {
 }
 
 TEST_F(CsvValidatorTest, MissingTemplateColumnsMakeTheFileUnusable) {
-  auto result = ValidateCsvToParquet(Write("id,name\n1,a\n"), kSchema, Out());
+  auto result = ValidateCsvToParquet(LocalFile(Write("id,name\n1,a\n")), kSchema, Sink(Out()));
   ASSERT_TRUE(result.ok());
   EXPECT_EQ(result->report.valid_records, 0);
   EXPECT_EQ(result->report.missing_columns,
@@ -120,7 +125,7 @@ TEST_F(CsvValidatorTest, MissingTemplateColumnsMakeTheFileUnusable) {
 
 TEST_F(CsvValidatorTest, InvalidUtf8IsARowErrorNotACrash) {
   TableSchema schema = {{"name", DataType::kString, std::nullopt}};
-  auto result = ValidateCsvToParquet(Write("name\nok\nbad\xff\xfe\nfine\n"), schema, Out());
+  auto result = ValidateCsvToParquet(LocalFile(Write("name\nok\nbad\xff\xfe\nfine\n")), schema, Sink(Out()));
   ASSERT_TRUE(result.ok()) << result.status().message();
   EXPECT_EQ(result->report.valid_records, 2);
   ASSERT_EQ(result->report.errors.size(), 1u);
@@ -131,13 +136,13 @@ TEST_F(CsvValidatorTest, InvalidUtf8IsARowErrorNotACrash) {
 
 TEST_F(CsvValidatorTest, UnreadableFilesAreInvalidArgument) {
   for (const char* content : {"", "   \n", "a,,c\n1,2,3\n", "a,A\n1,2\n", "\xff\xfe,b\n1,2\n"}) {
-    auto result = ValidateCsvToParquet(Write(content), std::nullopt, Out());
+    auto result = ValidateCsvToParquet(LocalFile(Write(content)), std::nullopt, Sink(Out()));
     EXPECT_EQ(result.status().code(), StatusCode::kInvalidArgument) << content;
   }
 }
 
 TEST_F(CsvValidatorTest, HeaderOnlyFileIsEmptyButValid) {
-  auto result = ValidateCsvToParquet(Write("id,amount,name,active,day,at\n"), kSchema, Out());
+  auto result = ValidateCsvToParquet(LocalFile(Write("id,amount,name,active,day,at\n")), kSchema, Sink(Out()));
   ASSERT_TRUE(result.ok()) << result.status().message();
   EXPECT_EQ(result->report.total_records, 0);
   EXPECT_EQ(result->report.valid_records, 0);
@@ -149,7 +154,7 @@ TEST_F(CsvValidatorTest, SchemaIsInferredWithoutATemplate) {
       "1|1.5|yes|2024-01-01|2024-01-01T10:00:00|x|\n"
       "2|2|no|2024-01-02|2024-01-02 11:00|y|\n"
       "|3e2||||1|\n";
-  auto result = ValidateCsvToParquet(Write(csv), std::nullopt, Out());
+  auto result = ValidateCsvToParquet(LocalFile(Write(csv)), std::nullopt, Sink(Out()));
   ASSERT_TRUE(result.ok()) << result.status().message();
   std::vector<DataType> types;
   for (const auto& c : result->schema) types.push_back(c.type);
@@ -167,7 +172,7 @@ TEST_F(CsvValidatorTest, FuzzedInputsNeverCrash) {
     std::string csv = "x,y,z\n";
     int length = static_cast<int>(rng() % 400);
     for (int i = 0; i < length; ++i) csv.push_back(alphabet[rng() % alphabet.size()]);
-    auto result = ValidateCsvToParquet(Write(csv), std::nullopt, Out());
+    auto result = ValidateCsvToParquet(LocalFile(Write(csv)), std::nullopt, Sink(Out()));
     if (result.ok()) {
       EXPECT_LE(result->report.valid_records, result->report.total_records);
       EXPECT_GE(result->report.valid_records, 0);

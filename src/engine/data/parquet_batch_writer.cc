@@ -1,4 +1,5 @@
 #include "engine/data/parquet_batch_writer.h"
+#include "core/arrow_status.h"
 #include "engine/data/memory_pool.h"
 
 #include <arrow/io/api.h>
@@ -10,15 +11,12 @@ namespace dataml::engine {
 
 class ParquetFileHandles {
  public:
-  std::shared_ptr<arrow::io::FileOutputStream> sink;
+  std::shared_ptr<arrow::io::OutputStream> sink;
   std::unique_ptr<parquet::arrow::FileWriter> writer;
 };
 
 namespace {
 
-Status FromArrow(const arrow::Status& s, const std::string& what) {
-  return s.ok() ? Status::OK() : Status::Internal(what + ": " + s.ToString());
-}
 
 std::shared_ptr<parquet::WriterProperties> Properties(const arrow::Schema& schema) {
   // Row groups of 64k records bound the writer's buffer (a few MB for a dozen columns) whatever
@@ -35,16 +33,14 @@ std::shared_ptr<parquet::WriterProperties> Properties(const arrow::Schema& schem
 
 }  // namespace
 
-Result<std::unique_ptr<ParquetBatchWriter>> ParquetBatchWriter::Open(const std::string& path,
+Result<std::unique_ptr<ParquetBatchWriter>> ParquetBatchWriter::Open(std::shared_ptr<arrow::io::OutputStream> sink,
                                                                      std::shared_ptr<arrow::Schema> schema,
                                                                      size_t queue_capacity) {
   std::unique_ptr<ParquetBatchWriter> w(new ParquetBatchWriter());
   w->capacity_ = std::max<size_t>(1, queue_capacity);
   w->files_ = std::make_unique<ParquetFileHandles>();
-  auto sink = arrow::io::FileOutputStream::Open(path);
-  if (!sink.ok()) return Status::Internal("cannot create " + path + ": " + sink.status().ToString());
-  w->files_->sink = *sink;
-  auto writer = parquet::arrow::FileWriter::Open(*schema, DataMemoryPool(), *sink, Properties(*schema));
+  w->files_->sink = sink;
+  auto writer = parquet::arrow::FileWriter::Open(*schema, DataMemoryPool(), std::move(sink), Properties(*schema));
   if (!writer.ok()) return FromArrow(writer.status(), "cannot write Parquet");
   w->files_->writer = std::move(*writer);
   w->thread_ = std::thread([raw = w.get()] { raw->Run(); });

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <arrow/api.h>
+#include <arrow/io/interfaces.h>
 
 #include <condition_variable>
 #include <deque>
@@ -17,8 +18,9 @@ namespace dataml::engine {
 
 class ParquetBatchWriter {
  public:
-  // Opens `path` for `schema`; at most `queue_capacity` batches wait in memory.
-  static Result<std::unique_ptr<ParquetBatchWriter>> Open(const std::string& path,
+  // Writes `schema`'s Parquet to `sink` (closed by Finish); at most `queue_capacity` batches wait
+  // in memory.
+  static Result<std::unique_ptr<ParquetBatchWriter>> Open(std::shared_ptr<arrow::io::OutputStream> sink,
                                                           std::shared_ptr<arrow::Schema> schema,
                                                           size_t queue_capacity = 4);
   // Stops the thread; a writer not finished leaves an incomplete file for the caller to remove.

@@ -1,4 +1,5 @@
 #include "engine/data/parquet_rows.h"
+#include "core/arrow_status.h"
 #include "engine/data/data_type.h"
 #include "engine/data/memory_pool.h"
 
@@ -59,13 +60,35 @@ std::string FormatTimestampMicros(int64_t micros) {
   return out + "Z";
 }
 
-Result<RowPage> ReadParquetRows(const std::vector<std::string>& paths, int64_t skip, int64_t limit) {
+Result<std::unique_ptr<arrow::RecordBatchReader>> OpenParquetBatches(const FileRef& ref) {
+  DATAML_ASSIGN_OR_RETURN(auto file, OpenFile(ref));
+  auto opened = parquet::arrow::OpenFile(file, DataMemoryPool());
+  DATAML_ASSIGN_OR_RETURN(auto reader, FromArrow(std::move(opened), "cannot read " + ref.path));
+  std::vector<int> groups(static_cast<size_t>(reader->num_row_groups()));
+  for (size_t g = 0; g < groups.size(); ++g) groups[g] = static_cast<int>(g);
+  auto batches = reader->GetRecordBatchReader(groups);
+  DATAML_ASSIGN_OR_RETURN(auto rows, FromArrow(std::move(batches), "cannot read " + ref.path));
+  // The reader reads through the file reader, which must live as long as it does.
+  class Owning : public arrow::RecordBatchReader {
+   public:
+    Owning(std::unique_ptr<parquet::arrow::FileReader> file, std::unique_ptr<arrow::RecordBatchReader> rows)
+        : file_(std::move(file)), rows_(std::move(rows)) {}
+    std::shared_ptr<arrow::Schema> schema() const override { return rows_->schema(); }
+    arrow::Status ReadNext(std::shared_ptr<arrow::RecordBatch>* batch) override { return rows_->ReadNext(batch); }
+
+   private:
+    std::unique_ptr<parquet::arrow::FileReader> file_;
+    std::unique_ptr<arrow::RecordBatchReader> rows_;
+  };
+  return std::unique_ptr<arrow::RecordBatchReader>(std::make_unique<Owning>(std::move(reader), std::move(rows)));
+}
+
+Result<RowPage> ReadParquetRows(const FileSet& files, int64_t skip, int64_t limit) {
   RowPage page;
   int64_t offset = 0;  // rows before the current file
-  for (const std::string& path : paths) {
-    auto file = arrow::io::ReadableFile::Open(path, DataMemoryPool());
-    if (!file.ok()) return Status::Internal("cannot open " + path);
-    auto opened = parquet::arrow::OpenFile(*file, DataMemoryPool());
+  for (const std::string& path : files.paths) {
+    DATAML_ASSIGN_OR_RETURN(auto file, OpenFile({files.fs, path}));
+    auto opened = parquet::arrow::OpenFile(file, DataMemoryPool());
     if (!opened.ok()) return Status::Internal("cannot read " + path + ": " + opened.status().ToString());
     std::unique_ptr<parquet::arrow::FileReader> reader = std::move(*opened);
     auto metadata = reader->parquet_reader()->metadata();

@@ -1,12 +1,16 @@
 // Reading validated Parquet back as JSON rows, for previews.
 #pragma once
 
+#include <arrow/record_batch.h>
 #include <nlohmann/json.hpp>
+
+#include <memory>
 
 #include <string>
 #include <vector>
 
 #include "core/result.h"
+#include "engine/data/file_set.h"
 
 namespace dataml::engine {
 
@@ -18,7 +22,10 @@ struct RowPage {
 
 // Rows [skip, skip + limit) of the files read one after the other. Dates are "YYYY-MM-DD",
 // timestamps ISO-8601 UTC, nulls null. Only the row groups that hold the page are decoded.
-Result<RowPage> ReadParquetRows(const std::vector<std::string>& paths, int64_t skip, int64_t limit);
+Result<RowPage> ReadParquetRows(const FileSet& files, int64_t skip, int64_t limit);
+
+// Every row of a Parquet file, a batch at a time (memory bounded by a row group).
+Result<std::unique_ptr<arrow::RecordBatchReader>> OpenParquetBatches(const FileRef& file);
 
 // "2024-01-31" and "2024-01-31T10:00:00Z" (fractional seconds only when not zero).
 std::string FormatDate(int32_t days_since_epoch);

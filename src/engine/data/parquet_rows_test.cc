@@ -30,14 +30,14 @@ TEST(ParquetRowsTest, PagesAcrossFilesInColumnOrder) {
     std::string csv = (dir / ("in" + std::to_string(f) + ".csv")).string();
     std::ofstream(csv) << "z,a,d\n" << f * 10 + 1 << ",x,2024-01-31\n" << f * 10 + 2 << ",,\n";
     paths.push_back((dir / ("out" + std::to_string(f) + ".parquet")).string());
-    ASSERT_TRUE(ValidateCsvToParquet(csv, schema, paths.back()).ok());
+    ASSERT_TRUE(ValidateCsvToParquet(LocalFile(csv), schema, *CreateLocalFile(paths.back())).ok());
   }
-  auto page = ReadParquetRows(paths, 1, 2);
+  auto page = ReadParquetRows(LocalFiles(paths), 1, 2);
   ASSERT_TRUE(page.ok()) << page.status().message();
   EXPECT_EQ(page->total_rows, 4);
   EXPECT_EQ(page->rows.dump(), R"([{"z":2,"a":null,"d":null},{"z":11,"a":"x","d":"2024-01-31"}])");
-  EXPECT_EQ(ReadParquetRows(paths, 10, 5)->rows.size(), 0u);
-  EXPECT_FALSE(ReadParquetRows({(dir / "missing.parquet").string()}, 0, 1).ok());
+  EXPECT_EQ(ReadParquetRows(LocalFiles(paths), 10, 5)->rows.size(), 0u);
+  EXPECT_FALSE(ReadParquetRows(LocalFiles({(dir / "missing.parquet").string()}), 0, 1).ok());
   std::filesystem::remove_all(dir);
 }
 

@@ -12,6 +12,7 @@
 #include <memory>
 #include <thread>
 
+#include "core/arrow_status.h"
 #include "engine/data/memory_pool.h"
 #include "engine/data/parquet_rows.h"
 
@@ -22,10 +23,6 @@ using Clock = std::chrono::steady_clock;
 
 double Since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-Status FromArrow(const arrow::Status& s, const std::string& context) {
-  if (s.ok()) return Status::OK();
-  return Status::Internal(context + ": " + s.ToString());
-}
 
 // RFC 4180: quoted only when it must be.
 void AppendField(std::string& out, std::string_view text) {
@@ -105,34 +102,13 @@ class Scorer {
   double squared_error_ = 0;
 };
 
-class CsvFile {
- public:
-  static Result<CsvFile> Create(const std::string& path) {
-    std::FILE* f = std::fopen(path.c_str(), "wb");
-    if (f == nullptr) return Status::Internal("cannot create the results file");
-    return CsvFile(f);
+// The results stream, with the one error message a full disk or a lost store gives.
+Status WriteResults(arrow::io::OutputStream& out, const std::string& bytes) {
+  if (!out.Write(bytes.data(), static_cast<int64_t>(bytes.size())).ok()) {
+    return Status::Internal("cannot write the results file (disk full?)");
   }
-  CsvFile(CsvFile&& other) noexcept : file_(std::exchange(other.file_, nullptr)) {}
-  CsvFile(const CsvFile&) = delete;
-  ~CsvFile() {
-    if (file_ != nullptr) std::fclose(file_);
-  }
-
-  Status Write(const std::string& bytes) {
-    if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
-      return Status::Internal("cannot write the results file (disk full?)");
-    }
-    return Status::OK();
-  }
-  Status Close() {
-    const bool ok = std::fclose(std::exchange(file_, nullptr)) == 0;
-    return ok ? Status::OK() : Status::Internal("cannot write the results file (disk full?)");
-  }
-
- private:
-  explicit CsvFile(std::FILE* f) : file_(f) {}
-  std::FILE* file_;
-};
+  return Status::OK();
+}
 
 }  // namespace
 
@@ -146,8 +122,8 @@ std::vector<std::string> BatchResultHeader(const Predictor& model, const std::op
   return header;
 }
 
-Result<BatchPredictionSummary> PredictBatch(const Predictor& model, const std::vector<std::string>& parquet_paths,
-                                            const BatchPredictionOptions& options, const std::string& output_path) {
+Result<BatchPredictionSummary> PredictBatch(const Predictor& model, const FileSet& inputs,
+                                            const BatchPredictionOptions& options, arrow::io::OutputStream& out) {
   if (model.problem_type() == ProblemType::kForecast)
     return Status::InvalidArgument("a Forecast model answers forecasts, not batches of rows");
   const bool classification = model.problem_type() == ProblemType::kClassification;
@@ -160,7 +136,6 @@ Result<BatchPredictionSummary> PredictBatch(const Predictor& model, const std::v
   if (options.id_column) columns.push_back(*options.id_column);
   if (options.score) columns.push_back(model.target().name);
 
-  DATAML_ASSIGN_OR_RETURN(CsvFile out, CsvFile::Create(output_path));
   std::string text;
   for (const std::string& name : BatchResultHeader(model, options.id_column)) {
     if (!text.empty()) text.push_back(',');
@@ -170,11 +145,10 @@ Result<BatchPredictionSummary> PredictBatch(const Predictor& model, const std::v
 
   BatchPredictionSummary summary;
   Scorer scorer(classification);
-  for (const std::string& path : parquet_paths) {
+  for (const std::string& path : inputs.paths) {
     auto read_started = Clock::now();
-    auto file = arrow::io::ReadableFile::Open(path, DataMemoryPool());
-    if (!file.ok()) return Status::Internal("cannot open a validated file: " + file.status().ToString());
-    auto opened = parquet::arrow::OpenFile(*file, DataMemoryPool());
+    DATAML_ASSIGN_OR_RETURN(auto file, OpenFile({inputs.fs, path}));
+    auto opened = parquet::arrow::OpenFile(file, DataMemoryPool());
     DATAML_RETURN_NOT_OK(FromArrow(opened.status(), "cannot read a validated file"));
     std::unique_ptr<parquet::arrow::FileReader> reader = std::move(*opened);
     reader->set_batch_size(options.batch_rows);
@@ -239,14 +213,14 @@ Result<BatchPredictionSummary> PredictBatch(const Predictor& model, const std::v
         }
         text.push_back('\n');
       }
-      DATAML_RETURN_NOT_OK(out.Write(text));
+      DATAML_RETURN_NOT_OK(WriteResults(out, text));
       text.clear();
       summary.rows += static_cast<int64_t>(rows);
       summary.write_seconds += Since(write_started);
     }
   }
-  if (!text.empty()) DATAML_RETURN_NOT_OK(out.Write(text));  // the header of an empty result
-  DATAML_RETURN_NOT_OK(out.Close());
+  if (!text.empty()) DATAML_RETURN_NOT_OK(WriteResults(out, text));  // the header of an empty result
+  if (!out.Close().ok()) return Status::Internal("cannot write the results file (disk full?)");
   scorer.Finish(summary);
   return summary;
 }

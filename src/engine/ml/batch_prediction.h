@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "engine/data/file_set.h"
 #include "engine/ml/predictor.h"
 
 namespace dataml::engine::ml {
@@ -34,11 +35,11 @@ struct BatchPredictionSummary {
 // The results CSV's header: [id column,] "prediction"[, "probability_<class>" per class].
 std::vector<std::string> BatchResultHeader(const Predictor& model, const std::optional<std::string>& id_column);
 
-// Predicts every row of `parquet_paths` (in file order) into a CSV at `output_path` (created or
-// truncated; the caller writes to a temporary name and renames). Labels are the model's class
+// Predicts every row of `inputs` (in file order) into CSV on `out`, which it closes (the caller
+// publishes it when this succeeds). Labels are the model's class
 // texts; probabilities and regression values are float32, shortest round-trip text.
 // InvalidArgument when a file lacks a column the model (or the options) need.
-Result<BatchPredictionSummary> PredictBatch(const Predictor& model, const std::vector<std::string>& parquet_paths,
-                                            const BatchPredictionOptions& options, const std::string& output_path);
+Result<BatchPredictionSummary> PredictBatch(const Predictor& model, const FileSet& inputs,
+                                            const BatchPredictionOptions& options, arrow::io::OutputStream& out);
 
 }  // namespace dataml::engine::ml

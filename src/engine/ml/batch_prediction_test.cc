@@ -136,8 +136,8 @@ TEST_F(BatchPredictionTest, ClassifiesEveryRowAsXGBoostDoesAndScoresAccuracy) {
   options.score = true;
   options.batch_rows = 100;
   options.threads = 2;
-  auto summary = PredictBatch(model.runtime, {(dir_ / "a.parquet").string(), (dir_ / "b.parquet").string()}, options,
-                              (dir_ / "out.csv").string());
+  auto summary = PredictBatch(model.runtime, LocalFiles({(dir_ / "a.parquet").string(), (dir_ / "b.parquet").string()}), options,
+                              **CreateLocalFile((dir_ / "out.csv").string()));
   ASSERT_TRUE(summary.ok()) << summary.status().message();
   EXPECT_EQ(summary->rows, 1000);
 
@@ -174,7 +174,8 @@ TEST_F(BatchPredictionTest, RegressionValuesAndRmseWithoutAnIdColumn) {
   WriteParquet(*predict, dir_ / "a.parquet", 200);
   BatchPredictionOptions options;
   options.score = true;
-  auto summary = PredictBatch(model.runtime, {(dir_ / "a.parquet").string()}, options, (dir_ / "out.csv").string());
+  auto summary = PredictBatch(model.runtime, LocalFiles({(dir_ / "a.parquet").string()}), options,
+                              **CreateLocalFile((dir_ / "out.csv").string()));
   ASSERT_TRUE(summary.ok()) << summary.status().message();
   auto csv = ReadCsv(dir_ / "out.csv");
   ASSERT_EQ(csv.size(), 501u);
@@ -201,7 +202,8 @@ TEST_F(BatchPredictionTest, RefusesDataWithoutTheModelsColumns) {
   Trained model = Train(ProblemType::kClassification, {"Label", DataType::kString}, kInputs, *train, *train);
   auto without_plan = train->RemoveColumn(2).ValueOrDie();
   WriteParquet(*without_plan, dir_ / "a.parquet", 100);
-  auto summary = PredictBatch(model.runtime, {(dir_ / "a.parquet").string()}, {}, (dir_ / "out.csv").string());
+  auto summary = PredictBatch(model.runtime, LocalFiles({(dir_ / "a.parquet").string()}), {},
+                              **CreateLocalFile((dir_ / "out.csv").string()));
   ASSERT_EQ(summary.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(summary.status().message().find("Plan"), std::string::npos);
 }

@@ -5,15 +5,12 @@
 #include <arrow/io/api.h>
 #include <parquet/arrow/reader.h>
 
+#include "core/arrow_status.h"
 #include "engine/data/memory_pool.h"
 
 namespace dataml::engine::ml {
 namespace {
 
-Status FromArrow(const arrow::Status& s, const std::string& context) {
-  if (s.ok()) return Status::OK();
-  return Status::Internal(context + ": " + s.ToString());
-}
 
 struct OpenedFile {
   std::unique_ptr<parquet::arrow::FileReader> reader;
@@ -21,10 +18,10 @@ struct OpenedFile {
   int64_t rows = 0;
 };
 
-Result<OpenedFile> Open(const std::string& path, const std::vector<std::string>& columns) {
-  auto file = arrow::io::ReadableFile::Open(path, DataMemoryPool());
-  if (!file.ok()) return Status::Internal("cannot open " + path + ": " + file.status().ToString());
-  auto opened = parquet::arrow::OpenFile(*file, DataMemoryPool());
+Result<OpenedFile> Open(const FileRef& ref, const std::vector<std::string>& columns) {
+  const std::string& path = ref.path;
+  DATAML_ASSIGN_OR_RETURN(auto file, OpenFile(ref));
+  auto opened = parquet::arrow::OpenFile(file, DataMemoryPool());
   DATAML_RETURN_NOT_OK(FromArrow(opened.status(), "cannot read " + path));
   OpenedFile out;
   out.reader = std::move(*opened);
@@ -74,16 +71,17 @@ Result<std::shared_ptr<arrow::Table>> ReadRows(OpenedFile& file, const std::stri
 
 }  // namespace
 
-Result<std::shared_ptr<arrow::Table>> ReadTrainingTable(const std::vector<std::string>& paths,
+Result<std::shared_ptr<arrow::Table>> ReadTrainingTable(const FileSet& parquet_files,
                                                         const std::vector<std::string>& columns,
                                                         RowShard shard) {
+  const std::vector<std::string>& paths = parquet_files.paths;
   if (paths.empty()) return Status::InvalidArgument("the dataset has no validated rows");
   if (shard.count < 1 || shard.index < 0 || shard.index >= shard.count)
     return Status::Internal("a row shard's index must be below their count");
   std::vector<OpenedFile> files;
   int64_t total = 0;
   for (const std::string& path : paths) {
-    DATAML_ASSIGN_OR_RETURN(OpenedFile file, Open(path, columns));
+    DATAML_ASSIGN_OR_RETURN(OpenedFile file, Open({parquet_files.fs, path}, columns));
     total += file.rows;
     files.push_back(std::move(file));
   }
@@ -111,8 +109,8 @@ Result<std::shared_ptr<arrow::Table>> ReadTrainingTable(const std::vector<std::s
   return *combined;
 }
 
-Result<int64_t> CountDistinctValues(const std::vector<std::string>& paths, const std::string& column) {
-  DATAML_ASSIGN_OR_RETURN(auto table, ReadTrainingTable(paths, {column}));
+Result<int64_t> CountDistinctValues(const FileSet& parquet_files, const std::string& column) {
+  DATAML_ASSIGN_OR_RETURN(auto table, ReadTrainingTable(parquet_files, {column}));
   auto unique = arrow::compute::Unique(table->column(0));
   if (!unique.ok()) return Status::Internal("cannot count values: " + unique.status().ToString());
   return (*unique)->length() - (*unique)->null_count();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "engine/data/file_set.h"
 
 namespace dataml::engine::ml {
 
@@ -20,11 +21,11 @@ struct RowShard {
 
 // The named columns of the rows of `shard` (by default every row), in file order. Only the row
 // groups that hold the shard's rows are read. InvalidArgument when a file lacks a column.
-Result<std::shared_ptr<arrow::Table>> ReadTrainingTable(const std::vector<std::string>& paths,
+Result<std::shared_ptr<arrow::Table>> ReadTrainingTable(const FileSet& parquet_files,
                                                         const std::vector<std::string>& columns,
                                                         RowShard shard = {});
 
 // How many distinct non-null values `column` holds across the files (a classifier's classes).
-Result<int64_t> CountDistinctValues(const std::vector<std::string>& paths, const std::string& column);
+Result<int64_t> CountDistinctValues(const FileSet& parquet_files, const std::string& column);
 
 }  // namespace dataml::engine::ml

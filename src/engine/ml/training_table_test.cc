@@ -53,13 +53,13 @@ class TrainingTableTest : public ::testing::Test {
 };
 
 TEST_F(TrainingTableTest, ShardsAreContiguousRangesThatTogetherHoldEveryRowOnce) {
-  auto whole = ReadTrainingTable(paths_, {"id", "name"});
+  auto whole = ReadTrainingTable(LocalFiles(paths_), {"id", "name"});
   ASSERT_TRUE(whole.ok()) << whole.status().message();
   ASSERT_EQ((*whole)->num_rows(), 33);
   for (int count : {1, 2, 3, 4, 7, 33, 40}) {
     std::vector<int64_t> joined;
     for (int index = 0; index < count; ++index) {
-      auto shard = ReadTrainingTable(paths_, {"name", "id"}, {index, count});
+      auto shard = ReadTrainingTable(LocalFiles(paths_), {"name", "id"}, {index, count});
       ASSERT_TRUE(shard.ok()) << shard.status().message();
       EXPECT_EQ((*shard)->schema()->field(0)->name(), "name") << "the columns come in the order asked";
       const int64_t expected = 33 * (index + 1) / count - 33 * index / count;
@@ -71,9 +71,9 @@ TEST_F(TrainingTableTest, ShardsAreContiguousRangesThatTogetherHoldEveryRowOnce)
 }
 
 TEST_F(TrainingTableTest, RefusesMissingColumnsAndImpossibleShards) {
-  EXPECT_EQ(ReadTrainingTable(paths_, {"id", "nope"}, {1, 2}).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_FALSE(ReadTrainingTable(paths_, {"id"}, {2, 2}).ok());
-  EXPECT_EQ(ReadTrainingTable({}, {"id"}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReadTrainingTable(LocalFiles(paths_), {"id", "nope"}, {1, 2}).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(ReadTrainingTable(LocalFiles(paths_), {"id"}, {2, 2}).ok());
+  EXPECT_EQ(ReadTrainingTable(LocalFiles({}), {"id"}).status().code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -77,7 +77,7 @@ void RegisterDatasetsRoutes(http::Router& router, DatasetsService& datasets, ten
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
                DATAML_ASSIGN_OR_RETURN(Dataset d, datasets.Get(tenant_id, id));
                nlohmann::json body = ToListJson(d);
-               std::string dir = datasets.AbsolutePath(DatasetKey(tenant_id, id)).string();
+               std::string dir = DatasetKey(tenant_id, id);  // a storage key prefix
                body["dataset_path"] = dir + "/files";
                body["validated_path"] = dir + "/files";
                body["dataset_schema"] = SchemaToJson(d.schema);

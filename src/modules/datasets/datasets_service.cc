@@ -1,5 +1,7 @@
 #include "modules/datasets/datasets_service.h"
 
+#include <arrow/buffer.h>
+
 #include <fstream>
 #include <regex>
 
@@ -27,9 +29,9 @@ std::string GeneratedFileKey(const std::string& tenant_id, int64_t dataset_id, c
   return DatasetKey(tenant_id, dataset_id) + "/generated/" + leaf;
 }
 
-std::filesystem::path DatasetsService::AbsolutePath(const std::string& key) const {
-  auto path = store_.PathFor(key);
-  return path.ok() ? *path : std::filesystem::path();
+Result<engine::FileSet> DatasetsService::StoredFiles(const std::vector<std::string>& keys) const {
+  DATAML_RETURN_NOT_OK(storage::BlobStore::CheckKeys(keys));
+  return engine::FileSet{store_.filesystem(), keys};
 }
 
 Result<std::optional<templates::Template>> DatasetsService::CheckUpload(const std::string& tenant_id,
@@ -104,8 +106,8 @@ Result<UploadResult> DatasetsService::Store(const std::string& tenant_id, const 
     for (const std::string& key : moved) (void)store_.Remove(key);
     moved.clear();
   };
-  auto move_in = [&](const std::filesystem::path& from, const std::string& key) -> Status {
-    DATAML_RETURN_NOT_OK(store_.Commit(from, key));
+  auto move_in = [&](const std::string& from, const std::string& key) -> Status {
+    DATAML_RETURN_NOT_OK(store_.Move(from, key));
     moved.push_back(key);
     return Status::OK();
   };
@@ -130,8 +132,8 @@ Result<UploadResult> DatasetsService::Store(const std::string& tenant_id, const 
         f.raw_key = FileKey(tenant_id, dataset.id, f.id, "raw.csv");
         if (staged.has_parquet()) f.parquet_key = FileKey(tenant_id, dataset.id, f.id, "validated.parquet");
         repo_.SetFileKeys(sql, f.id, f.raw_key, f.parquet_key);
-        status = move_in(staged.raw_path, f.raw_key);
-        if (status.ok() && f.parquet_key) status = move_in(staged.parquet_path, *f.parquet_key);
+        status = move_in(staged.raw_key, f.raw_key);
+        if (status.ok() && f.parquet_key) status = move_in(staged.parquet_key, *f.parquet_key);
         if (!status.ok()) break;
         out.files.push_back(std::move(f));
       }
@@ -173,11 +175,12 @@ Result<engine::RowPage> DatasetsService::View(const std::string& tenant_id, int6
                                               int64_t limit) {
   DATAML_RETURN_NOT_OK(Get(tenant_id, id).status());
   DATAML_ASSIGN_OR_RETURN(auto files, repo_.Files(tenant_id, id));
-  std::vector<std::string> paths;
+  std::vector<std::string> keys;
   for (const auto& f : files) {
-    if (f.parquet_key) paths.push_back(AbsolutePath(*f.parquet_key).string());
+    if (f.parquet_key) keys.push_back(*f.parquet_key);
   }
-  return engine::ReadParquetRows(paths, skip, limit);
+  DATAML_ASSIGN_OR_RETURN(engine::FileSet parquet, StoredFiles(keys));
+  return engine::ReadParquetRows(parquet, skip, limit);
 }
 
 Status DatasetsService::CheckNotUsedByModels(const std::string& tenant_id, int64_t dataset_id) {
@@ -230,10 +233,9 @@ Result<DatasetFile> DatasetsService::AddGeneratedFile(const std::string& tenant_
   }
   DATAML_ASSIGN_OR_RETURN(auto existing, repo_.FindFileByKey(tenant_id, file.raw_key));
   if (existing) return *existing;
-  DATAML_ASSIGN_OR_RETURN(auto path, store_.PathFor(file.raw_key));
-  std::error_code ec;
-  file.raw_bytes = static_cast<int64_t>(std::filesystem::file_size(path, ec));
-  if (ec) return Status::NotFound("The file " + file.raw_key + " was not written");
+  auto size = store_.Size(file.raw_key);
+  if (!size.ok()) return Status::NotFound("The file " + file.raw_key + " was not written");
+  file.raw_bytes = *size;
   file.tenant_id = tenant_id;
   file.dataset_id = dataset_id;
   file.parquet_key.reset();
@@ -271,42 +273,35 @@ Status DatasetsService::DeleteFile(const std::string& tenant_id, int64_t file_id
 Result<std::vector<std::string>> DatasetsService::FileHead(const std::string& tenant_id, int64_t file_id,
                                                            size_t lines) {
   DATAML_ASSIGN_OR_RETURN(DatasetFile file, GetFile(tenant_id, file_id));
-  std::ifstream in(AbsolutePath(file.raw_key), std::ios::binary);
-  if (!in) return Status::Internal("the stored file is missing");
+  DATAML_ASSIGN_OR_RETURN(auto in, store_.OpenRead(file.raw_key));
+  // Bytes scanned at most: a file without line breaks stops here.
+  auto head = in->Read(1 << 20);
+  if (!head.ok()) return Status::Internal("cannot read the stored file");
+  std::string_view text((*head)->data_as<char>(), static_cast<size_t>((*head)->size()));
   std::vector<std::string> out;
-  std::string line;
-  size_t budget = 1 << 20;  // bytes scanned at most: a file without line breaks stops here
-  while (out.size() < lines && budget > 0) {
-    line.clear();
-    char c;
-    bool any = false;
-    while (budget > 0 && in.get(c) && c != '\n') {
-      --budget;
-      any = true;
-      if (line.size() < kMaxLineBytes) line.push_back(c);
-    }
-    if (!any && !in) break;
+  while (out.size() < lines && !text.empty()) {
+    size_t end = text.find('\n');
+    std::string line(text.substr(0, std::min({end, text.size(), kMaxLineBytes})));
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (out.empty() && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
     out.push_back(line);
-    if (!in) break;
   }
   return out;
 }
 
-Result<std::pair<std::filesystem::path, DatasetFile>> DatasetsService::FileForDownload(
+Result<std::pair<std::string, DatasetFile>> DatasetsService::FileForDownload(
     const std::string& tenant_id, std::optional<int64_t> file_id, std::optional<std::string> file_path) {
   if (file_id) {
     DATAML_ASSIGN_OR_RETURN(DatasetFile file, GetFile(tenant_id, *file_id));
-    return std::make_pair(AbsolutePath(file.raw_key), file);
+    return std::make_pair(file.raw_key, file);
   }
   // A user-supplied path is never opened as given: it must resolve (symlinks included) inside
   // this tenant's storage and name a file the database knows.
-  DATAML_ASSIGN_OR_RETURN(auto resolved, store_.ResolveInside(file_path.value_or(""), "tenants/" + tenant_id));
-  std::string key = std::filesystem::relative(resolved, store_.root()).string();
+  DATAML_ASSIGN_OR_RETURN(std::string key, store_.KeyInside(file_path.value_or(""), "tenants/" + tenant_id));
   DATAML_ASSIGN_OR_RETURN(auto file, repo_.FindFileByKey(tenant_id, key));
   if (!file) return Status::NotFound("File not found");
-  return std::make_pair(resolved, *file);
+  return std::make_pair(key, *file);
 }
 
 Result<jobs::Job> DatasetsService::GenerateStatistics(const std::string& tenant_id, const Principal& caller,

@@ -70,11 +70,14 @@ class DatasetsService {
   Status DeleteFile(const std::string& tenant_id, int64_t file_id);
   // The first `lines` lines of the raw upload.
   Result<std::vector<std::string>> FileHead(const std::string& tenant_id, int64_t file_id, size_t lines);
-  // The raw file for download, by id or by a path that must resolve inside the tenant's storage.
-  Result<std::pair<std::filesystem::path, DatasetFile>> FileForDownload(const std::string& tenant_id,
-                                                                        std::optional<int64_t> file_id,
-                                                                        std::optional<std::string> file_path);
-  std::filesystem::path AbsolutePath(const std::string& key) const;
+  // The storage key to download and its file: the raw upload by id, or the blob a storage key
+  // (or its location) names, which must lie in the tenant's storage and be a file's raw or
+  // validated blob.
+  Result<std::pair<std::string, DatasetFile>> FileForDownload(const std::string& tenant_id,
+                                                              std::optional<int64_t> file_id,
+                                                              std::optional<std::string> file_path);
+  // The stored files behind storage keys, for an engine to read.
+  Result<engine::FileSet> StoredFiles(const std::vector<std::string>& keys) const;
 
   Result<jobs::Job> GenerateStatistics(const std::string& tenant_id, const Principal& caller, int64_t dataset_id);
   // The newest statistics job of the dataset; NotFound when none was ever started.

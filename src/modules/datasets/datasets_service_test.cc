@@ -43,9 +43,9 @@ class DatasetsServiceTest : public ::testing::Test {
   rbac::RbacService rbac_{temp_.db()};
   tenants::TenantsService tenants_{temp_.db(), rbac_};
   templates::TemplatesService templates_{temp_.db()};
-  storage::BlobStore store_{temp_.dir() / "blobs"};
+  std::unique_ptr<storage::BlobStore> store_ = std::move(storage::BlobStore::OpenLocal(temp_.dir() / "blobs")).ValueOrDie();
   jobs::JobsService jobs_{temp_.db()};
-  DatasetsService service_{temp_.db(), store_, templates_, jobs_};
+  DatasetsService service_{temp_.db(), *store_, templates_, jobs_};
   std::string tenant_id_;
   Principal caller_;
 };

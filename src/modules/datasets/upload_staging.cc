@@ -1,7 +1,5 @@
 #include "modules/datasets/upload_staging.h"
 
-#include <fstream>
-
 #include "core/crypto.h"
 #include "engine/data/utf8.h"
 
@@ -27,28 +25,20 @@ std::string DisplayFileName(const std::string& client_name) {
 
 Result<std::unique_ptr<UploadStaging>> UploadStaging::Make(const storage::BlobStore& store,
                                                            const std::string& tenant_id) {
-  DATAML_ASSIGN_OR_RETURN(auto dir, store.PathFor("tenants/" + tenant_id + "/staging/" + RandomToken(12)));
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::Internal("cannot create staging directory: " + ec.message());
-  return std::unique_ptr<UploadStaging>(new UploadStaging(dir));
+  std::string prefix = "tenants/" + tenant_id + "/staging/" + RandomToken(12);
+  DATAML_RETURN_NOT_OK(storage::BlobStore::CheckKey(prefix));
+  return std::unique_ptr<UploadStaging>(new UploadStaging(store, std::move(prefix)));
 }
 
-UploadStaging::~UploadStaging() {
-  std::error_code ec;
-  std::filesystem::remove_all(dir_, ec);
-}
+UploadStaging::~UploadStaging() { (void)store_.RemoveTree(prefix_); }
 
 Status UploadStaging::Receive(const MultipartSource& read, size_t max_files) {
   if (!read) return Status::Invalid({{{"files"}, "Expected a multipart/form-data body", "missing"}});
-  std::unique_ptr<std::ofstream> out;
+  std::unique_ptr<storage::BlobWriter> out;
   bool too_many = false, write_failed = false;
   auto close_current = [&] {
-    if (out) {
-      out->close();
-      if (!*out) write_failed = true;
-      out.reset();
-    }
+    if (out && !out->Publish().ok()) write_failed = true;
+    out.reset();
   };
   bool complete = read(
       [&](const http::MultipartPart& part) {
@@ -60,17 +50,25 @@ Status UploadStaging::Receive(const MultipartSource& read, size_t max_files) {
         }
         StagedFile staged;
         staged.file_name = DisplayFileName(part.filename);
-        staged.raw_path = dir_ / (std::to_string(files_.size()) + ".csv");
-        staged.parquet_path = dir_ / (std::to_string(files_.size()) + ".parquet");
-        out = std::make_unique<std::ofstream>(staged.raw_path, std::ios::binary);
+        staged.raw_key = prefix_ + "/" + std::to_string(files_.size()) + ".csv";
+        staged.parquet_key = prefix_ + "/" + std::to_string(files_.size()) + ".parquet";
+        auto opened = store_.OpenWrite(staged.raw_key);
         files_.push_back(std::move(staged));
-        return static_cast<bool>(*out);
+        if (!opened.ok()) {
+          write_failed = true;
+          return false;
+        }
+        out = std::move(*opened);
+        return true;
       },
       [&](const char* data, size_t length) {
         if (!out) return true;
-        out->write(data, static_cast<std::streamsize>(length));
+        if (!out->stream().Write(data, static_cast<int64_t>(length)).ok()) {
+          write_failed = true;
+          return false;
+        }
         files_.back().raw_bytes += static_cast<int64_t>(length);
-        return static_cast<bool>(*out);
+        return true;
       });
   close_current();
   if (too_many) {
@@ -89,7 +87,8 @@ Status UploadStaging::Receive(const MultipartSource& read, size_t max_files) {
 
 Status UploadStaging::Validate(std::optional<engine::TableSchema>& schema) {
   for (StagedFile& file : files_) {
-    auto result = engine::ValidateCsvToParquet(file.raw_path.string(), schema, file.parquet_path.string());
+    DATAML_ASSIGN_OR_RETURN(auto parquet, store_.OpenWrite(file.parquet_key));
+    auto result = engine::ValidateCsvToParquet({store_.filesystem(), file.raw_key}, schema, parquet->shared_stream());
     if (!result.ok()) {
       if (result.status().code() == StatusCode::kInvalidArgument) {
         return Status::Invalid({{{"files"}, file.file_name + ": " + result.status().message(), "value_error"}});
@@ -97,6 +96,7 @@ Status UploadStaging::Validate(std::optional<engine::TableSchema>& schema) {
       return result.status();
     }
     file.validation = std::move(result).ValueOrDie();
+    if (file.has_parquet()) DATAML_RETURN_NOT_OK(parquet->Publish());
     if (!schema) schema = file.validation.schema;
   }
   return Status::OK();

@@ -1,8 +1,7 @@
-// The files of one upload on their way in: streamed from the multipart body to temporary files,
-// then validated. Whatever is not committed into the dataset is removed with the staging.
+// The files of one upload on their way in: streamed from the multipart body to staging blobs
+// (tenants/<tenant>/staging/<random>/), then validated. Whatever is not committed into the dataset is removed with the staging.
 #pragma once
 
-#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -20,8 +19,8 @@ using MultipartSource = std::function<bool(const http::PartStart&, const http::P
 
 struct StagedFile {
   std::string file_name;  // display name: the client's file name without any path
-  std::filesystem::path raw_path;
-  std::filesystem::path parquet_path;
+  std::string raw_key;
+  std::string parquet_key;
   int64_t raw_bytes = 0;
   engine::ValidationResult validation;
   bool has_parquet() const { return validation.report.missing_columns.empty(); }
@@ -43,8 +42,9 @@ class UploadStaging {
   std::vector<StagedFile>& files() { return files_; }
 
  private:
-  explicit UploadStaging(std::filesystem::path dir) : dir_(std::move(dir)) {}
-  std::filesystem::path dir_;
+  UploadStaging(const storage::BlobStore& store, std::string prefix) : store_(store), prefix_(std::move(prefix)) {}
+  const storage::BlobStore& store_;
+  std::string prefix_;
   std::vector<StagedFile> files_;
 };
 

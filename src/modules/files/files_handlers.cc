@@ -1,6 +1,7 @@
 #include "modules/files/files_handlers.h"
 
 #include "http/input.h"
+#include "modules/files/blob_content.h"
 #include "modules/datasets/datasets_handlers.h"
 #include "modules/rbac/permission_catalog.h"
 #include "modules/tenants/tenant_scope.h"
@@ -13,7 +14,7 @@ using http::RouteAccess;
 
 }  // namespace
 
-void RegisterFilesRoutes(http::Router& router, datasets::DatasetsService& datasets,
+void RegisterFilesRoutes(http::Router& router, datasets::DatasetsService& datasets, const storage::BlobStore& store,
                          tenants::TenantsService& tenants) {
   router.AddUpload("/api/v1/files/add", RouteAccess::Permission(rbac::perm::kAddFiles),
                    [&](http::Request& req) -> Result<http::Response> {
@@ -67,11 +68,12 @@ void RegisterFilesRoutes(http::Router& router, datasets::DatasetsService& datase
                DATAML_RETURN_NOT_OK(errors.ToStatus());
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
                DATAML_ASSIGN_OR_RETURN(auto found, datasets.FileForDownload(tenant_id, file_id, file_path));
-               bool parquet = found.first.extension() == ".parquet";
+               bool parquet = found.first.ends_with(".parquet");
                std::string name = found.second.file_name;
                if (parquet) name = std::filesystem::path(name).stem().string() + ".parquet";
-               return http::Response::File(found.first.string(),
-                                           parquet ? "application/vnd.apache.parquet" : "text/csv", name);
+               DATAML_ASSIGN_OR_RETURN(auto content, OpenBlobContent(store, found.first));
+               return http::Response::Attachment(std::move(content),
+                                                 parquet ? "application/vnd.apache.parquet" : "text/csv", name);
              });
 
   router.Add("GET", "/api/v1/files/get_file_by_id", RouteAccess::Permission(rbac::perm::kViewFiles),
@@ -80,10 +82,10 @@ void RegisterFilesRoutes(http::Router& router, datasets::DatasetsService& datase
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
                DATAML_ASSIGN_OR_RETURN(DatasetFile f, datasets.GetFile(tenant_id, id));
                nlohmann::json body = datasets::ToJson(f);
-               body["csv_file_path"] = datasets.AbsolutePath(f.raw_key).string();
-               // The document's "hdf_file_path" names the validated columnar file, which is Parquet here.
-               nlohmann::json parquet = f.parquet_key ? nlohmann::json(datasets.AbsolutePath(*f.parquet_key).string())
-                                                      : nlohmann::json(nullptr);
+               // Storage keys, which download's file_path takes. The document's "hdf_file_path"
+               // names the validated columnar file, which is Parquet here.
+               body["csv_file_path"] = f.raw_key;
+               nlohmann::json parquet = f.parquet_key ? nlohmann::json(*f.parquet_key) : nlohmann::json(nullptr);
                body["hdf_file_path"] = parquet;
                body["parquet_file_path"] = parquet;
                body["raw_bytes"] = f.raw_bytes;

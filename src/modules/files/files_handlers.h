@@ -4,10 +4,11 @@
 #include "http/router.h"
 #include "modules/datasets/datasets_service.h"
 #include "modules/tenants/tenants_service.h"
+#include "storage/blob_store.h"
 
 namespace dataml::files {
 
-void RegisterFilesRoutes(http::Router& router, datasets::DatasetsService& datasets,
+void RegisterFilesRoutes(http::Router& router, datasets::DatasetsService& datasets, const storage::BlobStore& store,
                          tenants::TenantsService& tenants);
 
 }  // namespace dataml::files

@@ -9,7 +9,6 @@
 #include "core/text.h"
 #include "engine/ml/training_table.h"
 #include "modules/inference/inference_json.h"
-#include "storage/blob_io.h"
 
 namespace dataml::inference {
 namespace {
@@ -22,10 +21,10 @@ std::string Dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohma
 
 Result<std::shared_ptr<const LoadedModel>> InferenceService::Load(const train::Training& t) {
   DATAML_ASSIGN_OR_RETURN(train::PreprocessRow row, train_.GetPreprocess(t.tenant_id, t.preprocess_id));
-  DATAML_ASSIGN_OR_RETURN(std::string preprocess_text, storage::ReadBlob(store_, row.artifact_key));
+  DATAML_ASSIGN_OR_RETURN(std::string preprocess_text, store_.Read(row.artifact_key));
   // The manifest says what the model is and where it is.
   if (!t.manifest) return Status::FailedPrecondition("Training " + std::to_string(t.id) + " has no model yet");
-  DATAML_ASSIGN_OR_RETURN(std::string model_text, storage::ReadBlob(store_, t.manifest->model_key));
+  DATAML_ASSIGN_OR_RETURN(std::string model_text, store_.Read(t.manifest->model_key));
   DATAML_ASSIGN_OR_RETURN(auto predictor, engine::ml::LoadPredictor(preprocess_text, model_text));
   DATAML_ASSIGN_OR_RETURN(datasets::Dataset dataset, datasets_.Get(t.tenant_id, t.dataset_id));
   auto loaded = std::make_shared<LoadedModel>(LoadedModel{std::move(predictor), "", std::nullopt, {}, {}});
@@ -166,9 +165,8 @@ Result<std::shared_ptr<arrow::Table>> InferenceService::ForecastHistory(const st
   }
   DATAML_ASSIGN_OR_RETURN(std::vector<std::string> keys, datasets_.ValidatedParquetKeys(tenant_id, dataset_id));
   if (keys.empty()) return invalid("The dataset has no validated rows to forecast from");
-  std::vector<std::string> paths;
-  for (const std::string& key : keys) paths.push_back(datasets_.AbsolutePath(key).string());
-  auto table = engine::ml::ReadTrainingTable(paths, names);
+  DATAML_ASSIGN_OR_RETURN(engine::FileSet parquet, datasets_.StoredFiles(keys));
+  auto table = engine::ml::ReadTrainingTable(parquet, names);
   if (!table.ok()) {
     // The detail names server paths: logged, not shown.
     spdlog::error("cannot read dataset {} for a forecast: {}", dataset_id, table.status().message());

@@ -98,8 +98,8 @@ Result<CheckedForecast> CheckForecastRequest(const ForecastFields& fields, const
   return out;
 }
 
-Status CheckSeries(const CheckedForecast& forecast, const std::vector<std::string>& parquet_paths) {
-  auto table = engine::ml::ReadTrainingTable(parquet_paths, forecast.recipe.ColumnNames());
+Status CheckSeries(const CheckedForecast& forecast, const engine::FileSet& parquet) {
+  auto table = engine::ml::ReadTrainingTable(parquet, forecast.recipe.ColumnNames());
   if (!table.ok()) {
     // The detail names server paths: logged, not shown.
     spdlog::error("cannot read a dataset's series: {}", table.status().message());

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "engine/data/file_set.h"
 #include "engine/ml/forecast/forecast_hyperparameters.h"
 #include "engine/ml/forecast/series_model.h"
 #include "engine/ml/forecast/series_recipe.h"
@@ -46,6 +47,6 @@ Result<CheckedForecast> CheckForecastRequest(const ForecastFields& fields, const
 // The dataset's rows (its validated Parquet files) read as the job will read them: a 422 at
 // {"dataset_id"} naming the series and dates it cannot make regular, or a Feature that is not
 // static.
-Status CheckSeries(const CheckedForecast& forecast, const std::vector<std::string>& parquet_paths);
+Status CheckSeries(const CheckedForecast& forecast, const engine::FileSet& parquet);
 
 }  // namespace dataml::train

@@ -16,7 +16,6 @@
 #include "engine/ml/training_table.h"
 #include "jobs/backend.h"
 #include "jobs/job_callback.h"
-#include "storage/blob_io.h"
 
 namespace dataml::train {
 namespace {
@@ -100,7 +99,7 @@ Result<nlohmann::json> AssignRoles(const engine::TableSchema& schema, const std:
 }
 
 Result<engine::ml::Preprocess> LoadPreprocess(const storage::BlobStore& store, const std::string& key) {
-  DATAML_ASSIGN_OR_RETURN(std::string text, storage::ReadBlob(store, key));
+  DATAML_ASSIGN_OR_RETURN(std::string text, store.Read(key));
   return engine::ml::Preprocess::FromJson(nlohmann::json::parse(text, nullptr, false));
 }
 
@@ -159,9 +158,8 @@ Status TrainService::ArtifactsExist(const Training& t) {
   DATAML_ASSIGN_OR_RETURN(auto preprocess, repo_.FindPreprocess(t.tenant_id, t.preprocess_id));
   if (!preprocess) return Status::Internal("the training's preprocess is missing");
   for (const std::string& key : {t.model_key, preprocess->artifact_key}) {
-    DATAML_ASSIGN_OR_RETURN(auto path, store_.PathFor(key));
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(path, ec)) {
+    DATAML_ASSIGN_OR_RETURN(bool exists, store_.Exists(key));
+    if (!exists) {
       return Status::Invalid({{{"result"}, "The job reports success but wrote no " + key, "value_error"}});
     }
   }
@@ -249,9 +247,8 @@ Result<Training> TrainService::Create(const std::string& tenant_id, const Princi
                              "value_error"}});
   }
   if (problem == ProblemType::kClassification) {
-    std::vector<std::string> paths;
-    for (const std::string& key : keys) paths.push_back(datasets_.AbsolutePath(key).string());
-    auto counted = engine::ml::CountDistinctValues(paths, target["column_name"].get<std::string>());
+    DATAML_ASSIGN_OR_RETURN(engine::FileSet parquet, datasets_.StoredFiles(keys));
+    auto counted = engine::ml::CountDistinctValues(parquet, target["column_name"].get<std::string>());
     if (!counted.ok()) {
       // The detail names server paths: logged, not shown.
       spdlog::error("cannot count the classes of dataset {}: {}", in.dataset_id, counted.status().message());
@@ -369,9 +366,8 @@ Result<Training> TrainService::CreateForecast(const std::string& tenant_id, cons
                           CheckForecastRequest(in.forecast, in.algorithm, in.hyperparameters, columns));
   DATAML_ASSIGN_OR_RETURN(auto latest, repo_.LatestVersion(tenant_id, Lower(in.predictor_name)));
   if (latest) return Status::AlreadyExists("A predictor named '" + in.predictor_name + "' already exists");
-  std::vector<std::string> paths;
-  for (const std::string& key : keys) paths.push_back(datasets_.AbsolutePath(key).string());
-  DATAML_RETURN_NOT_OK(CheckSeries(forecast, paths));
+  DATAML_ASSIGN_OR_RETURN(engine::FileSet parquet, datasets_.StoredFiles(keys));
+  DATAML_RETURN_NOT_OK(CheckSeries(forecast, parquet));
 
   Training t;
   t.tenant_id = tenant_id;
