@@ -13,6 +13,7 @@
 #include "db/migrations.h"
 #include "jobs/job_handlers.h"
 #include "modules/auth/auth_handlers.h"
+#include "modules/datalake/datalake_handlers.h"
 #include "modules/datasets/datasets_handlers.h"
 #include "modules/docs/docs_handlers.h"
 #include "modules/files/files_handlers.h"
@@ -81,7 +82,11 @@ Result<std::unique_ptr<App>> BuildServices(const ServerConfig& config, const std
   }
   // Job tokens are keyed by the JWT secret, which every server of a deployment shares.
   app->jobs = std::make_unique<jobs::JobsService>(*app->db, jwt_secret, config.job_backend);
-  app->datasets = std::make_unique<datasets::DatasetsService>(*app->db, *app->store, *app->templates, *app->jobs);
+  app->datalake = std::make_unique<datalake::DatalakeService>(*app->db, *app->store);
+  // Every tenant's lake has the medallion namespaces (migration 9 gave them to the tenants before it).
+  app->tenants->OnCreated(datalake::DatalakeRepository::CreateNamespaces);
+  app->datasets =
+      std::make_unique<datasets::DatasetsService>(*app->db, *app->store, *app->templates, *app->jobs, *app->datalake);
   app->train = std::make_unique<train::TrainService>(*app->db, *app->store, *app->datasets, *app->jobs,
                                                      config.train_num_workers);
   app->batch_predictions =
@@ -119,6 +124,7 @@ void RegisterRoutes(App& app, const ServerConfig& config) {
   templates::RegisterTemplatesRoutes(r, *app.templates, *app.tenants);
   datasets::RegisterDatasetsRoutes(r, *app.datasets, *app.tenants);
   files::RegisterFilesRoutes(r, *app.datasets, *app.store, *app.tenants);
+  datalake::RegisterDatalakeRoutes(r, *app.datalake, *app.tenants);
   train::RegisterTrainRoutes(r, *app.train, *app.jobs, *app.tenants);
   ray::RegisterRayRoutes(r, *app.jobs, *app.tenants);
   inference::RegisterInferenceRoutes(r, *app.inference, *app.batch_predictions, *app.jobs, *app.tenants);

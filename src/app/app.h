@@ -11,6 +11,7 @@
 #include "http/router.h"
 #include "jobs/dispatcher.h"
 #include "jobs/jobs_service.h"
+#include "modules/datalake/datalake_service.h"
 #include "modules/datasets/datasets_service.h"
 #include "modules/inference/batch_prediction_service.h"
 #include "modules/inference/inference_service.h"
@@ -34,6 +35,7 @@ struct App {
   std::unique_ptr<storage::BlobStore> store;
   std::unique_ptr<jobs::JobsService> jobs;
   std::unique_ptr<jobs::Dispatcher> dispatcher;  // started by `serve` once its port is bound
+  std::unique_ptr<datalake::DatalakeService> datalake;
   std::unique_ptr<datasets::DatasetsService> datasets;
   std::unique_ptr<train::TrainService> train;
   std::unique_ptr<inference::BatchPredictionService> batch_predictions;

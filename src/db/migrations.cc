@@ -317,6 +317,33 @@ const std::vector<Migration>& AllMigrations() {
            // season_length, aggregate, fill); null for the other problem types.
            "ALTER TABLE trainings ADD COLUMN forecast TEXT",
        }},
+      {9,
+       "the datalake's Iceberg SQL catalog",
+       {
+           // Exactly the tables pyiceberg's SqlCatalog and Iceberg Java's JdbcCatalog (schema v1)
+           // create, so both open ours as it is. catalog_name is the tenant's id.
+           R"(CREATE TABLE iceberg_tables (
+                catalog_name VARCHAR(255) NOT NULL,
+                table_namespace VARCHAR(255) NOT NULL,
+                table_name VARCHAR(255) NOT NULL,
+                metadata_location VARCHAR(1000),
+                previous_metadata_location VARCHAR(1000),
+                iceberg_type VARCHAR(5),
+                PRIMARY KEY (catalog_name, table_namespace, table_name)))",
+           R"(CREATE TABLE iceberg_namespace_properties (
+                catalog_name VARCHAR(255) NOT NULL,
+                namespace VARCHAR(255) NOT NULL,
+                property_key VARCHAR(255) NOT NULL,
+                property_value VARCHAR(1000) NOT NULL,
+                PRIMARY KEY (catalog_name, namespace, property_key)))",
+           // Every tenant's lake has the medallion namespaces; new tenants get them on creation.
+           "INSERT INTO iceberg_namespace_properties (catalog_name, namespace, property_key, property_value) "
+           "SELECT id, 'bronze', 'exists', 'true' FROM tenants",
+           "INSERT INTO iceberg_namespace_properties (catalog_name, namespace, property_key, property_value) "
+           "SELECT id, 'silver', 'exists', 'true' FROM tenants",
+           "INSERT INTO iceberg_namespace_properties (catalog_name, namespace, property_key, property_value) "
+           "SELECT id, 'gold', 'exists', 'true' FROM tenants",
+       }},
   };
   return kMigrations;
 }

@@ -1,4 +1,5 @@
 #include "modules/datasets/datasets_service.h"
+#include "modules/datasets/lake_ingest.h"
 
 #include <arrow/buffer.h>
 
@@ -55,6 +56,10 @@ Result<std::optional<templates::Template>> DatasetsService::CheckUpload(const st
   std::optional<templates::Template> tmpl;
   if (in.template_id) {
     DATAML_ASSIGN_OR_RETURN(tmpl, templates_.Get(tenant_id, *in.template_id));
+    // The lake's tables must take the template's columns: refused before the body is read.
+    if (in.iceberg_table_name) {
+      DATAML_RETURN_NOT_OK(LakeIngest::Check(lake_, tenant_id, *in.iceberg_table_name, SchemaOf(*tmpl)));
+    }
   }
   DATAML_ASSIGN_OR_RETURN(bool taken, repo_.NameTaken(tenant_id, name));
   if (taken) return Status::AlreadyExists("A dataset named '" + name + "' already exists");
@@ -74,6 +79,9 @@ Result<UploadResult> DatasetsService::Upload(const std::string& tenant_id, const
   DATAML_ASSIGN_OR_RETURN(auto staging, UploadStaging::Make(store_, tenant_id));
   DATAML_RETURN_NOT_OK(staging->Receive(body, kMaxFilesPerUpload));
   DATAML_RETURN_NOT_OK(staging->Validate(schema));
+  if (!tmpl && input.iceberg_table_name) {
+    DATAML_RETURN_NOT_OK(LakeIngest::Check(lake_, tenant_id, *input.iceberg_table_name, *schema));
+  }
   dataset.tenant_id = tenant_id;
   dataset.dataset_name = Trim(input.dataset_name);
   dataset.usage = input.usage;
@@ -88,6 +96,9 @@ Result<UploadResult> DatasetsService::AddFiles(const std::string& tenant_id, con
                                                int64_t dataset_id, const MultipartSource& body) {
   DATAML_ASSIGN_OR_RETURN(Dataset dataset, Get(tenant_id, dataset_id));
   std::optional<engine::TableSchema> schema = dataset.schema;
+  if (dataset.iceberg_table_name) {
+    DATAML_RETURN_NOT_OK(LakeIngest::Check(lake_, tenant_id, *dataset.iceberg_table_name, dataset.schema));
+  }
   DATAML_ASSIGN_OR_RETURN(auto staging, UploadStaging::Make(store_, tenant_id));
   DATAML_RETURN_NOT_OK(staging->Receive(body, kMaxFilesPerUpload));
   DATAML_RETURN_NOT_OK(staging->Validate(schema));
@@ -98,6 +109,11 @@ Result<UploadResult> DatasetsService::Store(const std::string& tenant_id, const 
                                             Dataset dataset, bool new_dataset, UploadStaging& staging) {
   UploadResult out;
   std::string now = NowIso8601Utc();
+  std::optional<LakeIngest> lake;
+  if (dataset.iceberg_table_name) {
+    DATAML_ASSIGN_OR_RETURN(lake, LakeIngest::Prepare(lake_, store_, tenant_id, caller.username,
+                                                      *dataset.iceberg_table_name, dataset.schema, staging.files()));
+  }
   // Blobs move into place inside the transaction. On failure the ones this request moved are
   // removed before the rollback: after it, SQLite may hand the same ids (and so the same keys)
   // to a concurrent upload, whose files must not be touched.
@@ -138,6 +154,7 @@ Result<UploadResult> DatasetsService::Store(const std::string& tenant_id, const 
         out.files.push_back(std::move(f));
       }
       if (status.ok()) repo_.RefreshDataset(sql, dataset.id);
+      if (status.ok() && lake) status = lake->Commit(sql);
     } catch (...) {
       remove_moved();
       throw;  // Database::RunInTransaction turns it into a Status and rolls back
@@ -147,6 +164,7 @@ Result<UploadResult> DatasetsService::Store(const std::string& tenant_id, const 
   });
   if (!stored.ok()) {
     remove_moved();  // a failed COMMIT: nothing of this request may remain
+    if (lake) lake->Discard();
     if (stored.code() == StatusCode::kAlreadyExists && new_dataset) {
       return Status::AlreadyExists("A dataset named '" + dataset.dataset_name + "' already exists");
     }

@@ -8,6 +8,7 @@
 #include "core/principal.h"
 #include "engine/data/parquet_rows.h"
 #include "jobs/jobs_service.h"
+#include "modules/datalake/datalake_service.h"
 #include "modules/datasets/datasets_repository.h"
 #include "modules/datasets/upload_staging.h"
 #include "modules/templates/templates_service.h"
@@ -37,8 +38,8 @@ inline constexpr size_t kMaxFilesPerUpload = 100;
 class DatasetsService {
  public:
   DatasetsService(db::Database& db, storage::BlobStore& store, templates::TemplatesService& templates,
-                  jobs::JobsService& jobs)
-      : db_(db), repo_(db), store_(store), templates_(templates), jobs_(jobs) {}
+                  jobs::JobsService& jobs, datalake::DatalakeService& lake)
+      : db_(db), repo_(db), store_(store), templates_(templates), jobs_(jobs), lake_(lake) {}
 
   // Field errors name the fields of `input`, or "files" for the files of `body`.
   Result<UploadResult> Upload(const std::string& tenant_id, const Principal& caller,
@@ -96,6 +97,7 @@ class DatasetsService {
   storage::BlobStore& store_;
   templates::TemplatesService& templates_;
   jobs::JobsService& jobs_;
+  datalake::DatalakeService& lake_;
   UsedByModels used_by_models_;
 };
 

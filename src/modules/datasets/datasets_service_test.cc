@@ -45,7 +45,8 @@ class DatasetsServiceTest : public ::testing::Test {
   templates::TemplatesService templates_{temp_.db()};
   std::unique_ptr<storage::BlobStore> store_ = std::move(storage::BlobStore::OpenLocal(temp_.dir() / "blobs")).ValueOrDie();
   jobs::JobsService jobs_{temp_.db()};
-  DatasetsService service_{temp_.db(), *store_, templates_, jobs_};
+  datalake::DatalakeService lake_{temp_.db(), *store_};
+  DatasetsService service_{temp_.db(), *store_, templates_, jobs_, lake_};
   std::string tenant_id_;
   Principal caller_;
 };

@@ -16,6 +16,7 @@ Result<Tenant> TenantsService::Create(const std::string& raw_name) {
   return db_.Transact<Tenant>([&](soci::session& sql) -> Result<Tenant> {
     Tenant tenant = repo_.Insert(sql, name);
     rbac_.SeedTenant(sql, tenant.id);
+    for (const CreatedListener& listener : created_listeners_) listener(sql, tenant.id);
     return tenant;
   });
 }

@@ -2,6 +2,9 @@
 // permissions and roles in the same transaction.
 #pragma once
 
+#include <functional>
+#include <vector>
+
 #include "core/principal.h"
 #include "modules/rbac/rbac_service.h"
 #include "modules/tenants/tenants_repository.h"
@@ -13,6 +16,10 @@ class TenantsService {
   TenantsService(db::Database& db, rbac::RbacService& rbac) : db_(db), repo_(db), rbac_(rbac) {}
 
   Result<Tenant> Create(const std::string& name);
+  // What other modules set up for every new tenant, in its creating transaction (the app
+  // registers them: those modules are built on this one).
+  using CreatedListener = std::function<void(soci::session& sql, const std::string& tenant_id)>;
+  void OnCreated(CreatedListener listener) { created_listeners_.push_back(std::move(listener)); }
   Result<Tenant> Get(const std::string& id);
   Result<std::optional<Tenant>> FindByName(const std::string& name);
   Result<std::vector<Tenant>> List(int64_t skip, int64_t limit);
@@ -25,6 +32,7 @@ class TenantsService {
   db::Database& db_;
   TenantsRepository repo_;
   rbac::RbacService& rbac_;
+  std::vector<CreatedListener> created_listeners_;
 };
 
 }  // namespace dataml::tenants
