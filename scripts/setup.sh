@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs everything dataml needs to build, run and test, from nothing, idempotently:
-# Debian packages, the project's Python venv (.venv) and the Swagger UI assets (web/).
+# Debian packages, the project's Python venvs (.venv, .venv-duckdb) and the Swagger UI assets (web/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,6 +45,18 @@ stamp=.venv/.requirements.sha256
 want=$(sha256sum requirements-dev.txt | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
+  echo "$want" > "$stamp"
+fi
+
+# DuckDB 1.4.4 with its iceberg extension, for tests/api/test_datalake_duckdb.py, in a venv of its
+# own (.venv has bench/'s duckdb 2.0.1).
+if [ ! -x .venv-duckdb/bin/python ]; then
+  python3 -m venv .venv-duckdb
+fi
+stamp=.venv-duckdb/.requirements.sha256
+want=$(sha256sum tests/api/requirements-duckdb.txt | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  .venv-duckdb/bin/pip install -q --disable-pip-version-check -r tests/api/requirements-duckdb.txt
   echo "$want" > "$stamp"
 fi
 

@@ -234,3 +234,30 @@ def test_pyiceberg_reads_our_tables_and_we_read_its_appends(scientist, server, t
                        files=[("files", ("more.csv", MORE_CSV.encode(), "text/csv"))])
     assert r.status_code == 201, r.text
     assert catalog.load_table(f"silver.{table}").scan().to_arrow().num_rows == 5
+
+
+def test_bronze_keeps_every_record_as_received(scientist, server, tenant):
+    table = unique("t")
+    tid = scientist.post("/api/v1/template", json={"template_name": unique("tpl"), "template_schema": TEMPLATE}).json()["id"]
+    raw = CSV.encode() + b"f,5,\xff\xfe,yes,2020-01-01\n"  # bad UTF-8 in a bad Float
+    r = scientist.post("/api/v1/dataset/upload",
+                       params={"dataset_name": unique("ds"), "usage": "t", "iceberg_table_name": table, "template_id": tid},
+                       files=[("files", ("first.csv", raw, "text/csv"))])
+    assert r.status_code == 201, r.text
+    assert r.json()["files"][0]["valid_records"] == 3
+    assert scientist.get("/api/v1/datalake/schemas/tables", params={"schema_name": "bronze"}).json()["tables"] == [table]
+    columns = scientist.get("/api/v1/datalake/tables/columns", params={"schema_name": "bronze", "table_name": table}).json()
+    assert [(c["column_name"], c["data_type"]) for c in columns] == [
+        ("customer", "varchar"), ("tenure", "varchar"), ("charges", "varchar"), ("churn", "varchar"),
+        ("joined", "varchar"), ("_source_file", "varchar"), ("_record", "bigint"), ("_loaded_at", "timestamp")]
+    assert metadata(scientist, table, "bronze")["record_count"] == 5  # every record, valid or not
+    assert metadata(scientist, table)["record_count"] == 3
+    rows = catalog_of(server, tenant["id"]).load_table(f"bronze.{table}").scan().to_arrow().sort_by("_record").to_pylist()
+    assert [(row["_record"], row["customer"], row["charges"], row["_source_file"]) for row in rows] == [
+        (2, "a", "10.5", "first.csv"), (3, "b", "20.25", "first.csv"), (4, "c", "99.0", "first.csv"),
+        (5, "d", "not-a-number", "first.csv"), (6, "f", "\ufffd\ufffd", "first.csv")]
+    assert rows[2]["tenure"] == ""  # as received: empty, not null
+    assert len({row["_loaded_at"] for row in rows}) == 1
+    # A dataset column may not take a name bronze gives its own columns.
+    r = upload(scientist, unique("t"), csv="_record,x\n1,2\n")
+    assert r.status_code == 422 and "reserved" in r.json()["detail"][0]["msg"]

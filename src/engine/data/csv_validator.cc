@@ -171,8 +171,9 @@ Result<ValidationResult> ValidateCsvToParquet(const FileRef& csv, const std::opt
     for (size_t c = 0; c < builders.size(); ++c) {
       auto array = batch->GetColumnByName(PositionalName(file_columns[c]));
       inputs.push_back(static_cast<const arrow::BinaryArray*>(array.get()));
-      builders[c]->Check(*inputs.back(), record_numbers, keep, errors);
     }
+    if (options.on_records) DATAML_RETURN_NOT_OK(options.on_records({result.schema, inputs, record_numbers}));
+    for (size_t c = 0; c < builders.size(); ++c) builders[c]->Check(*inputs[c], record_numbers, keep, errors);
     arrow::ArrayVector columns;
     for (size_t c = 0; c < builders.size(); ++c) {
       DATAML_ASSIGN_OR_RETURN(auto column, builders[c]->Build(*inputs[c], keep));

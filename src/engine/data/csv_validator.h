@@ -3,6 +3,9 @@
 // sampled in the report, never written.
 #pragma once
 
+#include <arrow/array.h>
+
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -14,7 +17,18 @@
 
 namespace dataml::engine {
 
+// The records of a batch as received, before any check: per schema column (in schema order) the
+// raw cells, and each record's number in the file (header = 1). For the lake's bronze tables.
+struct RawRecords {
+  const TableSchema& schema;
+  const std::vector<const arrow::BinaryArray*>& cells;
+  const std::vector<int64_t>& record_numbers;
+};
+
 struct ValidationOptions {
+  // Sees every well-shaped record (ragged ones are only in the report); an error stops the
+  // validation with it.
+  std::function<Status(const RawRecords&)> on_records;
   size_t max_samples_per_error = 5;
   int32_t block_size = 1 << 20;  // bytes of CSV parsed at a time (4 MiB: no faster, more memory)
   int64_t inference_sample_rows = 10000;

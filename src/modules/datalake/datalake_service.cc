@@ -101,24 +101,40 @@ Status DatalakeService::Prepare(PendingAppend& append, const std::string& field)
   return Status::OK();
 }
 
+DataFileSink::~DataFileSink() = default;
+
+Status DataFileSink::Write(const arrow::RecordBatch& batch) { return writer_->Write(batch); }
+
+Status DataFileSink::Finish() {
+  DATAML_ASSIGN_OR_RETURN(lake::DataFile file, writer_->Finish());
+  DATAML_RETURN_NOT_OK(blob_->Publish());
+  append_->written_keys.push_back(key_);
+  file.location = store_->LocationOf(key_);
+  DATAML_ASSIGN_OR_RETURN(file.file_size_in_bytes, store_->Size(key_));
+  append_->files.push_back(std::move(file));
+  return Status::OK();
+}
+
+Result<std::unique_ptr<DataFileSink>> DatalakeService::OpenDataFile(PendingAppend& append) {
+  std::unique_ptr<DataFileSink> sink(new DataFileSink());
+  sink->append_ = &append;
+  sink->store_ = &store_;
+  sink->key_ = append.table_key + "/data/" + RandomUuid() + ".parquet";
+  DATAML_ASSIGN_OR_RETURN(sink->blob_, store_.OpenWrite(sink->key_));
+  DATAML_ASSIGN_OR_RETURN(sink->writer_, lake::DataFileWriter::Open(append.schema, sink->blob_->shared_stream()));
+  return sink;
+}
+
 Status DatalakeService::WriteDataFile(PendingAppend& append, arrow::RecordBatchReader& rows) {
-  std::string key = append.table_key + "/data/" + RandomUuid() + ".parquet";
-  DATAML_ASSIGN_OR_RETURN(auto blob, store_.OpenWrite(key));
-  DATAML_ASSIGN_OR_RETURN(auto writer, lake::DataFileWriter::Open(append.schema, blob->shared_stream()));
+  DATAML_ASSIGN_OR_RETURN(auto sink, OpenDataFile(append));
   for (;;) {
     std::shared_ptr<arrow::RecordBatch> batch;
     arrow::Status read = rows.ReadNext(&batch);
     if (!read.ok()) return Status::Internal("cannot read the rows for the lake: " + read.ToString());
     if (batch == nullptr) break;
-    DATAML_RETURN_NOT_OK(writer->Write(*batch));
+    DATAML_RETURN_NOT_OK(sink->Write(*batch));
   }
-  DATAML_ASSIGN_OR_RETURN(lake::DataFile file, writer->Finish());
-  DATAML_RETURN_NOT_OK(blob->Publish());
-  append.written_keys.push_back(key);
-  file.location = store_.LocationOf(key);
-  DATAML_ASSIGN_OR_RETURN(file.file_size_in_bytes, store_.Size(key));
-  append.files.push_back(std::move(file));
-  return Status::OK();
+  return sink->Finish();
 }
 
 Result<bool> DatalakeService::TryCommit(soci::session& sql, PendingAppend& append,

@@ -42,6 +42,24 @@ struct PendingAppend {
   std::vector<std::string> written_keys;  // every blob written for it, removed if it is dropped
 };
 
+// One data file of an append being written, batch by batch.
+class DataFileSink {
+ public:
+  ~DataFileSink();
+  Status Write(const arrow::RecordBatch& batch);
+  // Closes and publishes the file, and adds it to its append.
+  Status Finish();
+
+ private:
+  friend class DatalakeService;
+  DataFileSink() = default;
+  PendingAppend* append_ = nullptr;
+  const storage::BlobStore* store_ = nullptr;
+  std::string key_;
+  std::unique_ptr<storage::BlobWriter> blob_;
+  std::unique_ptr<engine::lake::DataFileWriter> writer_;
+};
+
 struct LoadedTable {
   TableRef ref;
   std::string metadata_location;
@@ -61,6 +79,8 @@ class DatalakeService {
   Status CheckSchema(const TableRef& ref, const engine::lake::LakeSchema& schema, const std::string& field);
   // Checks the schema as CheckSchema does, and takes the existing table's field ids and place.
   Status Prepare(PendingAppend& append, const std::string& field);
+  // A new data file of the table (in the append's schema); `append` must outlive it.
+  Result<std::unique_ptr<DataFileSink>> OpenDataFile(PendingAppend& append);
   // Writes the batches of `rows` as one data file of the table, and adds it to `append`.
   Status WriteDataFile(PendingAppend& append, arrow::RecordBatchReader& rows);
   // In the caller's transaction: the appended files become the table's next snapshot (the table

@@ -78,10 +78,12 @@ Result<UploadResult> DatasetsService::Upload(const std::string& tenant_id, const
   }
   DATAML_ASSIGN_OR_RETURN(auto staging, UploadStaging::Make(store_, tenant_id));
   DATAML_RETURN_NOT_OK(staging->Receive(body, kMaxFilesPerUpload));
-  DATAML_RETURN_NOT_OK(staging->Validate(schema));
-  if (!tmpl && input.iceberg_table_name) {
-    DATAML_RETURN_NOT_OK(LakeIngest::Check(lake_, tenant_id, *input.iceberg_table_name, *schema));
+  std::unique_ptr<LakeIngest> lake;
+  if (input.iceberg_table_name) {
+    lake = std::make_unique<LakeIngest>(lake_, store_, tenant_id, caller.username, *input.iceberg_table_name);
   }
+  DATAML_RETURN_NOT_OK(staging->Validate(schema, lake.get()));
+  if (!tmpl && lake) DATAML_RETURN_NOT_OK(LakeIngest::Check(lake_, tenant_id, *input.iceberg_table_name, *schema));
   dataset.tenant_id = tenant_id;
   dataset.dataset_name = Trim(input.dataset_name);
   dataset.usage = input.usage;
@@ -89,7 +91,7 @@ Result<UploadResult> DatasetsService::Upload(const std::string& tenant_id, const
   dataset.schema = *schema;
   dataset.created_by = caller.username;
   dataset.created_at = dataset.modified_at = NowIso8601Utc();
-  return Store(tenant_id, caller, std::move(dataset), true, *staging);
+  return Store(tenant_id, caller, std::move(dataset), true, *staging, lake.get());
 }
 
 Result<UploadResult> DatasetsService::AddFiles(const std::string& tenant_id, const Principal& caller,
@@ -101,19 +103,20 @@ Result<UploadResult> DatasetsService::AddFiles(const std::string& tenant_id, con
   }
   DATAML_ASSIGN_OR_RETURN(auto staging, UploadStaging::Make(store_, tenant_id));
   DATAML_RETURN_NOT_OK(staging->Receive(body, kMaxFilesPerUpload));
-  DATAML_RETURN_NOT_OK(staging->Validate(schema));
-  return Store(tenant_id, caller, std::move(dataset), false, *staging);
+  std::unique_ptr<LakeIngest> lake;
+  if (dataset.iceberg_table_name) {
+    lake = std::make_unique<LakeIngest>(lake_, store_, tenant_id, caller.username, *dataset.iceberg_table_name);
+  }
+  DATAML_RETURN_NOT_OK(staging->Validate(schema, lake.get()));
+  return Store(tenant_id, caller, std::move(dataset), false, *staging, lake.get());
 }
 
 Result<UploadResult> DatasetsService::Store(const std::string& tenant_id, const Principal& caller,
-                                            Dataset dataset, bool new_dataset, UploadStaging& staging) {
+                                            Dataset dataset, bool new_dataset, UploadStaging& staging,
+                                            LakeIngest* lake) {
   UploadResult out;
   std::string now = NowIso8601Utc();
-  std::optional<LakeIngest> lake;
-  if (dataset.iceberg_table_name) {
-    DATAML_ASSIGN_OR_RETURN(lake, LakeIngest::Prepare(lake_, store_, tenant_id, caller.username,
-                                                      *dataset.iceberg_table_name, dataset.schema, staging.files()));
-  }
+  if (lake) DATAML_RETURN_NOT_OK(lake->AddValidRows(staging.files(), dataset.schema));
   // Blobs move into place inside the transaction. On failure the ones this request moved are
   // removed before the rollback: after it, SQLite may hand the same ids (and so the same keys)
   // to a concurrent upload, whose files must not be touched.
@@ -164,13 +167,13 @@ Result<UploadResult> DatasetsService::Store(const std::string& tenant_id, const 
   });
   if (!stored.ok()) {
     remove_moved();  // a failed COMMIT: nothing of this request may remain
-    if (lake) lake->Discard();
     if (stored.code() == StatusCode::kAlreadyExists && new_dataset) {
       return Status::AlreadyExists("A dataset named '" + dataset.dataset_name + "' already exists");
     }
     if (stored.code() == StatusCode::kAlreadyExists) return Status::NotFound("Dataset not found");
     return stored;
   }
+  if (lake) lake->Committed();
   DATAML_ASSIGN_OR_RETURN(out.dataset, Get(tenant_id, dataset.id));
   return out;
 }

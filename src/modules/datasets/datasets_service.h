@@ -16,6 +16,8 @@
 
 namespace dataml::datasets {
 
+class LakeIngest;
+
 struct UploadInput {
   std::string dataset_name;
   std::string usage;  // "t" or "p"
@@ -89,8 +91,9 @@ class DatasetsService {
   // the template when one is named.
   Result<std::optional<templates::Template>> CheckUpload(const std::string& tenant_id, const UploadInput& input);
   Status CheckNotUsedByModels(const std::string& tenant_id, int64_t dataset_id);
+  // `lake`: the upload's lake tables (a dataset with an iceberg_table_name), committed with it.
   Result<UploadResult> Store(const std::string& tenant_id, const Principal& caller, Dataset dataset,
-                             bool new_dataset, UploadStaging& staging);
+                             bool new_dataset, UploadStaging& staging, LakeIngest* lake);
 
   db::Database& db_;
   DatasetsRepository repo_;

@@ -85,18 +85,29 @@ Status UploadStaging::Receive(const MultipartSource& read, size_t max_files) {
   return Status::OK();
 }
 
-Status UploadStaging::Validate(std::optional<engine::TableSchema>& schema) {
+Status UploadStaging::Validate(std::optional<engine::TableSchema>& schema, RecordsObserver* observer) {
   for (StagedFile& file : files_) {
     DATAML_ASSIGN_OR_RETURN(auto parquet, store_.OpenWrite(file.parquet_key));
-    auto result = engine::ValidateCsvToParquet({store_.filesystem(), file.raw_key}, schema, parquet->shared_stream());
+    engine::ValidationOptions options;
+    bool observed = false;
+    if (observer != nullptr) {
+      options.on_records = [&](const engine::RawRecords& records) {
+        observed = true;
+        return observer->Records(file, records);
+      };
+    }
+    auto result = engine::ValidateCsvToParquet({store_.filesystem(), file.raw_key}, schema, parquet->shared_stream(),
+                                               options);
     if (!result.ok()) {
-      if (result.status().code() == StatusCode::kInvalidArgument) {
+      // A field error (the lake's schema check) names its own field.
+      if (result.status().code() == StatusCode::kInvalidArgument && result.status().field_errors().empty()) {
         return Status::Invalid({{{"files"}, file.file_name + ": " + result.status().message(), "value_error"}});
       }
       return result.status();
     }
     file.validation = std::move(result).ValueOrDie();
     if (file.has_parquet()) DATAML_RETURN_NOT_OK(parquet->Publish());
+    if (observed) DATAML_RETURN_NOT_OK(observer->FileDone(file));
     if (!schema) schema = file.validation.schema;
   }
   return Status::OK();

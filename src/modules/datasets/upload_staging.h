@@ -26,6 +26,15 @@ struct StagedFile {
   bool has_parquet() const { return validation.report.missing_columns.empty(); }
 };
 
+// Sees each file's records as received while it is validated (the lake's bronze table).
+class RecordsObserver {
+ public:
+  virtual ~RecordsObserver() = default;
+  virtual Status Records(const StagedFile& file, const engine::RawRecords& records) = 0;
+  // After the last Records() of a file that had any.
+  virtual Status FileDone(const StagedFile& file) = 0;
+};
+
 class UploadStaging {
  public:
   static Result<std::unique_ptr<UploadStaging>> Make(const storage::BlobStore& store,
@@ -38,7 +47,7 @@ class UploadStaging {
   // Validates each file against `schema`; with none, the first file's inferred schema becomes
   // `schema` and the others are checked against it. 422 naming the file when one cannot be
   // read as CSV at all.
-  Status Validate(std::optional<engine::TableSchema>& schema);
+  Status Validate(std::optional<engine::TableSchema>& schema, RecordsObserver* observer = nullptr);
   std::vector<StagedFile>& files() { return files_; }
 
  private:
