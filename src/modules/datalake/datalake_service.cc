@@ -253,20 +253,24 @@ Result<std::vector<std::string>> DatalakeService::Tables(const std::string& tena
   return repo_.Tables(tenant_id, ns);
 }
 
+Result<std::string> DatalakeService::Locate(const std::string& tenant_id, const std::string& ns,
+                                           const std::string& table) {
+  DATAML_ASSIGN_OR_RETURN(auto location, repo_.MetadataLocation({tenant_id, ns, table}));
+  if (location) return *location;
+  DATAML_ASSIGN_OR_RETURN(bool ns_exists, repo_.NamespaceExists(tenant_id, ns));
+  return Status::NotFound(ns_exists ? "Table not found" : "Schema not found");
+}
+
 Result<LoadedTable> DatalakeService::Load(const std::string& tenant_id, const std::string& ns,
                                           const std::string& table) {
   TableRef ref{tenant_id, ns, table};
-  DATAML_ASSIGN_OR_RETURN(auto location, repo_.MetadataLocation(ref));
-  if (!location) {
-    DATAML_ASSIGN_OR_RETURN(bool ns_exists, repo_.NamespaceExists(tenant_id, ns));
-    return Status::NotFound(ns_exists ? "Table not found" : "Schema not found");
-  }
-  auto metadata = ReadMetadata(tenant_id, *location);
+  DATAML_ASSIGN_OR_RETURN(std::string location, Locate(tenant_id, ns, table));
+  auto metadata = ReadMetadata(tenant_id, location);
   if (!metadata.ok()) {
     spdlog::error("cannot read lake table {}.{} of tenant {}: {}", ns, table, tenant_id, metadata.status().message());
     return Status::Internal("Cannot read the table's metadata");
   }
-  return LoadedTable{ref, *location, std::move(*metadata)};
+  return LoadedTable{ref, location, std::move(*metadata)};
 }
 
 Result<std::vector<lake::DataFile>> DatalakeService::DataFiles(const LoadedTable& table,
@@ -293,9 +297,11 @@ Result<nlohmann::json> DatalakeService::Columns(const std::string& tenant_id, co
 
 Result<nlohmann::json> DatalakeService::TableInfo(const std::string& tenant_id, const std::string& ns,
                                                   const std::string& table) {
-  DATAML_ASSIGN_OR_RETURN(LoadedTable loaded, Load(tenant_id, ns, table));
-  const std::string cache_key = loaded.metadata_location + "|info";
+  // A cached answer costs one catalog lookup: the metadata file it came from never changes.
+  DATAML_ASSIGN_OR_RETURN(std::string location, Locate(tenant_id, ns, table));
+  const std::string cache_key = location + "|info";
   if (auto cached = Cached(cache_key)) return *cached;
+  DATAML_ASSIGN_OR_RETURN(LoadedTable loaded, Load(tenant_id, ns, table));
   const lake::TableMetadata& m = loaded.metadata;
   DATAML_ASSIGN_OR_RETURN(std::vector<lake::DataFile> files, DataFiles(loaded));
   int64_t records = 0;
@@ -320,6 +326,9 @@ Result<nlohmann::json> DatalakeService::TableInfo(const std::string& tenant_id, 
 
 Result<nlohmann::json> DatalakeService::NumericStats(const std::string& tenant_id, const std::string& ns,
                                                      const std::string& table, const std::string& column) {
+  DATAML_ASSIGN_OR_RETURN(std::string location, Locate(tenant_id, ns, table));
+  const std::string cache_key = location + "|numeric|" + column;
+  if (auto cached = Cached(cache_key)) return *cached;
   DATAML_ASSIGN_OR_RETURN(LoadedTable loaded, Load(tenant_id, ns, table));
   DATAML_ASSIGN_OR_RETURN(lake::LakeSchema schema, loaded.metadata.CurrentSchema());
   const lake::LakeColumn* c = schema.Find(column);
@@ -328,8 +337,6 @@ Result<nlohmann::json> DatalakeService::NumericStats(const std::string& tenant_i
     return Status::Invalid({{{"column_name"}, "Column '" + column + "' is " + lake::SqlTypeName(*c) + ", not numeric",
                              "value_error"}});
   }
-  const std::string cache_key = loaded.metadata_location + "|numeric|" + column;
-  if (auto cached = Cached(cache_key)) return *cached;
   DATAML_ASSIGN_OR_RETURN(std::vector<lake::DataFile> files, DataFiles(loaded));
   DATAML_ASSIGN_OR_RETURN(auto values, lake::ReadLakeColumn(FilesOf(tenant_id), files, *c));
   DATAML_ASSIGN_OR_RETURN(lake::NumericStats stats, lake::ComputeNumericStats(*values));
@@ -342,12 +349,13 @@ Result<nlohmann::json> DatalakeService::NumericStats(const std::string& tenant_i
 
 Result<nlohmann::json> DatalakeService::DistinctCount(const std::string& tenant_id, const std::string& ns,
                                                       const std::string& table, const std::string& column) {
+  DATAML_ASSIGN_OR_RETURN(std::string location, Locate(tenant_id, ns, table));
+  const std::string cache_key = location + "|distinct|" + column;
+  if (auto cached = Cached(cache_key)) return *cached;
   DATAML_ASSIGN_OR_RETURN(LoadedTable loaded, Load(tenant_id, ns, table));
   DATAML_ASSIGN_OR_RETURN(lake::LakeSchema schema, loaded.metadata.CurrentSchema());
   const lake::LakeColumn* c = schema.Find(column);
   if (c == nullptr) return Status::NotFound("Column not found");
-  const std::string cache_key = loaded.metadata_location + "|distinct|" + column;
-  if (auto cached = Cached(cache_key)) return *cached;
   DATAML_ASSIGN_OR_RETURN(std::vector<lake::DataFile> files, DataFiles(loaded));
   DATAML_ASSIGN_OR_RETURN(auto values, lake::ReadLakeColumn(FilesOf(tenant_id), files, *c));
   DATAML_ASSIGN_OR_RETURN(int64_t distinct, lake::CountDistinct(*values));

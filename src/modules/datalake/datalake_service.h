@@ -108,6 +108,8 @@ class DatalakeService {
                                                         std::optional<int64_t> snapshot_id = std::nullopt);
 
  private:
+  // The table's current metadata location (one catalog lookup); NotFound as Load.
+  Result<std::string> Locate(const std::string& tenant_id, const std::string& ns, const std::string& table);
   Result<engine::lake::TableMetadata> ReadMetadata(const std::string& tenant_id, const std::string& location);
   // One attempt: the snapshot over `current` (none: a new table); false when another commit won.
   Result<bool> TryCommit(soci::session& sql, PendingAppend& append, const std::optional<std::string>& current);
