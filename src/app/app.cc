@@ -90,7 +90,8 @@ Result<std::unique_ptr<App>> BuildServices(const ServerConfig& config, const std
   app->train = std::make_unique<train::TrainService>(*app->db, *app->store, *app->datasets, *app->jobs,
                                                      config.train_num_workers);
   app->batch_predictions =
-      std::make_unique<inference::BatchPredictionService>(*app->db, *app->jobs, *app->datasets, *app->train);
+      std::make_unique<inference::BatchPredictionService>(*app->db, *app->jobs, *app->datasets, *app->train,
+                                                          *app->datalake);
   app->inference = std::make_unique<inference::InferenceService>(*app->db, *app->store, *app->datasets, *app->train,
                                                                   *app->batch_predictions, config.prediction_log_max_rows);
   // Datasets cannot depend on the module built on them; it asks through this hook instead.

@@ -170,6 +170,8 @@ nlohmann::json Encode(const BatchPredictionSpec& spec) {
                       {"parquet_keys", spec.parquet_keys}, {"result_key", spec.result_key},
                       {"score", spec.score},               {"callback", EncodeCallback(spec.callback)}};
   if (spec.id_column) j["id_column"] = *spec.id_column;
+  if (spec.lake_data_key) j["lake_data_key"] = *spec.lake_data_key;
+  j["prediction_id"] = spec.prediction_id;
   return j;
 }
 
@@ -183,6 +185,8 @@ Result<BatchPredictionSpec> Decode<BatchPredictionSpec>(const nlohmann::json& pa
     spec.result_key = j.at("result_key").get<std::string>();
     spec.id_column = OptionalString(j, "id_column");
     spec.score = j.value("score", false);
+    spec.lake_data_key = OptionalString(j, "lake_data_key");
+    spec.prediction_id = j.value("prediction_id", int64_t{0});
     spec.callback = DecodeCallback(j.at("callback"));
     return spec;
   });

@@ -96,6 +96,10 @@ struct BatchPredictionSpec {
   std::optional<std::string> id_column;  // copied to each result row
   bool score = false;                    // the dataset has the target: report accuracy or RMSE
   Callback callback;
+  // Where the results go as a data file of the tenant's gold.predictions_<train_id> table (the
+  // server commits it when the job reports), and the prediction's id they carry.
+  std::optional<std::string> lake_data_key;
+  int64_t prediction_id = 0;
   bool operator==(const BatchPredictionSpec&) const = default;
 };
 

@@ -48,9 +48,11 @@ TEST(JobSpecsTest, EverySpecComesBackAsItWasEncoded) {
   EXPECT_EQ(*Decode<ShapSpec>(Encode(shap)), shap);
 
   BatchPredictionSpec batch{"m.json", "p.json", {"a.parquet"}, "out.csv", std::nullopt, true,
-                            {"/api/v1/inference/batch-result", {{"prediction_id", 3}}}};
+                            {"/api/v1/inference/batch-result", {{"prediction_id", 3}}}, std::nullopt, 0};
   EXPECT_EQ(*Decode<BatchPredictionSpec>(Encode(batch)), batch);
   batch.id_column = "customer_id";
+  batch.lake_data_key = "tenants/t/lake/gold/predictions_7/data/x.parquet";
+  batch.prediction_id = 3;
   EXPECT_EQ(*Decode<BatchPredictionSpec>(Encode(batch)), batch);
 }
 

@@ -243,3 +243,30 @@ def test_the_callback_takes_only_the_jobs_own_word(api, model):
         assert r.status_code == 404
     again = wait_result(client, prediction_id)
     assert again == result
+
+
+def test_each_completed_batch_prediction_appends_to_gold(model):
+    client, t, _ = model
+    table = f"predictions_{t['id']}"
+    params = {"schema_name": "gold", "table_name": table}
+    before = client.get("/api/v1/datalake/table_metadata", params=params)
+    rows_before = before.json()["record_count"] if before.status_code == 200 else 0
+    dataset = upload_csv(client, churn_csv(rows=50, seed=4))
+    ids = []
+    for _ in range(2):
+        started = start(client, t["id"], dataset)
+        result = wait_result(client, started["prediction_id"])
+        assert result["status"] == "completed", result["error"]
+        ids.append(started["prediction_id"])
+    info = client.get("/api/v1/datalake/table_metadata", params=params).json()
+    assert info["record_count"] == rows_before + 100 and info["format"] == "iceberg"
+    columns = client.get("/api/v1/datalake/tables/columns", params=params).json()
+    assert [(c["column_name"], c["data_type"]) for c in columns] == [
+        ("prediction_id", "bigint"), ("predicted_at", "timestamp"), ("CustomerID", "varchar"),
+        ("prediction", "varchar"), ("probability_false", "double"), ("probability_true", "double")]
+    stats = client.get("/api/v1/datalake/numeric_stats", params={**params, "column_name": "prediction_id"}).json()
+    assert stats["count"] == rows_before + 100 and stats["max"] == max(ids)
+    r = client.get("/api/v1/datalake/distinct-count", params={"schema": "gold", "table": table, "column": "CustomerID"})
+    assert r.json()["distinct_count"] >= 50
+    probability = client.get("/api/v1/datalake/numeric_stats", params={**params, "column_name": "probability_true"}).json()
+    assert 0 <= probability["min"] <= probability["max"] <= 1

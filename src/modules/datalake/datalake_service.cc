@@ -125,6 +125,17 @@ Result<std::unique_ptr<DataFileSink>> DatalakeService::OpenDataFile(PendingAppen
   return sink;
 }
 
+Status DatalakeService::AdoptDataFile(PendingAppend& append, const std::string& key, lake::DataFile file) {
+  if (key.rfind(append.table_key + "/data/", 0) != 0 || !storage::BlobStore::CheckKey(key).ok()) {
+    return Status::InvalidArgument("a data file must lie in its table's data directory");
+  }
+  DATAML_ASSIGN_OR_RETURN(file.file_size_in_bytes, store_.Size(key));
+  file.location = store_.LocationOf(key);
+  append.written_keys.push_back(key);
+  append.files.push_back(std::move(file));
+  return Status::OK();
+}
+
 Status DatalakeService::WriteDataFile(PendingAppend& append, arrow::RecordBatchReader& rows) {
   DATAML_ASSIGN_OR_RETURN(auto sink, OpenDataFile(append));
   for (;;) {

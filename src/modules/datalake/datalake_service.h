@@ -81,6 +81,9 @@ class DatalakeService {
   Status Prepare(PendingAppend& append, const std::string& field);
   // A new data file of the table (in the append's schema); `append` must outlive it.
   Result<std::unique_ptr<DataFileSink>> OpenDataFile(PendingAppend& append);
+  // Adds a data file another process wrote (a worker) at `key`, which must lie in the table's
+  // data directory and exist; its location and size are the store's, not the reporter's.
+  Status AdoptDataFile(PendingAppend& append, const std::string& key, engine::lake::DataFile file);
   // Writes the batches of `rows` as one data file of the table, and adds it to `append`.
   Status WriteDataFile(PendingAppend& append, arrow::RecordBatchReader& rows);
   // In the caller's transaction: the appended files become the table's next snapshot (the table

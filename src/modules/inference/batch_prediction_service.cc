@@ -5,6 +5,8 @@
 #include <map>
 
 #include "core/clock.h"
+#include "core/crypto.h"
+#include "engine/lake/gold.h"
 #include "jobs/job_callback.h"
 
 namespace dataml::inference {
@@ -66,6 +68,33 @@ Result<bool> BatchPredictionService::CheckFits(const train::Training& t, const d
   return has_target;
 }
 
+namespace {
+
+datalake::TableRef GoldTable(const std::string& tenant_id, int64_t train_id) {
+  return {tenant_id, datalake::kGold, "predictions_" + std::to_string(train_id)};
+}
+
+}  // namespace
+
+Status BatchPredictionService::CommitGold(const PredictionRecord& r, const job_specs::BatchPredictionSpec& spec,
+                                          const nlohmann::json& lake_file) {
+  // The worker's word is checked: its file must be the one the spec named, its schema ours.
+  if (!lake_file.is_object() || lake_file.value("key", std::string()) != *spec.lake_data_key ||
+      !lake_file.contains("schema")) {
+    return Status::InvalidArgument("the job reports another lake file than its spec names");
+  }
+  DATAML_ASSIGN_OR_RETURN(engine::lake::DataFile file, engine::lake::DataFileFromJson(lake_file));
+  datalake::PendingAppend gold;
+  gold.ref = GoldTable(r.tenant_id, r.training_id);
+  DATAML_ASSIGN_OR_RETURN(gold.schema, engine::lake::LakeSchemaFromJson(lake_file["schema"]));
+  gold.owner = r.created_by;
+  DATAML_RETURN_NOT_OK(lake_.Prepare(gold, "result"));
+  DATAML_RETURN_NOT_OK(lake_.AdoptDataFile(gold, *spec.lake_data_key, std::move(file)));
+  Status committed = db_.RunInTransaction([&](soci::session& sql) { return lake_.Commit(sql, gold); });
+  if (!committed.ok()) lake_.Discard(gold);
+  return committed;
+}
+
 Result<BatchPrediction> BatchPredictionService::Start(const std::string& tenant_id, const Principal& caller,
                                                       int64_t train_id, int64_t dataset_id) {
   DATAML_ASSIGN_OR_RETURN(train::Training any, train_.Get(tenant_id, train_id));
@@ -103,7 +132,10 @@ Result<BatchPrediction> BatchPredictionService::Start(const std::string& tenant_
                                      datasets::GeneratedFileKey(tenant_id, dataset_id, ResultFileName(r.id)),
                                      id_column,
                                      score,
-                                     {kBatchResultPath, {{"prediction_id", r.id}}}};
+                                     {kBatchResultPath, {{"prediction_id", r.id}}},
+                                     datalake::DatalakeService::TableKey(GoldTable(tenant_id, t.id)) + "/data/" +
+                                         RandomUuid() + ".parquet",
+                                     r.id};
   auto job = jobs_.Submit(tenant_id, datasets::DatasetSubject(dataset_id), spec, caller.username);
   if (!job.ok()) {
     (void)repo_.Delete(r.id);
@@ -219,6 +251,16 @@ Result<int64_t> BatchPredictionService::RecordResult(int64_t job_id, std::option
     for (const char* name : {"accuracy", "rmse"}) {
       const nlohmann::json v = result.value(name, nlohmann::json());
       if (v.is_number()) metrics[name] = v;
+    }
+    const nlohmann::json lake_file = result.value("lake_file", nlohmann::json());
+    if (spec->lake_data_key && !lake_file.is_null()) {
+      // The results stay usable when the lake refuses them (a table another writer changed):
+      // the prediction completes, and says why its rows are not in gold.
+      Status gold = CommitGold(r, *spec, lake_file);
+      if (!gold.ok()) {
+        spdlog::error("prediction {}: not appended to the lake: {}", r.id, gold.message());
+        metrics["lake_error"] = gold.message();
+      }
     }
     r.status = prediction_status::kCompleted;
     r.file_id = registered->id;

@@ -12,6 +12,7 @@
 
 #include "core/principal.h"
 #include "jobs/jobs_service.h"
+#include "modules/datalake/datalake_service.h"
 #include "modules/datasets/datasets_service.h"
 #include "modules/inference/prediction_results.h"
 #include "modules/inference/predictions_repository.h"
@@ -24,8 +25,8 @@ inline constexpr const char* kBatchResultPath = "/api/v1/inference/batch-result"
 class BatchPredictionService {
  public:
   BatchPredictionService(db::Database& db, jobs::JobsService& jobs, datasets::DatasetsService& datasets,
-                         train::TrainService& train)
-      : repo_(db), jobs_(jobs), datasets_(datasets), train_(train) {}
+                         train::TrainService& train, datalake::DatalakeService& lake)
+      : db_(db), repo_(db), jobs_(jobs), datasets_(datasets), train_(train), lake_(lake) {}
 
   // 9.2: 404 for another tenant's model or dataset; 409 until the model completed or when the
   // dataset has no validated rows; 422 (at dataset_id, each column named) when the dataset
@@ -47,11 +48,16 @@ class BatchPredictionService {
   // 422 naming each model input the dataset lacks or types otherwise; whether it holds the
   // target (same type), so the predictions can be scored.
   Result<bool> CheckFits(const train::Training& t, const datasets::Dataset& dataset);
+  // Commits the job's gold data file (its result's "lake_file") to gold.predictions_<train_id>.
+  Status CommitGold(const PredictionRecord& r, const job_specs::BatchPredictionSpec& spec,
+                    const nlohmann::json& lake_file);
 
+  db::Database& db_;
   PredictionsRepository repo_;
   jobs::JobsService& jobs_;
   datasets::DatasetsService& datasets_;
   train::TrainService& train_;
+  datalake::DatalakeService& lake_;
 };
 
 }  // namespace dataml::inference
