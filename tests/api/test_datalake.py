@@ -261,3 +261,36 @@ def test_bronze_keeps_every_record_as_received(scientist, server, tenant):
     # A dataset column may not take a name bronze gives its own columns.
     r = upload(scientist, unique("t"), csv="_record,x\n1,2\n")
     assert r.status_code == 422 and "reserved" in r.json()["detail"][0]["msg"]
+
+
+def test_a_dataset_from_a_lake_snapshot(scientist):
+    table = unique("t")
+    tid = scientist.post("/api/v1/template", json={"template_name": unique("tpl"), "template_schema": TEMPLATE}).json()["id"]
+    r = upload(scientist, table, template_id=tid)
+    first = metadata(scientist, table)["current_snapshot_id"]
+    scientist.post("/api/v1/files/add", params={"dataset_id": r.json()["dataset_id"]},
+                   files=[("files", ("more.csv", MORE_CSV.encode(), "text/csv"))])
+    base = {"usage": "t", "schema_name": "silver", "table_name": table}
+    r = scientist.post("/api/v1/dataset/from_iceberg", params={**base, "dataset_name": unique("ds")})
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert body["data_source"] == "iceberg" and body["snapshot_id"] == metadata(scientist, table)["current_snapshot_id"]
+    assert body["files"][0]["valid_records"] == 5 and body["files"][0]["file_name"].startswith(f"silver.{table}@")
+    view = scientist.get("/api/v1/dataset/view", params={"dataset_id": body["dataset_id"], "limit": 10}).json()
+    assert view["total_rows"] == 5
+    assert sorted(row["customer"] for row in view["preview"]) == ["a", "b", "b", "c", "e"]
+    preview = scientist.get("/api/v1/files/view", params={"file_id": body["files"][0]["id"], "lines": 2}).json()
+    assert preview["content_preview"][0] == "customer,tenure,charges,churn,joined"
+    got = scientist.get("/api/v1/dataset/get_dataset_by_id", params={"dataset_id": body["dataset_id"]}).json()
+    assert [c["data_type"] for c in got["dataset_schema"]] == ["String", "Integer", "Float", "Boolean", "Date"]
+    # Pinned to an older snapshot, and not changed by later commits.
+    r = scientist.post("/api/v1/dataset/from_iceberg", params={**base, "dataset_name": unique("ds"), "snapshot_id": first})
+    assert r.status_code == 201 and r.json()["files"][0]["valid_records"] == 3
+    # Bad requests.
+    post = scientist.post
+    assert post("/api/v1/dataset/from_iceberg", params={**base, "dataset_name": unique("ds"), "snapshot_id": 1}).status_code == 404
+    assert post("/api/v1/dataset/from_iceberg", params={**base, "table_name": "nope", "dataset_name": unique("ds")}).status_code == 404
+    r = post("/api/v1/dataset/from_iceberg", params={**base, "table_name": "a-b", "dataset_name": unique("ds")})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "table_name"]
+    assert post("/api/v1/dataset/from_iceberg", params={**base, "dataset_name": body["dataset_name"]}).status_code == 409
+    assert post("/api/v1/dataset/from_iceberg", params={"usage": "t"}).status_code == 422

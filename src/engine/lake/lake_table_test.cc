@@ -199,6 +199,12 @@ TEST_F(LakeTableTest, AppendsAreSnapshotsWhoseScansAndStatisticsSeeEveryRow) {
   EXPECT_NEAR(*stats->std_dev, std::sqrt(((9.0 + 1 + 4 + 36) / 3)), 1e-12);
   auto names = ReadLakeColumn(files_, *files, *schema.Find("name"));
   EXPECT_EQ(*CountDistinct(**names), 3);
+  auto dictionary = ReadLakeColumn(files_, *files, *schema.Find("name"), /*dictionary=*/true);
+  ASSERT_TRUE(dictionary.ok()) << dictionary.status().message();
+  EXPECT_EQ((*dictionary)->type()->id(), arrow::Type::DICTIONARY);
+  EXPECT_EQ(*CountDistinct(**dictionary), 3);
+  EXPECT_EQ(*CountDistinct(**ReadLakeColumn(files_, *files, *schema.Find("id"))), 5);
+  EXPECT_EQ(*CountDistinct(**ReadLakeColumn(files_, *files, *schema.Find("amount"))), 4);  // nulls not counted
   EXPECT_FALSE(ComputeNumericStats(**names).ok());
 }
 

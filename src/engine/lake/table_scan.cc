@@ -57,14 +57,28 @@ Result<std::vector<DataFile>> SnapshotDataFiles(const LakeFiles& files, const Sn
 
 Result<std::shared_ptr<arrow::ChunkedArray>> ReadLakeColumn(const LakeFiles& files,
                                                             const std::vector<DataFile>& data_files,
-                                                            const LakeColumn& column) {
-  const auto type = ArrowTypeFor(column.type);
+                                                            const LakeColumn& column, bool dictionary) {
+  const bool as_dictionary = dictionary && column.type == DataType::kString;
+  const auto type = as_dictionary ? arrow::dictionary(arrow::int32(), arrow::utf8()) : ArrowTypeFor(column.type);
   arrow::ArrayVector chunks;
   for (const DataFile& f : data_files) {
     DATAML_ASSIGN_OR_RETURN(std::string path, files.resolve(f.location));
     DATAML_ASSIGN_OR_RETURN(auto input, FromArrow(files.fs->OpenInputFile(path), "cannot open " + path));
-    auto opened = parquet::arrow::OpenFile(input, DataMemoryPool());
-    DATAML_ASSIGN_OR_RETURN(auto reader, FromArrow(std::move(opened), "cannot read " + path));
+    parquet::arrow::FileReaderBuilder builder;
+    DATAML_RETURN_NOT_OK(FromArrow(builder.Open(input), "cannot read " + path));
+    parquet::ArrowReaderProperties properties;
+    if (as_dictionary) {
+      // Leaf columns of a flat schema are its fields: the one with the column's id (or name).
+      const parquet::SchemaDescriptor* leaves = builder.raw_reader()->metadata()->schema();
+      for (int i = 0; i < leaves->num_columns(); ++i) {
+        const auto* node = leaves->Column(i)->schema_node().get();
+        if (node->field_id() == column.id || (node->field_id() < 0 && node->name() == column.name)) {
+          properties.set_read_dictionary(i, true);
+        }
+      }
+    }
+    builder.memory_pool(DataMemoryPool())->properties(properties);
+    DATAML_ASSIGN_OR_RETURN(auto reader, FromArrow(builder.Build(), "cannot read " + path));
     std::shared_ptr<arrow::Schema> schema;
     DATAML_RETURN_NOT_OK(FromArrow(reader->GetSchema(&schema), "cannot read " + path));
     const int index = FindColumn(*schema, column);
@@ -75,6 +89,11 @@ Result<std::shared_ptr<arrow::ChunkedArray>> ReadLakeColumn(const LakeFiles& fil
     }
     std::shared_ptr<arrow::ChunkedArray> values;
     DATAML_RETURN_NOT_OK(FromArrow(reader->ReadColumn(index, &values), "cannot read " + path));
+    if (as_dictionary && values->type()->id() == arrow::Type::DICTIONARY) {
+      // Each row group brings its own dictionary; the chunks keep them.
+      for (const auto& chunk : values->chunks()) chunks.push_back(chunk);
+      continue;
+    }
     if (!values->type()->Equals(*type)) {
       // Other writers' narrower types (int, float, timestamp without zone) widen to ours.
       auto cast = arrow::compute::Cast(values, type);

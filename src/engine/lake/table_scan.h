@@ -27,9 +27,11 @@ Result<std::string> ReadLocation(const LakeFiles& files, const std::string& loca
 // The snapshot's live data files, in manifest order.
 Result<std::vector<DataFile>> SnapshotDataFiles(const LakeFiles& files, const Snapshot& snapshot);
 // `column` of every data file, matched by field id (by name in files written without ids), in
-// our Arrow type; a file without the column (added later) gives nulls.
+// our Arrow type; a file without the column (added later) gives nulls. With `dictionary`, a
+// string column comes as Parquet stored it, dictionary<int32, utf8> chunks, not decoded to one
+// string a row (what counting distinct values wants).
 Result<std::shared_ptr<arrow::ChunkedArray>> ReadLakeColumn(const LakeFiles& files,
                                                             const std::vector<DataFile>& data_files,
-                                                            const LakeColumn& column);
+                                                            const LakeColumn& column, bool dictionary = false);
 
 }  // namespace dataml::engine::lake

@@ -368,7 +368,7 @@ Result<nlohmann::json> DatalakeService::DistinctCount(const std::string& tenant_
   const lake::LakeColumn* c = schema.Find(column);
   if (c == nullptr) return Status::NotFound("Column not found");
   DATAML_ASSIGN_OR_RETURN(std::vector<lake::DataFile> files, DataFiles(loaded));
-  DATAML_ASSIGN_OR_RETURN(auto values, lake::ReadLakeColumn(FilesOf(tenant_id), files, *c));
+  DATAML_ASSIGN_OR_RETURN(auto values, lake::ReadLakeColumn(FilesOf(tenant_id), files, *c, /*dictionary=*/true));
   DATAML_ASSIGN_OR_RETURN(int64_t distinct, lake::CountDistinct(*values));
   nlohmann::json out = {
       {"schema", ns}, {"table", table}, {"column", column}, {"distinct_count", distinct}, {"exact", true}};

@@ -71,6 +71,25 @@ void RegisterDatasetsRoutes(http::Router& router, DatasetsService& datasets, ten
                });
   }
 
+  router.Add("POST", "/api/v1/dataset/from_iceberg", RouteAccess::Permission(rbac::perm::kUploadDataset),
+             [&](http::Request& req) -> Result<http::Response> {
+               FieldErrors errors;
+               http::ParamFields query(req.query, "query", errors);
+               auto name = query.String("dataset_name", true, 1024);
+               auto usage = query.String("usage", true, 32);
+               auto schema = query.String("schema_name", true, 255);
+               auto table = query.String("table_name", true, 255);
+               auto snapshot = query.Int("snapshot_id", false);
+               DATAML_RETURN_NOT_OK(errors.ToStatus());
+               DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
+               IcebergSource source{*name, *usage, *schema, *table, snapshot};
+               DATAML_ASSIGN_OR_RETURN(IcebergImport imported,
+                                       http::InQuery(datasets.FromIceberg(tenant_id, req.caller(), source)));
+               nlohmann::json body = UploadResultJson(imported.upload);
+               body["snapshot_id"] = imported.snapshot_id;
+               return http::Response::Json(201, body);
+             });
+
   router.Add("GET", "/api/v1/dataset/get_dataset_by_id", RouteAccess::Permission(rbac::perm::kViewDatasets),
              [&](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(int64_t id, http::QueryId(req, "dataset_id"));

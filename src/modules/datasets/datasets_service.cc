@@ -294,6 +294,27 @@ Status DatasetsService::DeleteFile(const std::string& tenant_id, int64_t file_id
 Result<std::vector<std::string>> DatasetsService::FileHead(const std::string& tenant_id, int64_t file_id,
                                                            size_t lines) {
   DATAML_ASSIGN_OR_RETURN(DatasetFile file, GetFile(tenant_id, file_id));
+  if (file.raw_key.ends_with(".parquet")) {
+    // A dataset from the lake has no CSV behind it: its rows are shown as CSV would have them.
+    DATAML_ASSIGN_OR_RETURN(engine::RowPage page, engine::ReadParquetRows({store_.filesystem(), {file.raw_key}}, 0,
+                                                                        static_cast<int64_t>(lines) - 1));
+    DATAML_ASSIGN_OR_RETURN(Dataset dataset, Get(tenant_id, file.dataset_id));
+    std::vector<std::string> out;
+    std::string header;
+    for (const engine::ColumnSpec& c : dataset.schema) header += (header.empty() ? "" : ",") + c.name;
+    out.push_back(header);
+    for (const auto& row : page.rows) {
+      std::string line;
+      bool first = true;
+      for (const auto& [name, value] : row.items()) {
+        line += first ? "" : ",";
+        line += value.is_string() ? value.get<std::string>() : value.is_null() ? "" : value.dump();
+        first = false;
+      }
+      out.push_back(line);
+    }
+    return out;
+  }
   DATAML_ASSIGN_OR_RETURN(auto in, store_.OpenRead(file.raw_key));
   // Bytes scanned at most: a file without line breaks stops here.
   auto head = in->Read(1 << 20);

@@ -30,6 +30,20 @@ struct UploadResult {
   std::vector<DatasetFile> files;  // the files of this request
 };
 
+// A dataset from a lake table (POST /api/v1/dataset/from_iceberg).
+struct IcebergSource {
+  std::string dataset_name;
+  std::string usage;
+  std::string schema_name;
+  std::string table_name;
+  std::optional<int64_t> snapshot_id;  // the current snapshot by default
+};
+
+struct IcebergImport {
+  UploadResult upload;
+  int64_t snapshot_id = 0;  // the snapshot read
+};
+
 struct DatasetList {
   std::vector<Dataset> datasets;
   int64_t total = 0;
@@ -48,6 +62,12 @@ class DatasetsService {
                               const UploadInput& input, const MultipartSource& body);
   Result<UploadResult> AddFiles(const std::string& tenant_id, const Principal& caller,
                                 int64_t dataset_id, const MultipartSource& body);
+
+  // The rows of the table's snapshot, typed back to our types (another type, or delete files:
+  // 422 at table_name), copied into the new dataset (data_source "iceberg"). 404 for an unknown
+  // namespace, table or snapshot.
+  Result<IcebergImport> FromIceberg(const std::string& tenant_id, const Principal& caller,
+                                    const IcebergSource& source);
 
   Result<Dataset> Get(const std::string& tenant_id, int64_t id);
   Result<DatasetList> List(const std::string& tenant_id, bool only_valid, int64_t skip, int64_t limit);
