@@ -36,6 +36,7 @@ bench: build
 	@bench/ray_train/run.sh
 	@bench/forecast_engine/run.sh
 	@bench/forecast/run.sh
+	@bench/lake/run.sh
 
 format:
 	@find src -name '*.h' -o -name '*.cc' | xargs clang-format -i

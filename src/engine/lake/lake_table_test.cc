@@ -229,6 +229,17 @@ TEST_F(LakeTableTest, LocationsOutsideTheWarehouseAreNeverOpened) {
   EXPECT_FALSE(ReadLakeColumn(files_, {outside}, {1, "id", DataType::kInteger, false, "long"}).ok());
 }
 
+TEST(ColumnStatsTest, DistinctCountsOfManyValuesIncludingTheSetsSentinelAndSignedZeros) {
+  arrow::Int64Builder longs;
+  for (int64_t i = 0; i < 100000; ++i) ASSERT_TRUE(longs.Append(i % 30011 - 15000).ok());
+  ASSERT_TRUE(longs.Append(-1).ok());  // all bits set: the set's empty-slot pattern
+  ASSERT_TRUE(longs.AppendNull().ok());
+  EXPECT_EQ(*CountDistinct(arrow::ChunkedArray(*longs.Finish())), 30011);
+  arrow::DoubleBuilder doubles;
+  for (double v : {0.0, -0.0, 1.5, 1.5, -2.0}) ASSERT_TRUE(doubles.Append(v).ok());
+  EXPECT_EQ(*CountDistinct(arrow::ChunkedArray(*doubles.Finish())), 3);
+}
+
 TEST(ColumnStatsTest, EmptyAndSingleValues) {
   auto empty = arrow::ChunkedArray::Make({}, arrow::float64());
   auto none = ComputeNumericStats(**empty);
