@@ -274,11 +274,15 @@ Result<std::string> DatalakeService::Locate(const std::string& tenant_id, const 
 
 Result<LoadedTable> DatalakeService::Load(const std::string& tenant_id, const std::string& ns,
                                           const std::string& table) {
-  TableRef ref{tenant_id, ns, table};
   DATAML_ASSIGN_OR_RETURN(std::string location, Locate(tenant_id, ns, table));
-  auto metadata = ReadMetadata(tenant_id, location);
+  return LoadAt({tenant_id, ns, table}, location);
+}
+
+Result<LoadedTable> DatalakeService::LoadAt(const TableRef& ref, const std::string& location) {
+  auto metadata = ReadMetadata(ref.catalog, location);
   if (!metadata.ok()) {
-    spdlog::error("cannot read lake table {}.{} of tenant {}: {}", ns, table, tenant_id, metadata.status().message());
+    spdlog::error("cannot read lake table {}.{} of tenant {}: {}", ref.ns, ref.table, ref.catalog,
+                  metadata.status().message());
     return Status::Internal("Cannot read the table's metadata");
   }
   return LoadedTable{ref, location, std::move(*metadata)};
@@ -312,7 +316,7 @@ Result<nlohmann::json> DatalakeService::TableInfo(const std::string& tenant_id, 
   DATAML_ASSIGN_OR_RETURN(std::string location, Locate(tenant_id, ns, table));
   const std::string cache_key = location + "|info";
   if (auto cached = Cached(cache_key)) return *cached;
-  DATAML_ASSIGN_OR_RETURN(LoadedTable loaded, Load(tenant_id, ns, table));
+  DATAML_ASSIGN_OR_RETURN(LoadedTable loaded, LoadAt({tenant_id, ns, table}, location));
   const lake::TableMetadata& m = loaded.metadata;
   DATAML_ASSIGN_OR_RETURN(std::vector<lake::DataFile> files, DataFiles(loaded));
   int64_t records = 0;
@@ -340,7 +344,7 @@ Result<nlohmann::json> DatalakeService::NumericStats(const std::string& tenant_i
   DATAML_ASSIGN_OR_RETURN(std::string location, Locate(tenant_id, ns, table));
   const std::string cache_key = location + "|numeric|" + column;
   if (auto cached = Cached(cache_key)) return *cached;
-  DATAML_ASSIGN_OR_RETURN(LoadedTable loaded, Load(tenant_id, ns, table));
+  DATAML_ASSIGN_OR_RETURN(LoadedTable loaded, LoadAt({tenant_id, ns, table}, location));
   DATAML_ASSIGN_OR_RETURN(lake::LakeSchema schema, loaded.metadata.CurrentSchema());
   const lake::LakeColumn* c = schema.Find(column);
   if (c == nullptr) return Status::NotFound("Column not found");
@@ -363,7 +367,7 @@ Result<nlohmann::json> DatalakeService::DistinctCount(const std::string& tenant_
   DATAML_ASSIGN_OR_RETURN(std::string location, Locate(tenant_id, ns, table));
   const std::string cache_key = location + "|distinct|" + column;
   if (auto cached = Cached(cache_key)) return *cached;
-  DATAML_ASSIGN_OR_RETURN(LoadedTable loaded, Load(tenant_id, ns, table));
+  DATAML_ASSIGN_OR_RETURN(LoadedTable loaded, LoadAt({tenant_id, ns, table}, location));
   DATAML_ASSIGN_OR_RETURN(lake::LakeSchema schema, loaded.metadata.CurrentSchema());
   const lake::LakeColumn* c = schema.Find(column);
   if (c == nullptr) return Status::NotFound("Column not found");

@@ -111,6 +111,8 @@ class DatalakeService {
                                                         std::optional<int64_t> snapshot_id = std::nullopt);
 
  private:
+  // The table whose current metadata file is `location`, read (no catalog lookup).
+  Result<LoadedTable> LoadAt(const TableRef& ref, const std::string& location);
   // The table's current metadata location (one catalog lookup); NotFound as Load.
   Result<std::string> Locate(const std::string& tenant_id, const std::string& ns, const std::string& table);
   Result<engine::lake::TableMetadata> ReadMetadata(const std::string& tenant_id, const std::string& location);

@@ -4,7 +4,6 @@
 #include <arrow/buffer.h>
 
 #include <fstream>
-#include <regex>
 
 #include "core/clock.h"
 #include "core/field_errors.h"
@@ -46,8 +45,7 @@ Result<std::optional<templates::Template>> DatasetsService::CheckUpload(const st
   if (in.usage != "t" && in.usage != "p") {
     errors.Add({"usage"}, "Usage must be 't' (training) or 'p' (prediction)", "enum");
   }
-  static const std::regex kIdentifier("^[A-Za-z_][A-Za-z0-9_]{0,127}$");
-  if (in.iceberg_table_name && !std::regex_match(*in.iceberg_table_name, kIdentifier)) {
+  if (in.iceberg_table_name && !datalake::DatalakeService::IsIdentifier(*in.iceberg_table_name)) {
     errors.Add({"iceberg_table_name"},
                "Table name must start with a letter or '_' and hold letters, digits or '_' (at most 128)",
                "value_error");
