@@ -5,6 +5,7 @@ import concurrent.futures
 import datetime
 import os
 import statistics
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -263,7 +264,7 @@ def test_bronze_keeps_every_record_as_received(scientist, server, tenant):
     assert r.status_code == 422 and "reserved" in r.json()["detail"][0]["msg"]
 
 
-def test_a_dataset_from_a_lake_snapshot(scientist):
+def test_a_dataset_from_a_lake_snapshot(scientist, server, tenant):
     table = unique("t")
     tid = scientist.post("/api/v1/template", json={"template_name": unique("tpl"), "template_schema": TEMPLATE}).json()["id"]
     r = upload(scientist, table, template_id=tid)
@@ -294,3 +295,5 @@ def test_a_dataset_from_a_lake_snapshot(scientist):
     assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "table_name"]
     assert post("/api/v1/dataset/from_iceberg", params={**base, "dataset_name": body["dataset_name"]}).status_code == 409
     assert post("/api/v1/dataset/from_iceberg", params={"usage": "t"}).status_code == 422
+    # Neither the copies nor the refusals leave anything staged.
+    assert not list((Path(server.data_dir) / "tenants" / tenant["id"]).glob("staging/*"))

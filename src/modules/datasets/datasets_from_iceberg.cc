@@ -3,12 +3,12 @@
 #include <arrow/api.h>
 
 #include "core/clock.h"
-#include "core/crypto.h"
 #include "core/field_errors.h"
 #include "core/text.h"
 #include "engine/data/parquet_batch_writer.h"
 #include "engine/data/typed_column_builder.h"
 #include "modules/datasets/datasets_service.h"
+#include "modules/datasets/staging_area.h"
 
 namespace dataml::datasets {
 namespace {
@@ -50,8 +50,9 @@ Result<IcebergImport> DatasetsService::FromIceberg(const std::string& tenant_id,
     fields.push_back(arrow::field(c.name, engine::ArrowTypeFor(c.type)));
   }
   auto arrow_schema = arrow::schema(fields);
-  // The copy is staged, then moved into place when the rows commit.
-  const std::string staged = "tenants/" + tenant_id + "/staging/" + RandomToken(12) + "/iceberg.parquet";
+  // The copy is staged, then moved into place when the rows commit; the area goes either way.
+  DATAML_ASSIGN_OR_RETURN(auto area, StagingArea::Make(store_, tenant_id));
+  const std::string staged = area->KeyFor("iceberg.parquet");
   int64_t rows = 0;
   {
     DATAML_ASSIGN_OR_RETURN(auto blob, store_.OpenWrite(staged));

@@ -1,6 +1,5 @@
 #include "modules/datasets/upload_staging.h"
 
-#include "core/crypto.h"
 #include "engine/data/utf8.h"
 
 namespace dataml::datasets {
@@ -25,12 +24,9 @@ std::string DisplayFileName(const std::string& client_name) {
 
 Result<std::unique_ptr<UploadStaging>> UploadStaging::Make(const storage::BlobStore& store,
                                                            const std::string& tenant_id) {
-  std::string prefix = "tenants/" + tenant_id + "/staging/" + RandomToken(12);
-  DATAML_RETURN_NOT_OK(storage::BlobStore::CheckKey(prefix));
-  return std::unique_ptr<UploadStaging>(new UploadStaging(store, std::move(prefix)));
+  DATAML_ASSIGN_OR_RETURN(auto area, StagingArea::Make(store, tenant_id));
+  return std::unique_ptr<UploadStaging>(new UploadStaging(store, std::move(area)));
 }
-
-UploadStaging::~UploadStaging() { (void)store_.RemoveTree(prefix_); }
 
 Status UploadStaging::Receive(const MultipartSource& read, size_t max_files) {
   if (!read) return Status::Invalid({{{"files"}, "Expected a multipart/form-data body", "missing"}});
@@ -50,8 +46,8 @@ Status UploadStaging::Receive(const MultipartSource& read, size_t max_files) {
         }
         StagedFile staged;
         staged.file_name = DisplayFileName(part.filename);
-        staged.raw_key = prefix_ + "/" + std::to_string(files_.size()) + ".csv";
-        staged.parquet_key = prefix_ + "/" + std::to_string(files_.size()) + ".parquet";
+        staged.raw_key = area_->KeyFor(std::to_string(files_.size()) + ".csv");
+        staged.parquet_key = area_->KeyFor(std::to_string(files_.size()) + ".parquet");
         auto opened = store_.OpenWrite(staged.raw_key);
         files_.push_back(std::move(staged));
         if (!opened.ok()) {

@@ -10,6 +10,7 @@
 #include "core/result.h"
 #include "engine/data/csv_validator.h"
 #include "http/request.h"
+#include "modules/datasets/staging_area.h"
 #include "storage/blob_store.h"
 
 namespace dataml::datasets {
@@ -39,7 +40,6 @@ class UploadStaging {
  public:
   static Result<std::unique_ptr<UploadStaging>> Make(const storage::BlobStore& store,
                                                      const std::string& tenant_id);
-  ~UploadStaging();
 
   // Streams every part named "files" that carries a file name to its own temporary file.
   // 422 (at "files") when the body is not multipart or holds no file; 400 when it is cut short.
@@ -51,9 +51,10 @@ class UploadStaging {
   std::vector<StagedFile>& files() { return files_; }
 
  private:
-  UploadStaging(const storage::BlobStore& store, std::string prefix) : store_(store), prefix_(std::move(prefix)) {}
+  UploadStaging(const storage::BlobStore& store, std::unique_ptr<StagingArea> area)
+      : store_(store), area_(std::move(area)) {}
   const storage::BlobStore& store_;
-  std::string prefix_;
+  std::unique_ptr<StagingArea> area_;
   std::vector<StagedFile> files_;
 };
 
