@@ -1,0 +1,3 @@
+export default function DatasetsRoutes() {
+  return <p>Not built yet.</p>;
+}

@@ -1,0 +1,3 @@
+export default function ForecastsRoutes() {
+  return <p>Not built yet.</p>;
+}

@@ -1,0 +1,3 @@
+export default function JobsRoutes() {
+  return <p>Not built yet.</p>;
+}

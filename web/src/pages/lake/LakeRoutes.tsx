@@ -1,0 +1,3 @@
+export default function LakeRoutes() {
+  return <p>Not built yet.</p>;
+}

@@ -1,0 +1,3 @@
+export default function PredictRoutes() {
+  return <p>Not built yet.</p>;
+}

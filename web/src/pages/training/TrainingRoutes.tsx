@@ -1,0 +1,3 @@
+export default function TrainingRoutes() {
+  return <p>Not built yet.</p>;
+}
