@@ -1,3 +1,11 @@
+import { Route, Routes } from "react-router-dom";
+import { LakePage } from "./LakePage";
+
 export default function LakeRoutes() {
-  return <p>Not built yet.</p>;
+  return (
+    <Routes>
+      <Route index element={<LakePage />} />
+      <Route path="*" element={<LakePage />} />
+    </Routes>
+  );
 }
