@@ -59,6 +59,6 @@ describe("topValuesOption", () => {
     expect(shorten("x".repeat(40))).toHaveLength(24);
     expect(shorten("short")).toBe("short");
     expect(topValuesHeight(10)).toBeGreaterThan(topValuesHeight(2));
-    expect(topValuesHeight(0)).toBe(120);
+    expect(topValuesHeight(0)).toBe(130);
   });
 });

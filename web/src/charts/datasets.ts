@@ -65,8 +65,8 @@ export function topValuesOption(values: ValueCount[], column: string): EChartsCo
   return {
     aria: { enabled: true, label: { description: `Most frequent values of ${column}` } },
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-    grid: { left: 16, right: 32, top: 8, bottom: 24, containLabel: true },
-    xAxis: { type: "value", name: "Rows", minInterval: 1 },
+    grid: { left: 16, right: 40, top: 8, bottom: 28, containLabel: true },
+    xAxis: { type: "value", name: "Rows", nameLocation: "middle", nameGap: 24, minInterval: 1 },
     yAxis: { type: "category", data: names, axisLabel: { formatter: shorten } },
     series: [
       {
@@ -82,5 +82,5 @@ export function topValuesOption(values: ValueCount[], column: string): EChartsCo
 
 // A height that fits one bar per value.
 export function topValuesHeight(count: number): number {
-  return Math.max(120, 48 + count * 28);
+  return Math.max(130, 64 + count * 28);
 }

@@ -82,7 +82,7 @@ export function FilesTab({ datasetId }: { datasetId: number }) {
                         "—"
                       ) : hasProblems(f.error_report) ? (
                         <Link to={datasetPath(datasetId, "report", { file: String(f.id) })}>
-                          {(f.error_report?.invalid_records ?? 0).toLocaleString()} rejected
+                          {(f.error_report?.missing_columns?.length ?? 0) > 0 ? "columns missing" : `${(f.error_report?.invalid_records ?? 0).toLocaleString()} rejected`}
                           <span className="sr-only"> in {f.file_name}: the validation report</span>
                         </Link>
                       ) : (

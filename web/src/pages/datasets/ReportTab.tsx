@@ -67,7 +67,9 @@ function FileReport({ datasetId, file }: { datasetId: number; file: DatasetFile 
     <section className="card report-file" aria-labelledby={headingId}>
       <h3 id={headingId}>
         {file.file_name}
-        {hasProblems(report) ? (
+        {missing.length > 0 ? (
+          <span className="badge bad">unusable: columns missing</span>
+        ) : hasProblems(report) ? (
           <span className="badge bad">
             {invalid.toLocaleString()} of {total.toLocaleString()} records rejected
           </span>
