@@ -113,7 +113,7 @@ export function DataTable<Row>({
       </table>
       <nav className="pager" aria-label={`${caption} pages`}>
         <span>
-          {first}–{last}
+          {first.toLocaleString()}–{last.toLocaleString()}
           {total !== undefined && ` of ${total.toLocaleString()}`}
         </span>
         <button type="button" onClick={() => paging.setPage(0)} disabled={paging.page === 0} aria-label="First page">
