@@ -220,7 +220,7 @@ asio::awaitable<bool> Connection::Serve(bhttp::request_parser<bhttp::empty_body>
   const std::string target(in.target());
   const bool head_only = in.method() == bhttp::verb::head;
   const bool expects_continue = ExpectsContinue(in);
-  RequestHead request_head{method, target, std::nullopt, head.chunked()};
+  RequestHead request_head{method, target, std::nullopt, head.chunked(), in[bhttp::field::accept]};
   if (auto length = head.content_length()) request_head.content_length = *length;
 
   Admission admission = core_.dispatcher.Admit(request_head);

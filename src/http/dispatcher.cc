@@ -26,6 +26,11 @@ Result<Response> RunHandler(const Route& route, Request& request) {
   return Status::Internal("Internal Server Error");
 }
 
+bool IsGetOrHead(std::string_view method) {
+  std::string lower = ToLowerAscii(method);  // methods match case-insensitively, as in RouteMatcher
+  return lower == "get" || lower == "head";
+}
+
 }  // namespace
 
 Dispatcher::Dispatcher(const Router& router, Authenticator& authenticator, DispatcherLimits limits)
@@ -39,7 +44,9 @@ Admission Dispatcher::Admit(const RequestHead& head) const {
     return a;
   }
   RouteMatch match = matcher_.Match(head.method, target->path);
-  if (match.kind == RouteMatch::Kind::kNoPath) {
+  const bool fallback = match.kind == RouteMatch::Kind::kNoPath && IsGetOrHead(head.method) &&
+                        router_.FallbackTakes(target->path, head.accept);
+  if (match.kind == RouteMatch::Kind::kNoPath && !fallback) {
     a.refusal = Response::Json(404, {{"detail", "Not Found"}});
     return a;
   }
@@ -47,9 +54,9 @@ Admission Dispatcher::Admit(const RequestHead& head) const {
     a.refusal = Response::Json(405, {{"detail", "Method Not Allowed"}});
     return a;
   }
-  const Route& route = router_.routes()[match.route_index];
+  const Route& route = fallback ? *router_.fallback() : router_.routes()[match.route_index];
   a.route = &route;  // refusals below are the route's, in its metrics
-  a.route_index = match.route_index;
+  a.route_index = fallback ? router_.routes().size() : match.route_index;
   a.streaming = route.streaming_body;
   a.body_limit = a.streaming ? limits_.max_upload_bytes : limits_.max_body_bytes;
   if (head.content_length && *head.content_length > a.body_limit) {

@@ -30,6 +30,7 @@ struct RequestHead {
   std::string_view target;                       // origin-form: "/path?query"
   std::optional<uint64_t> content_length;        // absent when the header is absent
   bool chunked = false;                          // Transfer-Encoding: chunked
+  std::string_view accept;                       // the Accept header, "" when absent (Router::SetFallback)
 };
 
 // The dispatcher's answer to a head: either a response to send without reading the body (a
@@ -50,7 +51,8 @@ class Dispatcher {
   Dispatcher(const Router& router, Authenticator& authenticator, DispatcherLimits limits);
 
   // Routes a head and checks what can be checked before the body: 400 for a malformed target,
-  // 404/405 for unknown paths and methods, 413 for a Content-Length over the route's limit, 411
+  // 404/405 for unknown paths and methods (a GET or HEAD of an unknown path goes to the router's
+  // fallback when it takes it; its route_index is then routes().size()), 413 for a Content-Length over the route's limit, 411
   // for a chunked body where only uploads may be chunked.
   Admission Admit(const RequestHead& head) const;
 

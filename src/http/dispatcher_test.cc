@@ -59,7 +59,7 @@ class HttpDispatcherTest : public ::testing::Test {
   // One whole request through Admit, Prepare and Handle, as a transport does.
   Response Call(std::string method, std::string target, std::string token = "", std::string body = "",
                 std::string content_type = "") {
-    RequestHead head{method, target, body.empty() ? std::nullopt : std::optional<uint64_t>(body.size()), false};
+    RequestHead head{method, target, body.empty() ? std::nullopt : std::optional<uint64_t>(body.size()), false, ""};
     Admission admission = dispatcher_->Admit(head);
     if (admission.refusal) return *admission.refusal;
     Request request;
@@ -145,18 +145,18 @@ TEST_F(HttpDispatcherTest, QueryAndFormAreDecoded) {
 }
 
 TEST_F(HttpDispatcherTest, BodyLimitsAreCheckedFromTheHead) {
-  Admission big = dispatcher_->Admit({"POST", "/api/v1/login", 101, false});
+  Admission big = dispatcher_->Admit({"POST", "/api/v1/login", 101, false, ""});
   ASSERT_TRUE(big.refusal);
   EXPECT_EQ(big.refusal->status, 413);
   EXPECT_EQ(Body(*big.refusal)["detail"], "Request body is larger than the limit of 100 bytes");
-  Admission upload = dispatcher_->Admit({"POST", "/api/v1/upload", 1000, false});
+  Admission upload = dispatcher_->Admit({"POST", "/api/v1/upload", 1000, false, ""});
   EXPECT_FALSE(upload.refusal);
   EXPECT_TRUE(upload.streaming);
   EXPECT_EQ(upload.body_limit, 1000u);
-  EXPECT_EQ(dispatcher_->Admit({"POST", "/api/v1/upload", 1001, false}).refusal->status, 413);
-  Admission chunked = dispatcher_->Admit({"POST", "/api/v1/login", std::nullopt, true});
+  EXPECT_EQ(dispatcher_->Admit({"POST", "/api/v1/upload", 1001, false, ""}).refusal->status, 413);
+  Admission chunked = dispatcher_->Admit({"POST", "/api/v1/login", std::nullopt, true, ""});
   EXPECT_EQ(chunked.refusal->status, 411);
-  EXPECT_FALSE(dispatcher_->Admit({"POST", "/api/v1/upload", std::nullopt, true}).refusal);
+  EXPECT_FALSE(dispatcher_->Admit({"POST", "/api/v1/upload", std::nullopt, true, ""}).refusal);
 }
 
 TEST_F(HttpDispatcherTest, HandlerFailuresBecomeJsonErrors) {
@@ -166,6 +166,94 @@ TEST_F(HttpDispatcherTest, HandlerFailuresBecomeJsonErrors) {
   Response refused = Call("GET", "/api/v1/refuse");
   EXPECT_EQ(refused.status, 422);
   EXPECT_EQ(Body(refused)["detail"][0]["loc"], (nlohmann::json{"query", "x"}));
+}
+
+// Router::SetFallback: the route of unmatched GETs and HEADs that its filter takes (a web app's
+// client-side routes); every other request is answered as without it.
+class RouterFallbackTest : public HttpDispatcherTest {
+ protected:
+  RouterFallbackTest() {
+    router_.SetFallback(
+        "pages", RouteAccess::Public(),
+        [this](std::string_view path, std::string_view accept) {
+          seen_paths_.emplace_back(path);
+          return !path.starts_with("/api/") && accept.find("text/html") != std::string_view::npos;
+        },
+        Echo("fallback"), Execution::kInline);
+    dispatcher_ = std::make_unique<Dispatcher>(router_, auth_, DispatcherLimits{100, 1000});
+  }
+
+  Admission Admit(std::string method, std::string target, std::string accept) {
+    return dispatcher_->Admit({method, target, std::nullopt, false, accept});
+  }
+
+  Response Handle(Admission admission, std::string method) {
+    Request request;
+    request.method = method;
+    Dispatcher::Prepare(admission, request);
+    return dispatcher_->Handle(admission, request);
+  }
+
+  std::vector<std::string> seen_paths_;
+};
+
+TEST_F(RouterFallbackTest, TakesUnmatchedGetsAndHeadsItsFilterAccepts) {
+  for (std::string method : {"GET", "HEAD", "get"}) {
+    Admission admission = Admit(method, "/datasets/42?tab=rows", "text/html,application/xhtml+xml,*/*;q=0.8");
+    ASSERT_FALSE(admission.refusal) << method;
+    ASSERT_EQ(admission.route, router_.fallback());
+    EXPECT_EQ(admission.route->execution, Execution::kInline);
+    EXPECT_EQ(admission.route_index, router_.routes().size());  // after the routes, in metrics
+    Response page = Handle(std::move(admission), method);
+    EXPECT_EQ(page.status, 200);
+    EXPECT_EQ(Body(page)["route"], "fallback");
+    EXPECT_EQ(Body(page)["query"]["tab"], "rows");
+  }
+  EXPECT_EQ(seen_paths_.back(), "/datasets/42");  // decoded, without the query
+  EXPECT_EQ(router_.fallback()->path_template, "pages");
+}
+
+TEST_F(RouterFallbackTest, EverythingElseIsAnsweredAsWithoutIt) {
+  auto refused = [this](std::string method, std::string target, std::string accept) {
+    Admission admission = Admit(method, target, accept);
+    return admission.refusal ? admission.refusal->status : 0;
+  };
+  // Not taken by the filter: the same 404 as ever.
+  Admission api = Admit("GET", "/api/v1/nope", "text/html");
+  ASSERT_TRUE(api.refusal);
+  EXPECT_EQ(Body(*api.refusal), (nlohmann::json{{"detail", "Not Found"}}));
+  EXPECT_EQ(api.route, nullptr);
+  EXPECT_EQ(refused("GET", "/datasets/42", "application/json"), 404);
+  EXPECT_EQ(refused("GET", "/datasets/42", ""), 404);
+  // Other methods never reach it, nor does a path some route has.
+  EXPECT_EQ(refused("POST", "/datasets/42", "text/html"), 404);
+  EXPECT_EQ(refused("DELETE", "/datasets/42", "text/html"), 404);
+  EXPECT_EQ(refused("PUT", "/api/v1/users/1", "text/html"), 405);
+  EXPECT_EQ(refused("GET", "/api/v1/roles/%zz/list", "text/html"), 400);
+  seen_paths_.clear();
+  Admission user = Admit("GET", "/api/v1/users/me", "text/html");
+  EXPECT_EQ(user.route, &router_.routes()[1]);
+  EXPECT_TRUE(seen_paths_.empty());  // matched routes never ask the filter
+}
+
+TEST_F(RouterFallbackTest, KeepsTheRouteChecksOfItsRequests) {
+  EXPECT_FALSE(Admit("GET", "/page", "text/html").refusal);
+  Admission big = dispatcher_->Admit({"GET", "/page", 101, false, "text/html"});
+  ASSERT_TRUE(big.refusal);
+  EXPECT_EQ(big.refusal->status, 413);
+  EXPECT_EQ(big.route, router_.fallback());
+}
+
+TEST(RouterTest, WithoutAFallbackNothingIsTaken) {
+  Router router;
+  router.Add("GET", "/a", RouteAccess::Public(), Echo("a"));
+  EXPECT_EQ(router.fallback(), nullptr);
+  EXPECT_FALSE(router.FallbackTakes("/b", "text/html"));
+  FakeAuthenticator auth;
+  Dispatcher dispatcher(router, auth, DispatcherLimits::Defaults());
+  Admission admission = dispatcher.Admit({"GET", "/b", std::nullopt, false, "text/html"});
+  ASSERT_TRUE(admission.refusal);
+  EXPECT_EQ(admission.refusal->status, 404);
 }
 
 }  // namespace

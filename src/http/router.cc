@@ -12,4 +12,14 @@ void Router::AddUpload(std::string path_template, RouteAccess access, Handler ha
   routes_.push_back({"POST", std::move(path_template), std::move(access), std::move(handler), true});
 }
 
+void Router::SetFallback(std::string label, RouteAccess access, FallbackFilter takes, Handler handler,
+                         Execution execution) {
+  fallback_ = Route{"GET", std::move(label), std::move(access), std::move(handler), false, execution};
+  fallback_takes_ = std::move(takes);
+}
+
+bool Router::FallbackTakes(std::string_view path, std::string_view accept) const {
+  return fallback_ && fallback_takes_ && fallback_takes_(path, accept);
+}
+
 }  // namespace dataml::http

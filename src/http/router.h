@@ -3,7 +3,9 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/result.h"
@@ -46,6 +48,10 @@ struct Route {
   Execution execution = Execution::kPool;
 };
 
+// Whether the fallback route takes a request, from its decoded path and its Accept header ("" when
+// absent). Called on the I/O thread for every unmatched GET and HEAD: it must be cheap.
+using FallbackFilter = std::function<bool(std::string_view path, std::string_view accept)>;
+
 class Router {
  public:
   void Add(std::string method, std::string path_template, RouteAccess access, Handler handler,
@@ -54,8 +60,19 @@ class Router {
   void AddUpload(std::string path_template, RouteAccess access, Handler handler);
   const std::vector<Route>& routes() const { return routes_; }
 
+  // The route of the GET and HEAD requests whose path matches no route and that `takes` accepts
+  // (a single-page app's client-side routes, which a browser navigates to directly). Every other
+  // unmatched request keeps its 404. `label` stands for the route in metrics; its index there is
+  // routes().size(). A second call replaces the first.
+  void SetFallback(std::string label, RouteAccess access, FallbackFilter takes, Handler handler,
+                   Execution execution = Execution::kPool);
+  const Route* fallback() const { return fallback_ ? &*fallback_ : nullptr; }
+  bool FallbackTakes(std::string_view path, std::string_view accept) const;
+
  private:
   std::vector<Route> routes_;
+  std::optional<Route> fallback_;
+  FallbackFilter fallback_takes_;
 };
 
 }  // namespace dataml::http
