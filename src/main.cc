@@ -149,6 +149,9 @@ int main(int argc, char** argv) {
       ->envname("DATAML_MAX_UPLOADS");
   serve->add_option("--db-pool", config.db_pool_size, "Metadata database sessions (0: one per thread)")
       ->envname("DATAML_DB_POOL");
+  serve->add_option("--console-dir", config.console_dir,
+                    "The web console's build, served at / (default: the console/ folder of the build tree)")
+      ->envname("DATAML_CONSOLE_DIR");
 
   dataml::jobs::DispatcherOptions job_options = dataml::jobs::DispatcherOptions::Defaults();
   serve->add_option("--max-jobs", job_options.max_concurrent_jobs, "Jobs this server runs at once")

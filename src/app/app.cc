@@ -13,6 +13,7 @@
 #include "db/migrations.h"
 #include "jobs/job_handlers.h"
 #include "modules/auth/auth_handlers.h"
+#include "modules/console/console_handlers.h"
 #include "modules/datalake/datalake_handlers.h"
 #include "modules/datasets/datasets_handlers.h"
 #include "modules/docs/docs_handlers.h"
@@ -113,6 +114,18 @@ Result<std::string> RenderMetrics(const App& app) {
   return app.metrics->Render({queue, jobs});
 }
 
+// The built web console, or null (logged) when there is none to serve: the API runs without it.
+std::shared_ptr<const console::ConsoleAssets> LoadConsole(const std::string& dir) {
+  auto assets = console::ConsoleAssets::Load(dir);
+  if (!assets.ok()) {
+    spdlog::warn("the web console is not served: {} (build it with make build, or set --console-dir)",
+                 assets.status().message());
+    return nullptr;
+  }
+  spdlog::info("serving the web console at / ({} files from {})", (*assets)->file_count(), dir);
+  return std::move(assets).ValueOrDie();
+}
+
 }  // namespace
 
 void RegisterRoutes(App& app, const ServerConfig& config) {
@@ -134,9 +147,13 @@ void RegisterRoutes(App& app, const ServerConfig& config) {
   });
   docs::RegisterDocsRoutes(r, config.swagger_dir.empty() ? DATAML_DEFAULT_SWAGGER_DIR : config.swagger_dir);
   metrics::RegisterMetricsRoutes(r, *app.auth, config.metrics_token, [&app] { return RenderMetrics(app); });
+  console::RegisterConsoleRoutes(r, LoadConsole(config.console_dir.empty() ? DATAML_DEFAULT_CONSOLE_DIR
+                                                                           : config.console_dir));
 
   std::vector<http::MetricRoute> routes;
   for (const http::Route& route : r.routes()) routes.push_back({route.method, route.path_template});
+  // The fallback's requests are counted after the routes (Dispatcher::Admit).
+  if (const http::Route* fallback = r.fallback()) routes.push_back({fallback->method, fallback->path_template});
   app.metrics = std::make_unique<http::Metrics>(std::move(routes));
 }
 

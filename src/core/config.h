@@ -52,6 +52,7 @@ struct ServerConfig {
   // Real-time predictions kept in the log per model (older ones are pruned); 0 keeps all.
   int64_t prediction_log_max_rows = 1000000;
   std::string swagger_dir;  // swagger-ui-dist assets served under /docs
+  std::string console_dir;  // the web console's build, served at / (empty: the build tree's console/)
   std::string log_level = "info";
 
   static ServerConfig Defaults() { return {}; }
