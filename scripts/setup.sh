@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything dataml needs to build, run and test, from nothing, idempotently:
-# Debian packages, the project's Python venvs (.venv, .venv-duckdb) and the Swagger UI assets (web/).
+# Debian packages, the project's Python venvs (.venv, .venv-duckdb) and the web console's npm
+# packages (web/node_modules, Swagger UI's among them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -60,7 +61,13 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-# Swagger UI for /docs, served from the local package (never a CDN).
-if [ ! -f web/node_modules/swagger-ui-dist/swagger-ui-bundle.js ]; then
+# The web console's packages (React, Vite, ...; built by the CMake target `console`) and Swagger UI
+# for /docs (served from the local package, never a CDN): installed again whenever
+# package-lock.json changed since the last install. npm ci starts from an empty node_modules, so
+# the stamp inside it goes when it does.
+stamp=web/node_modules/.package-lock.sha256
+want=$(sha256sum web/package-lock.json | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   (cd web && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$stamp"
 fi
