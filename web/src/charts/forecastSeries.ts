@@ -4,7 +4,7 @@
 import type { ComposeOption } from "echarts/core";
 import type { BarSeriesOption, LineSeriesOption } from "echarts/charts";
 import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from "echarts/components";
-import { formatNumber } from "./modelEvaluation";
+import { formatNumber, TOOLTIP_MODE } from "./modelEvaluation";
 
 export type ForecastOption = ComposeOption<LineSeriesOption | BarSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
 
@@ -38,6 +38,7 @@ export function forecastOption(history: HistoryPoint[], forecast: ForecastPoint[
   const aheadByDate = new Map(ahead.map((p) => [p.date, p]));
   return {
     tooltip: {
+      renderMode: TOOLTIP_MODE,
       trigger: "axis",
       formatter: (params: unknown) => {
         const date = (params as { value: [string, number] }[])[0]?.value[0];
@@ -47,7 +48,7 @@ export function forecastOption(history: HistoryPoint[], forecast: ForecastPoint[
         if (h !== undefined && h !== null) lines.push(`History: ${formatNumber(h)}`);
         const f = aheadByDate.get(date);
         if (f && !(h !== undefined && f.lower === f.upper)) lines.push(`Forecast: ${formatNumber(f.value)} (${bandName}: ${formatNumber(f.lower)} – ${formatNumber(f.upper)})`);
-        return lines.join("<br/>");
+        return lines.join("\n");
       },
     },
     legend: { bottom: 0, textStyle: { color: AXIS_TEXT }, data: ["History", "Forecast", bandName] },
@@ -116,7 +117,7 @@ export type BacktestMetric = "mase" | "smape" | "mae" | "rmse";
 export function backtestOption(candidates: BacktestCandidate[], metric: BacktestMetric = "mase"): ForecastOption {
   const scored = candidates.filter((c) => typeof c[metric] === "number" && Number.isFinite(c[metric])).sort((a, b) => a[metric]! - b[metric]!);
   return {
-    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    tooltip: { renderMode: TOOLTIP_MODE, trigger: "axis", axisPointer: { type: "shadow" } },
     grid: { left: 10, right: 50, top: 10, bottom: 30, containLabel: true },
     xAxis: { type: "value", name: `${metric.toUpperCase()} (lower is better)`, nameLocation: "middle", nameGap: 24, axisLabel: { color: AXIS_TEXT }, nameTextStyle: { color: AXIS_TEXT } },
     yAxis: { type: "category", inverse: true, data: scored.map((c) => c.algorithm ?? "?"), axisLabel: { color: AXIS_TEXT } },

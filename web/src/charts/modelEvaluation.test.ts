@@ -1,4 +1,7 @@
 import { confusionMatrixOption, prOption, readCurves, readResiduals, residualOption, rocOption } from "./modelEvaluation";
+import { featureImportanceOption, leaderboardOption } from "./modelImportance";
+import { explanationWaterfallOption, probabilitiesOption } from "./modelPrediction";
+import { backtestOption, forecastOption } from "./forecastSeries";
 
 // The builders return ECharts options; the tests read the parts the chart draws.
 type AnySeries = { type: string; name?: string; data: unknown[]; markLine?: { data: unknown[] } };
@@ -125,5 +128,23 @@ describe("readCurves and readResiduals (fields the model summary may not carry y
     expect(readResiduals([])).toBeNull();
     expect(readResiduals([{ actual: 1 }])).toBeNull();
     expect(readResiduals([{ actual: 1, predicted: 2 }])).toEqual([{ actual: 1, predicted: 2 }]);
+  });
+});
+
+describe("every builder's tooltip", () => {
+  it("is drawn on the canvas, not as HTML with inline styles (the CSP refuses those)", () => {
+    const options = [
+      confusionMatrixOption(["a"], [[1]]),
+      rocOption([]),
+      prOption([]),
+      residualOption([]),
+      featureImportanceOption({ a: 1 }),
+      leaderboardOption([]),
+      probabilitiesOption({ a: 1 }),
+      explanationWaterfallOption(0, []),
+      forecastOption([], []),
+      backtestOption([]),
+    ];
+    for (const o of options) expect((o.tooltip as { renderMode: string }).renderMode).toBe("richText");
   });
 });

@@ -39,6 +39,10 @@ export interface ResidualRow {
   predicted: number;
 }
 
+// Tooltips drawn on the canvas: ECharts' HTML tooltips carry style="" attributes, which the
+// console's Content-Security-Policy (style-src 'self') refuses.
+export const TOOLTIP_MODE = "richText" as const;
+
 const AXIS_TEXT = "#1b1f24";
 const MUTED = "#4a5563";
 const ACCENT = "#1f4e79";
@@ -67,6 +71,7 @@ export function confusionMatrixOption(classes: string[], matrix: number[][], nor
   const data = cells.map((value) => ({ value, label: { color: value[2] > top * 0.55 ? "#ffffff" : AXIS_TEXT } }));
   return {
     tooltip: {
+      renderMode: TOOLTIP_MODE,
       position: "top",
       formatter: (p: unknown) => {
         const v = (p as { value: [number, number, number] }).value;
@@ -139,7 +144,7 @@ export function rocOption(points: RocPoint[], auc?: number | null): EvaluationOp
   );
   return {
     title: finite(auc) ? { text: `AUC ${auc.toFixed(3)}`, left: "center", textStyle: { fontSize: 13, color: AXIS_TEXT } } : undefined,
-    tooltip: { trigger: "axis" },
+    tooltip: { renderMode: TOOLTIP_MODE, trigger: "axis" },
     legend: { bottom: 0, textStyle: { color: AXIS_TEXT } },
     grid: { left: 60, right: 20, top: 40, bottom: 70 },
     xAxis: { type: "value", min: 0, max: 1, name: "False positive rate", nameLocation: "middle", nameGap: 28, axisLabel: { color: AXIS_TEXT }, nameTextStyle: { color: AXIS_TEXT } },
@@ -187,7 +192,7 @@ export function prOption(points: PrPoint[], baseline?: number | null): Evaluatio
     });
   }
   return {
-    tooltip: { trigger: "axis" },
+    tooltip: { renderMode: TOOLTIP_MODE, trigger: "axis" },
     legend: { bottom: 0, textStyle: { color: AXIS_TEXT } },
     grid: { left: 60, right: 20, top: 20, bottom: 70 },
     xAxis: { type: "value", min: 0, max: 1, name: "Recall", nameLocation: "middle", nameGap: 28, axisLabel: { color: AXIS_TEXT }, nameTextStyle: { color: AXIS_TEXT } },
@@ -202,6 +207,7 @@ export function residualOption(rows: ResidualRow[]): EvaluationOption {
   const data = rows.filter((r) => finite(r.actual) && finite(r.predicted)).map((r) => [r.predicted, r.actual - r.predicted]);
   return {
     tooltip: {
+      renderMode: TOOLTIP_MODE,
       trigger: "item",
       formatter: (p: unknown) => {
         const [x, y] = (p as { value: [number, number] }).value;

@@ -3,7 +3,7 @@
 import type { ComposeOption } from "echarts/core";
 import type { BarSeriesOption } from "echarts/charts";
 import type { GridComponentOption, TooltipComponentOption } from "echarts/components";
-import { formatNumber } from "./modelEvaluation";
+import { formatNumber, TOOLTIP_MODE } from "./modelEvaluation";
 
 export type BarsOption = ComposeOption<BarSeriesOption | GridComponentOption | TooltipComponentOption>;
 
@@ -31,7 +31,7 @@ export function rankImportance(importance: Record<string, number>, limit = 25): 
 export function featureImportanceOption(importance: Record<string, number>, limit = 25): BarsOption {
   const ranked = rankImportance(importance, limit);
   return {
-    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    tooltip: { renderMode: TOOLTIP_MODE, trigger: "axis", axisPointer: { type: "shadow" } },
     grid: { left: 10, right: 40, top: 10, bottom: 30, containLabel: true },
     xAxis: { type: "value", name: "Mean |SHAP|", nameLocation: "middle", nameGap: 24, axisLabel: { color: AXIS_TEXT }, nameTextStyle: { color: AXIS_TEXT } },
     yAxis: { type: "category", inverse: true, data: ranked.map((r) => r.name), axisLabel: { color: AXIS_TEXT } },
@@ -61,7 +61,7 @@ export function leaderboardOption(candidates: Candidate[], chosen?: string): Bar
     .sort((a, b) => a.validation_score! - b.validation_score!);
   const metric = candidates.find((c) => c.validation_metric)?.validation_metric ?? "score";
   return {
-    tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+    tooltip: { renderMode: TOOLTIP_MODE, trigger: "axis", axisPointer: { type: "shadow" } },
     grid: { left: 10, right: 50, top: 10, bottom: 30, containLabel: true },
     xAxis: { type: "value", name: `Validation ${metric} (lower is better)`, nameLocation: "middle", nameGap: 24, axisLabel: { color: AXIS_TEXT }, nameTextStyle: { color: AXIS_TEXT } },
     yAxis: { type: "category", inverse: true, data: scored.map((c) => c.algorithm ?? "?"), axisLabel: { color: AXIS_TEXT } },

@@ -3,7 +3,7 @@
 import type { ComposeOption } from "echarts/core";
 import type { BarSeriesOption } from "echarts/charts";
 import type { GridComponentOption, TooltipComponentOption } from "echarts/components";
-import { formatNumber } from "./modelEvaluation";
+import { formatNumber, TOOLTIP_MODE } from "./modelEvaluation";
 
 export type PredictionOption = ComposeOption<BarSeriesOption | GridComponentOption | TooltipComponentOption>;
 
@@ -20,7 +20,7 @@ export function probabilitiesOption(probabilities: Record<string, number>, predi
     .filter(([, p]) => typeof p === "number" && Number.isFinite(p))
     .sort((a, b) => b[1] - a[1]);
   return {
-    tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (v) => `${(Number(v) * 100).toFixed(2)}%` },
+    tooltip: { renderMode: TOOLTIP_MODE, trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: (v) => `${(Number(v) * 100).toFixed(2)}%` },
     grid: { left: 10, right: 60, top: 10, bottom: 10, containLabel: true },
     xAxis: { type: "value", min: 0, max: 1, axisLabel: { color: AXIS_TEXT, formatter: (v: number) => `${Math.round(v * 100)}%` } },
     yAxis: { type: "category", inverse: true, data: entries.map(([label]) => label), axisLabel: { color: AXIS_TEXT } },
@@ -102,6 +102,7 @@ export function explanationWaterfallOption(bias: number, contributions: Contribu
   const byIndex = (i: number) => steps[i]!;
   return {
     tooltip: {
+      renderMode: TOOLTIP_MODE,
       trigger: "axis",
       axisPointer: { type: "shadow" },
       formatter: (params: unknown) => {
@@ -113,7 +114,8 @@ export function explanationWaterfallOption(bias: number, contributions: Contribu
       },
     },
     grid: { left: 10, right: 70, top: 10, bottom: 30, containLabel: true },
-    xAxis: { type: "value", scale: false, axisLabel: { color: AXIS_TEXT } },
+    // Room on both sides for the labels at the bars' ends.
+    xAxis: { type: "value", scale: false, boundaryGap: ["12%", "12%"], axisLabel: { color: AXIS_TEXT } },
     yAxis: { type: "category", inverse: true, data: steps.map((s) => s.label), axisLabel: { color: AXIS_TEXT } },
     series: [
       { type: "bar", name: "base", stack: "waterfall", data: base.map((b) => (b !== null && b > 0 ? b : 0)), itemStyle: { color: "transparent" }, emphasis: { disabled: true }, tooltip: { show: false }, silent: true },

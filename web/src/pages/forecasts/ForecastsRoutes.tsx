@@ -1,3 +1,10 @@
+import { Route, Routes } from "react-router-dom";
+import { ForecastPage } from "./ForecastPage";
+
 export default function ForecastsRoutes() {
-  return <p>Not built yet.</p>;
+  return (
+    <Routes>
+      <Route index element={<ForecastPage />} />
+    </Routes>
+  );
 }

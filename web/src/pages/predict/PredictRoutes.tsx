@@ -1,3 +1,12 @@
+import { Route, Routes } from "react-router-dom";
+import { PredictPicker } from "./PredictPicker";
+import { PredictModel } from "./PredictModel";
+
 export default function PredictRoutes() {
-  return <p>Not built yet.</p>;
+  return (
+    <Routes>
+      <Route index element={<PredictPicker />} />
+      <Route path=":trainId" element={<PredictModel />} />
+    </Routes>
+  );
 }

@@ -7,7 +7,6 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, download, unwrap } from "../../api/client";
 import { ApiError } from "../../api/errors";
 import { useUrlState } from "../../app/useUrlState";
-import { Chart } from "../../components/Chart";
 import { PageHeader } from "../../components/PageHeader";
 import { Empty, ErrorMessage, InProgress, Loading, QueryView } from "../../components/States";
 import { TabPanel, Tabs, useTab } from "../../components/Tabs";
@@ -25,7 +24,7 @@ import {
   type ModelSummaryWithCurves,
   type Training,
 } from "./trainingApi";
-import { formatMetric, MetricCards, Section, StatusBadge, type MetricItem } from "./parts";
+import { Chart, formatMetric, MetricCards, Section, StatusBadge, type MetricItem } from "./parts";
 import { useDeleteTraining, useTerminateTraining } from "./TrainingList";
 import "./training.css";
 
@@ -134,8 +133,10 @@ function ModelView({ training, all }: { training: Training; all: Training[] }) {
             dataset {training.dataset_name ?? <em>deleted</em>}
             {training.domain ? ` · ${training.domain}` : ""}
           </span>
-          <span>·</span>
-          <span>created {formatDate(training.created_at)} by {training.created_by}</span>
+        </p>
+        <p>
+          Created {formatDate(training.created_at)} by {training.created_by}
+          {training.base_training_id ? ` · continues training ${training.base_training_id}` : ""}
         </p>
       </PageHeader>
       {terminate.error && <ErrorMessage error={terminate.error} />}
@@ -375,7 +376,7 @@ function EvaluationPanel({ summary: s }: { summary: ModelSummaryWithCurves }) {
             <Chart option={cmOption} label={`Confusion matrix of ${classes.length} classes (rows: true class, columns: predicted class)`} height={Math.max(300, 120 + 45 * classes.length)} />
             <details>
               <summary>As a table</summary>
-              <div className="table-wrap">
+              <div className="table-wrap contained">
                 <table className="data-table">
                   <caption className="sr-only">Confusion matrix (rows: true class, columns: predicted class)</caption>
                   <thead>
@@ -407,7 +408,7 @@ function EvaluationPanel({ summary: s }: { summary: ModelSummaryWithCurves }) {
         )}
       </Section>
       <Section title="Per class">
-        <div className="table-wrap">
+        <div className="table-wrap contained">
           <table className="data-table">
             <caption className="sr-only">Holdout metrics per class</caption>
             <thead>
@@ -459,7 +460,7 @@ function EvaluationPanel({ summary: s }: { summary: ModelSummaryWithCurves }) {
 
 export function BacktestTable({ candidates }: { candidates: NonNullable<ModelSummaryWithCurves["candidates"]> }) {
   return (
-    <div className="table-wrap">
+    <div className="table-wrap contained">
       <table className="data-table">
         <caption className="sr-only">Backtest scores per candidate method</caption>
         <thead>
@@ -629,7 +630,7 @@ function VersionsPanel({ versions, current }: { versions: Training[]; current: n
   return (
     <Section title="Versions of this predictor">
       <p className="hint">A predictor&apos;s first training is v1; each incremental training continues the latest version as the next.</p>
-      <div className="table-wrap">
+      <div className="table-wrap contained">
         <table className="data-table">
           <caption className="sr-only">Versions</caption>
           <thead>

@@ -171,7 +171,9 @@ export function TrainingList() {
         }
       >
         {(data) => (
-          <DataTable caption="Trainings" columns={columns} rows={data.data ?? []} total={data.total} paging={paging} busy={query.isFetching} rowKey={(t) => String(t.id)} />
+          <div className="contained-table">
+            <DataTable caption="Trainings" columns={columns} rows={data.data ?? []} total={data.total} paging={paging} busy={query.isFetching} rowKey={(t) => String(t.id)} />
+          </div>
         )}
       </QueryView>
     </>

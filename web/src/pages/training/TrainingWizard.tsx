@@ -243,8 +243,8 @@ export function TrainingWizard() {
           ))}
         </ol>
       </nav>
-      <form className="form wizard" onSubmit={next} noValidate aria-label={STEPS[stepIndex]!.label}>
-        <h2>
+      <form className="form wizard" onSubmit={next} noValidate aria-labelledby="wizard-step-title">
+        <h2 id="wizard-step-title">
           Step {stepIndex + 1} of {STEPS.length}: {STEPS[stepIndex]!.label}
         </h2>
         {otherIssues.length > 0 && (
@@ -352,7 +352,7 @@ export function TrainingWizard() {
                 ))}
               </p>
               <FieldIssue id="columns-error" message={issue("columns")} />
-              <div className="table-wrap">
+              <div className="table-wrap contained">
                 <table className="data-table">
                   <caption className="sr-only">Column roles</caption>
                   <thead>

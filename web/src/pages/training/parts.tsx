@@ -1,5 +1,7 @@
 // Small pieces the training, predict and forecasts pages share.
-import { useId, type ReactNode } from "react";
+import { useId, useMemo, type ReactNode } from "react";
+import type { EChartsCoreOption } from "echarts/core";
+import { Chart as BaseChart } from "../../components/Chart";
 import { statusTone } from "./trainingApi";
 import { formatNumber } from "../../charts/modelEvaluation";
 
@@ -64,4 +66,12 @@ export function Section({ title, children, actions }: { title: string; children:
       {children}
     </section>
   );
+}
+
+// The shared <Chart> with its label as ECharts' own aria description: with aria enabled, ECharts
+// writes an aria-label of its own (a generated list of every series' data) over the one the
+// component sets, so the description must be the label.
+export function Chart({ option, label, height }: { option: EChartsCoreOption; label: string; height?: number }) {
+  const labelled = useMemo(() => ({ ...option, aria: { enabled: true, label: { description: label } } }), [option, label]);
+  return <BaseChart option={labelled} label={label} height={height} />;
 }
