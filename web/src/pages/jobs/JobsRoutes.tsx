@@ -1,3 +1,12 @@
+import { Route, Routes } from "react-router-dom";
+import { JobsPage } from "./JobsPage";
+import { JobDetail } from "./JobDetail";
+
 export default function JobsRoutes() {
-  return <p>Not built yet.</p>;
+  return (
+    <Routes>
+      <Route index element={<JobsPage />} />
+      <Route path=":jobId" element={<JobDetail />} />
+    </Routes>
+  );
 }
