@@ -3,7 +3,8 @@
 import { useEffect, useState, type FormEvent } from "react";
 import { Link, useParams } from "react-router-dom";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, unwrap } from "../../api/client";
+import { api, authorizedFetch, unwrap } from "../../api/client";
+import { ApiError } from "../../api/errors";
 import type { components } from "../../api/schema";
 import { useMe } from "../../auth/useSession";
 import { PageHeader } from "../../components/PageHeader";
@@ -57,6 +58,7 @@ export function UserDetail() {
               <section className="card" aria-labelledby="status-h">
                 <h2 id="status-h">Account</h2>
                 <Status user={user} mayManage={mayManage} self={self} />
+                {(mayManage || self) && <PasswordForm user={user} self={self} />}
               </section>
               {can("can_view_roles") && (
                 <section className="card" aria-labelledby="roles-h">
@@ -277,3 +279,64 @@ function UserRoles({ user, mayAssign }: { user: User; mayAssign: boolean }) {
   );
 }
 
+
+const PASSWORD_FIELDS = ["new_password", "current_password"] as const;
+
+// POST /api/v1/reset-password as a form body (a password does not belong in a URL). One's own
+// password needs the current one; an administrator's reset of another user's does not.
+function PasswordForm({ user, self }: { user: User; self: boolean }) {
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const reset = useMutation({
+    mutationFn: async () => {
+      const body = new URLSearchParams({ user_name: user.username, new_password: next });
+      if (self) body.set("current_password", current);
+      await authorizedFetch("/api/v1/reset-password", { method: "POST", body });
+    },
+    onSuccess: () => {
+      setCurrent("");
+      setNext("");
+    },
+  });
+  const issues = fieldIssues(reset.error, PASSWORD_FIELDS);
+  // "Current password is incorrect" (400) belongs beside that field.
+  if (reset.error instanceof ApiError && reset.error.status === 400 && /current password/i.test(reset.error.message)) issues.set("current_password", reset.error.message);
+  const placed = reset.error instanceof ApiError && reset.error.issues.length === 0 && issues.size > 0;
+  const general = placed ? null : generalError(reset.error, PASSWORD_FIELDS);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    reset.mutate();
+  };
+  return (
+    <form className="form" onSubmit={submit} noValidate aria-label={self ? "Change your password" : `Reset the password of ${user.username}`}>
+      <h3>{self ? "Change your password" : "Reset the password"}</h3>
+      {self && (
+        <TextField id="current_password" label="Current password" type="password" autoComplete="current-password" value={current} onChange={(v) => { setCurrent(v); reset.reset(); }} issue={issues.get("current_password")} />
+      )}
+      <TextField
+        id="new_password"
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        value={next}
+        onChange={(v) => {
+          setNext(v);
+          reset.reset();
+        }}
+        issue={issues.get("new_password")}
+        hint={self ? "Your sessions end: you log in again with the new password." : "Their sessions end: they log in again with the new password."}
+      />
+      {general && (
+        <p className="field-error" role="alert">
+          {general}
+        </p>
+      )}
+      <div className="inline">
+        <button type="submit" disabled={reset.isPending || !next}>
+          {reset.isPending ? "Saving…" : self ? "Change password" : "Reset password"}
+        </button>
+        {reset.isSuccess && <span role="status">Password changed.</span>}
+      </div>
+    </form>
+  );
+}
