@@ -67,8 +67,8 @@ export function confusionMatrixOption(classes: string[], matrix: number[][], nor
     }
   }
   const top = normalized ? 1 : Math.max(1, max);
-  // Dark text on light cells, white on dark ones (both above 4.5:1 against their cell).
-  const data = cells.map((value) => ({ value, label: { color: value[2] > top * 0.55 ? "#ffffff" : AXIS_TEXT } }));
+  // Dark text on light cells, white on dark ones: the switch is where both contrast alike.
+  const data = cells.map((value) => ({ value, label: { color: value[2] > top * 0.78 ? "#ffffff" : AXIS_TEXT } }));
   return {
     tooltip: {
       renderMode: TOOLTIP_MODE,

@@ -136,7 +136,14 @@ function ModelView({ training, all }: { training: Training; all: Training[] }) {
         </p>
         <p>
           Created {formatDate(training.created_at)} by {training.created_by}
-          {training.base_training_id ? ` · continues training ${training.base_training_id}` : ""}
+          {training.base_training_id ? (
+            <>
+              {" · continues "}
+              <Link to={`/training/${training.base_training_id}`}>
+                {versions.find((v) => v.id === training.base_training_id) ? `v${versions.find((v) => v.id === training.base_training_id)!.version}` : `training ${training.base_training_id}`}
+              </Link>
+            </>
+          ) : null}
         </p>
       </PageHeader>
       {terminate.error && <ErrorMessage error={terminate.error} />}

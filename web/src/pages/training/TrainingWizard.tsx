@@ -1,6 +1,7 @@
 // New training: a wizard whose step is in the URL (?step=), with the dataset (?dataset=) and, for
 // a predictor's next version, the training it continues (?base=). The draft survives a reload
-// (sessionStorage). The API's 422 is shown beside the field it names, on its step.
+// (sessionStorage) while the URL names its dataset or step. The API's 422 is shown beside the
+// field it names, on its step.
 import { useEffect, useMemo, useState, type FormEvent, type ReactNode } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
@@ -92,7 +93,10 @@ export function TrainingWizard() {
   const datasetParam = url.getInt("dataset", -1);
   const datasetId = datasetParam >= 0 ? datasetParam : null;
 
-  const stored = useMemo(() => loadStored(base), [base]);
+  // The draft is restored on a reload mid-way (the URL names a dataset or a step); a bare
+  // /training/new starts afresh.
+  const resuming = url.get("step") !== "" || url.get("dataset") !== "";
+  const stored = useMemo(() => (resuming ? loadStored(base) : null), [base]);
   const [draft, setDraftState] = useState<Draft>(() => stored?.draft ?? emptyDraft());
   const [rolesDataset, setRolesDataset] = useState<number | null>(stored?.rolesDataset ?? null);
   const [issues, setIssues] = useState<Map<string, string>>(new Map());
