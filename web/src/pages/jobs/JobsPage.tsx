@@ -28,8 +28,9 @@ async function fetchJobs(q: JobQuery) {
   }
 }
 
-// A 4xx will not change by asking again.
-const retry = (count: number, error: unknown) => !(error instanceof ApiError && error.status >= 400 && error.status < 500) && count < 2;
+// Asked again only after a server error or a network failure: a 4xx or an answer of another shape
+// will not change.
+const retry = (count: number, error: unknown) => count < 2 && (error instanceof ApiError ? error.status >= 500 : error instanceof TypeError);
 
 function Duration({ job }: { job: Job }) {
   const now = useNowContext();
