@@ -9,18 +9,24 @@ import { ApiError } from "./errors";
 const TENANTLESS = /^\/api\/v1\/(login|refresh|logout|reset-password|validate-token|tenants|utils)/;
 
 export function authMiddleware(session: Session, fetcher: typeof fetch = (...a) => fetch(...a)): Middleware {
-  const retries = new WeakMap<Request, Request>();
+  const retries = new WeakMap<Request, () => Request>();
   return {
-    onRequest({ request }) {
+    async onRequest({ request }) {
       const url = new URL(request.url);
       const tenant = session.actingTenant;
       if (tenant && url.pathname.startsWith("/api/v1/") && !TENANTLESS.test(url.pathname) && !url.searchParams.has("tenant_id")) {
         url.searchParams.set("tenant_id", tenant);
       }
-      const token = session.accessToken;
-      const next = new Request(url, request);
-      if (token) next.headers.set("Authorization", `Bearer ${token}`);
-      retries.set(next, next.clone());
+      // The body is read into a buffer: a Request re-wrapped around another's body would send
+      // it as a stream, which Chromium refuses over HTTP/1.1; the buffer also serves a retry.
+      const body = request.body === null ? null : await request.arrayBuffer();
+      const build = (token: string | null) => {
+        const headers = new Headers(request.headers);
+        if (token) headers.set("Authorization", `Bearer ${token}`);
+        return new Request(url, { method: request.method, headers, body, signal: request.signal });
+      };
+      const next = build(session.accessToken);
+      retries.set(next, () => build(session.accessToken));
       return next;
     },
     async onResponse({ request, response }) {
@@ -28,8 +34,7 @@ export function authMiddleware(session: Session, fetcher: typeof fetch = (...a) 
       const again = retries.get(request);
       if (response.status !== 401 || !again || !session.signedIn) return response;
       if (!(await session.refresh())) return response;
-      again.headers.set("Authorization", `Bearer ${session.accessToken}`);
-      return fetcher(again);
+      return fetcher(again());
     },
   };
 }

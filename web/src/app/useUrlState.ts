@@ -16,8 +16,9 @@ export function useUrlState() {
   const set = useCallback(
     (changes: Record<string, string | number | null | undefined>) =>
       setParams(
-        (prev) => {
-          const next = new URLSearchParams(prev);
+        () => {
+          // From the address bar, not the last render: two set() calls before a re-render both count.
+          const next = new URLSearchParams(window.location.search);
           for (const [k, v] of Object.entries(changes)) {
             if (v === null || v === undefined || v === "") next.delete(k);
             else next.set(k, String(v));

@@ -23,8 +23,22 @@ export function Chart({ option, label, height = 320 }: { option: EChartsCoreOpti
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption({ aria: { enabled: true }, animation: false, ...option }, true);
-  }, [option]);
+    chart.current?.setOption(withConsoleDefaults(option, label), true);
+  }, [option, label]);
 
   return <div ref={box} className="chart" role="img" aria-label={label} style={{ height }} />;
+}
+
+// ECharts' own aria text (every data point) would replace the container's label, so the label is
+// given as its description; HTML tooltips carry style="" that the CSP refuses, so tooltips are
+// drawn on the canvas.
+export function withConsoleDefaults(option: EChartsCoreOption, label: string): EChartsCoreOption {
+  const tooltip = (option as { tooltip?: unknown }).tooltip;
+  const canvasTooltip = (t: unknown) => (t && typeof t === "object" ? { ...t, renderMode: "richText" } : t);
+  return {
+    animation: false,
+    ...option,
+    aria: { enabled: true, label: { description: label } },
+    ...(tooltip === undefined ? {} : { tooltip: Array.isArray(tooltip) ? tooltip.map(canvasTooltip) : canvasTooltip(tooltip) }),
+  };
 }
