@@ -11,6 +11,7 @@ APT_PACKAGES=(
   libspdlog-dev libcli11-dev libgtest-dev libssl-dev libsqlite3-dev libpq-dev libjemalloc-dev
   libxgboost-dev
   postgresql python3-venv npm
+  chromium  # the console's end-to-end tests: Playwright drives Debian's build, never a downloaded one
 )
 
 SUDO=""

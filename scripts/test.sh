@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test: GoogleTest units (CTest) and the black-box HTTP suite against a real
 # `dataml serve`, once on SQLite and once on a PostgreSQL server the suite starts itself.
-# Everything runs on a build with AddressSanitizer and UndefinedBehaviorSanitizer.
+# Then the web console: its Vitest unit tests, its first-load size, and its Playwright journeys in
+# Debian's Chromium against a real `dataml serve`.
+# Everything server-side runs on a build with AddressSanitizer and UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${TEST_BUILD_DIR:-build-asan}
@@ -16,6 +18,13 @@ echo "== unit tests"
 ctest --test-dir "$BUILD_DIR" --output-on-failure -j2
 
 export DATAML_BIN="$PWD/$BUILD_DIR/dataml"
+echo "== console unit tests"
+(cd web && npm test --silent)
+echo "== console first-load size"
+(cd web && DATAML_CONSOLE_OUT="$PWD/../$BUILD_DIR/console" node scripts/first-load-size.mjs)
+echo "== console end-to-end tests in Chromium"
+(cd web && npx playwright test)
+
 echo "== API tests on SQLite"
 .venv/bin/python -m pytest tests/api --db sqlite -q -p no:cacheprovider
 echo "== API tests on PostgreSQL"
