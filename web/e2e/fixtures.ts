@@ -68,7 +68,7 @@ export async function newTenantUser(api: Api, adminToken: string, role: "admin" 
   const user = await api.call<{ id: number }>("POST", "/api/v1/users/create-user", {
     token: adminToken,
     query: { tenant_id: tenant.id },
-    json: { username, password, email: `${username}@example.com`, first_name: "Ann", last_name: "Lee" },
+    json: { tenant_id: tenant.id, username, password, email: `${username}@example.com`, first_name: "Ann", last_name: "Lee" },
   });
   const builtin = roles.data.find((r) => r.name === role);
   if (!builtin) throw new Error(`no built-in role ${role} in the new tenant`);
