@@ -25,9 +25,9 @@ TEST(DatabaseTest, RejectsUnknownUrls) {
 
 TEST(DatabaseTest, MigrationsAreIdempotent) {
   dataml::testing::TempDatabase temp;
-  EXPECT_EQ(*SchemaVersion(temp.db()), 9);  // the newest migration (the Iceberg catalog)
+  EXPECT_EQ(*SchemaVersion(temp.db()), 10);  // the newest migration (the jobs' tenant index)
   EXPECT_TRUE(Migrate(temp.db()).ok());
-  EXPECT_EQ(*SchemaVersion(temp.db()), 9);
+  EXPECT_EQ(*SchemaVersion(temp.db()), 10);
 }
 
 TEST(DatabaseTest, TrainingsTakeTheirNewestTrainJobsStatusSummaryAndManifest) {

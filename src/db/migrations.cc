@@ -344,6 +344,12 @@ const std::vector<Migration>& AllMigrations() {
            "INSERT INTO iceberg_namespace_properties (catalog_name, namespace, property_key, property_value) "
            "SELECT id, 'gold', 'exists', 'true' FROM tenants",
        }},
+      {10,
+       "a tenant's jobs listed newest first",
+       {
+           // GET /api/v1/jobs pages through one tenant's jobs by id, newest first.
+           "CREATE INDEX ix_jobs_tenant ON jobs (tenant_id, id)",
+       }},
   };
   return kMigrations;
 }

@@ -4,9 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace dataml::jobs {
 
@@ -17,6 +19,14 @@ inline constexpr const char* kCompleted = "completed";
 inline constexpr const char* kFailed = "failed";
 inline constexpr const char* kCancelled = "cancelled";
 }  // namespace status
+
+// Every status a job can be in.
+inline constexpr std::array<std::string_view, 5> kStatuses = {status::kQueued, status::kRunning, status::kCompleted,
+                                                              status::kFailed, status::kCancelled};
+// Every kind a job can be of: those of job_specs.h, and "forecast", which the API already names
+// (terminate_ray_job's usage) for the forecast jobs to come.
+inline constexpr std::array<std::string_view, 5> kKinds = {"statistics", "train", "shap", "batch_prediction",
+                                                           "forecast"};
 
 struct Job {
   int64_t id = 0;

@@ -124,6 +124,23 @@ void RegisterJobsRoutes(http::Router& router, JobsService& jobs, TenantOfRequest
                return http::Response::Json(200, *job.rendezvous);
              });
 
+  // Every user of the tenant may see its jobs, as each one of them (GET /api/v1/jobs/{job_id}).
+  router.Add("GET", "/api/v1/jobs", RouteAccess::Authenticated(),
+             [&jobs, tenant_of](http::Request& req) -> Result<http::Response> {
+               Result<http::Page> page = http::ReadPage(req);
+               FieldErrors errors;
+               if (!page.ok()) errors.Merge(page.status());
+               http::ParamFields query(req.query, "query", errors);
+               JobFilter filter{query.String("status", false, 64), query.String("kind", false, 64)};
+               DATAML_RETURN_NOT_OK(errors.ToStatus());
+               DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenant_of(req));
+               DATAML_ASSIGN_OR_RETURN(JobList list,
+                                       http::InQuery(jobs.List(tenant_id, filter, page->skip, page->limit)));
+               nlohmann::json data = nlohmann::json::array();
+               for (const Job& job : list.jobs) data.push_back(ToJson(job));
+               return http::Response::Json(200, {{"total", list.total}, {"data", std::move(data)}});
+             });
+
   router.Add(
       "GET", "/api/v1/jobs/{job_id}", RouteAccess::Authenticated(),
       [&jobs, tenant_of = std::move(tenant_of)](http::Request& req) -> Result<http::Response> {

@@ -1,5 +1,5 @@
 // Job endpoints: the worker callbacks (authenticated by the job token in X-Job-Token, so public
-// to the router) and the job status for users of the job's tenant; and what every module's own
+// to the router), the list and the status of jobs for users of their tenant; and what every module's own
 // worker callback reads first.
 #pragma once
 

@@ -38,6 +38,23 @@ std::optional<Job> FirstJob(soci::rowset<soci::row>& rows) {
   return std::nullopt;
 }
 
+// A JobFilter as bound parameters: each field is matched unless its "any" flag is 1.
+struct FilterParams {
+  explicit FilterParams(const JobFilter& filter)
+      : any_status(filter.status ? 0 : 1),
+        any_kind(filter.kind ? 0 : 1),
+        status(filter.status.value_or("")),
+        kind(filter.kind.value_or("")) {}
+
+  int any_status;
+  int any_kind;
+  std::string status;
+  std::string kind;
+};
+
+constexpr const char* kFilterWhere =
+    " FROM jobs WHERE tenant_id = :t AND (:anys = 1 OR status = :s) AND (:anyk = 1 OR kind = :k)";
+
 // Runs a prepared statement; returns how many rows it changed.
 long long Execute(soci::statement& statement) {
   statement.execute(true);
@@ -109,6 +126,32 @@ Result<std::optional<Job>> JobsRepository::Latest(const std::string& tenant_id,
                         "ORDER BY id DESC LIMIT 1",
          soci::use(tenant_id), soci::use(kind), soci::use(subject));
     return FirstJob(rows);
+  });
+}
+
+Result<std::vector<Job>> JobsRepository::List(const std::string& tenant_id, const JobFilter& filter,
+                                              int64_t skip, int64_t limit) {
+  return db_.Query<std::vector<Job>>([&](soci::session& sql) -> Result<std::vector<Job>> {
+    FilterParams p(filter);
+    long long s = skip, l = limit;
+    // Ordered by the (tenant_id, id) index, so a page costs its rows, not the tenant's jobs.
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT " << kColumns << kFilterWhere << " ORDER BY id DESC LIMIT :l OFFSET :o",
+         soci::use(tenant_id), soci::use(p.any_status), soci::use(p.status), soci::use(p.any_kind),
+         soci::use(p.kind), soci::use(l), soci::use(s));
+    std::vector<Job> out;
+    for (const soci::row& row : rows) out.push_back(FromRow(row));
+    return out;
+  });
+}
+
+Result<int64_t> JobsRepository::Count(const std::string& tenant_id, const JobFilter& filter) {
+  return db_.Query<int64_t>([&](soci::session& sql) -> Result<int64_t> {
+    FilterParams p(filter);
+    long long n = 0;
+    sql << "SELECT COUNT(*)" << kFilterWhere, soci::use(tenant_id), soci::use(p.any_status), soci::use(p.status),
+        soci::use(p.any_kind), soci::use(p.kind), soci::into(n);
+    return static_cast<int64_t>(n);
   });
 }
 

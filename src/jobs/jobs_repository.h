@@ -44,6 +44,12 @@ struct StatusChange {
   std::string status;  // queued, running, completed, failed or cancelled
   std::optional<std::string> error;
 };
+// Which of a tenant's jobs a listing shows; an unset field matches every job.
+struct JobFilter {
+  std::optional<std::string> status;
+  std::optional<std::string> kind;
+};
+
 // Throws (a soci or std exception) to undo the change with its own.
 using StatusListener = std::function<void(soci::session&, const StatusChange&)>;
 
@@ -62,6 +68,11 @@ class JobsRepository {
   Result<std::optional<Job>> FindInAnyTenant(int64_t id);
   Result<std::optional<Job>> Latest(const std::string& tenant_id, const std::string& kind,
                                     const std::string& subject);
+  // The tenant's jobs that match `filter`, newest first, `limit` of them after the first `skip`.
+  Result<std::vector<Job>> List(const std::string& tenant_id, const JobFilter& filter, int64_t skip,
+                                int64_t limit);
+  // How many of the tenant's jobs match `filter`.
+  Result<int64_t> Count(const std::string& tenant_id, const JobFilter& filter);
   Result<int64_t> CountActive(const std::string& tenant_id, const std::string& subject);
   // Jobs per status over all tenants; a status without jobs is absent.
   Result<std::map<std::string, int64_t>> CountByStatus();

@@ -17,10 +17,11 @@ class JobsRepositoryTest : public ::testing::Test {
     tenant_id_ = tenant->id;
   }
 
-  int64_t Insert(const std::string& status = "queued", const std::string& backend = "local") {
+  int64_t Insert(const std::string& status = "queued", const std::string& backend = "local",
+                 const std::string& kind = "statistics") {
     Job job;
     job.tenant_id = tenant_id_;
-    job.kind = "statistics";
+    job.kind = kind;
     job.subject = "dataset:1";
     job.payload = {{"k", 1}};
     job.status = status;
@@ -205,6 +206,43 @@ TEST_F(JobsRepositoryTest, CountByStatusGroupsTheJobsOfAllTenants) {
   ASSERT_TRUE(counts.ok()) << counts.status().message();
   EXPECT_EQ(*counts, (std::map<std::string, int64_t>{
                          {"queued", 3}, {"running", 1}, {"completed", 1}, {"cancelled", 1}}));
+}
+
+std::vector<int64_t> Ids(const Result<std::vector<Job>>& jobs) {
+  EXPECT_TRUE(jobs.ok()) << jobs.status().message();
+  std::vector<int64_t> ids;
+  if (jobs.ok()) {
+    for (const Job& job : *jobs) ids.push_back(job.id);
+  }
+  return ids;
+}
+
+TEST_F(JobsRepositoryTest, ListPagesOneTenantsJobsNewestFirstAndCountsTheMatches) {
+  int64_t a = Insert(), b = Insert("queued", "local", "train"), c = Insert(), d = Insert("queued", "local", "train");
+  ASSERT_TRUE(*repo_.Cancel(tenant_id_, c, "stop", "t"));
+  std::string acme = tenant_id_;
+  auto other = tenants_.Create("globex");
+  ASSERT_TRUE(other.ok());
+  tenant_id_ = other->id;
+  int64_t foreign = Insert();
+
+  EXPECT_EQ(Ids(repo_.List(acme, {}, 0, 100)), (std::vector<int64_t>{d, c, b, a}));
+  EXPECT_EQ(Ids(repo_.List(acme, {}, 1, 2)), (std::vector<int64_t>{c, b}));
+  EXPECT_EQ(Ids(repo_.List(acme, {}, 4, 2)), (std::vector<int64_t>{}));
+  EXPECT_EQ(*repo_.Count(acme, {}), 4);
+
+  JobFilter trains{std::nullopt, "train"};
+  EXPECT_EQ(Ids(repo_.List(acme, trains, 0, 100)), (std::vector<int64_t>{d, b}));
+  EXPECT_EQ(*repo_.Count(acme, trains), 2);
+  JobFilter queued{"queued", std::nullopt};
+  EXPECT_EQ(Ids(repo_.List(acme, queued, 0, 100)), (std::vector<int64_t>{d, b, a}));
+  JobFilter queued_statistics{"queued", "statistics"};
+  EXPECT_EQ(Ids(repo_.List(acme, queued_statistics, 0, 100)), (std::vector<int64_t>{a}));
+  EXPECT_EQ(*repo_.Count(acme, queued_statistics), 1);
+  EXPECT_EQ(*repo_.Count(acme, {"failed", std::nullopt}), 0);
+
+  EXPECT_EQ(Ids(repo_.List(other->id, {}, 0, 100)), (std::vector<int64_t>{foreign}));
+  EXPECT_EQ(*repo_.Count(other->id, {}), 1);
 }
 
 }  // namespace

@@ -1,12 +1,33 @@
 #include "jobs/jobs_service.h"
 
+#include <algorithm>
+
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "core/field_errors.h"
 
 namespace dataml::jobs {
 namespace {
 
 constexpr size_t kRandomSecretBytes = 48;
+
+// "'a', 'b' or 'c'", as FastAPI words an enum's values.
+template <size_t N>
+std::string OneOf(const std::array<std::string_view, N>& values) {
+  std::string out;
+  for (size_t i = 0; i < N; ++i) {
+    if (i > 0) out += i + 1 == N ? " or " : ", ";
+    out += "'" + std::string(values[i]) + "'";
+  }
+  return out;
+}
+
+template <size_t N>
+void CheckOneOf(const std::optional<std::string>& value, const std::array<std::string_view, N>& values,
+                const std::string& field, FieldErrors& errors) {
+  if (!value || std::find(values.begin(), values.end(), *value) != values.end()) return;
+  errors.Add({field}, "Input should be " + OneOf(values), "enum");
+}
 
 }  // namespace
 
@@ -42,6 +63,18 @@ Result<Job> JobsService::Get(const std::string& tenant_id, int64_t job_id) {
   DATAML_ASSIGN_OR_RETURN(auto job, repo_.Find(tenant_id, job_id));
   if (!job) return Status::NotFound("Job not found");
   return *job;
+}
+
+Result<JobList> JobsService::List(const std::string& tenant_id, const JobFilter& filter, int64_t skip,
+                                  int64_t limit) {
+  FieldErrors errors;
+  CheckOneOf(filter.status, kStatuses, "status", errors);
+  CheckOneOf(filter.kind, kKinds, "kind", errors);
+  DATAML_RETURN_NOT_OK(errors.ToStatus());
+  JobList list;
+  DATAML_ASSIGN_OR_RETURN(list.total, repo_.Count(tenant_id, filter));
+  DATAML_ASSIGN_OR_RETURN(list.jobs, repo_.List(tenant_id, filter, skip, limit));
+  return list;
 }
 
 Result<std::optional<Job>> JobsService::Latest(const std::string& tenant_id,

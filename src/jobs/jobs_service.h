@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.h"
 #include "db/database.h"
@@ -29,6 +30,12 @@ struct BackendHealth {
   static BackendHealth Of(const std::string& name, const Status& ready);
 };
 
+// One page of a tenant's jobs and how many match in all.
+struct JobList {
+  int64_t total = 0;
+  std::vector<Job> jobs;
+};
+
 class JobsService {
  public:
   explicit JobsService(db::Database& db);  // job tokens keyed by a random per-process secret
@@ -48,6 +55,9 @@ class JobsService {
   }
   // NotFound for another tenant's job.
   Result<Job> Get(const std::string& tenant_id, int64_t job_id);
+  // The tenant's jobs matching `filter`, newest first. InvalidArgument (at "status" or "kind")
+  // for a status or kind that no job can have.
+  Result<JobList> List(const std::string& tenant_id, const JobFilter& filter, int64_t skip, int64_t limit);
   // The newest job of `kind` on `subject`, if any.
   Result<std::optional<Job>> Latest(const std::string& tenant_id, const std::string& kind,
                                     const std::string& subject);
