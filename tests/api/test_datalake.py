@@ -100,6 +100,12 @@ def test_added_files_are_a_new_snapshot_and_answers_follow_it(scientist):
     second = metadata(scientist, table)
     assert second["record_count"] == 5 and second["file_count"] == 2
     assert second["current_snapshot_id"] != first["current_snapshot_id"]
+    # The history, newest first, each with its parent and the records it added.
+    history = second["snapshots"]
+    assert [s["snapshot_id"] for s in history] == [second["current_snapshot_id"], first["current_snapshot_id"]]
+    assert history[0]["parent_snapshot_id"] == history[1]["snapshot_id"] and history[1]["parent_snapshot_id"] is None
+    assert [(s["operation"], s["added_records"], s["total_records"]) for s in history] == [("append", 2, 5), ("append", 3, 3)]
+    assert history[0]["sequence_number"] > history[1]["sequence_number"] and history[0]["committed_at"].endswith("Z")
     stats = numeric(scientist, table, "charges")
     assert stats["count"] == 5 and stats["median"] == 10.5 and stats["min"] == 1.0
     r = scientist.get("/api/v1/datalake/distinct-count", params={"schema": "silver", "table": table, "column": "customer"})

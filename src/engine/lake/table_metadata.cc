@@ -111,6 +111,15 @@ std::optional<Snapshot> TableMetadata::FindSnapshot(int64_t snapshot_id) const {
   return std::nullopt;
 }
 
+std::vector<Snapshot> TableMetadata::Snapshots() const {
+  std::vector<Snapshot> out;
+  if (!json_.contains("snapshots") || !json_["snapshots"].is_array()) return out;
+  for (const nlohmann::json& s : json_["snapshots"]) {
+    if (s.is_object()) out.push_back(SnapshotFromJson(s));
+  }
+  return out;
+}
+
 std::optional<Snapshot> TableMetadata::CurrentSnapshot() const {
   const nlohmann::json& current = json_.contains("current-snapshot-id") ? json_["current-snapshot-id"] : nlohmann::json();
   // -1 is how format version 1 says "none".

@@ -43,6 +43,8 @@ class TableMetadata {
   Result<LakeSchema> CurrentSchema() const;
   std::optional<Snapshot> CurrentSnapshot() const;
   std::optional<Snapshot> FindSnapshot(int64_t snapshot_id) const;
+  // Every snapshot the metadata keeps, in the order it lists them (oldest first as commits append).
+  std::vector<Snapshot> Snapshots() const;
   // Every snapshot's timestamp is at least this: a commit's time never goes back.
   int64_t NextTimestamp(int64_t now_ms) const { return std::max(now_ms, last_updated_ms()); }
 

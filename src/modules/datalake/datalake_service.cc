@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <regex>
 
@@ -310,6 +311,42 @@ Result<nlohmann::json> DatalakeService::Columns(const std::string& tenant_id, co
   return out;
 }
 
+namespace {
+
+// The table's history for people: newest first, the most recent kSnapshotsListed, with the totals
+// Iceberg's summaries carry (absent in another writer's summary: null).
+constexpr size_t kSnapshotsListed = 100;
+
+nlohmann::json SnapshotsNewestFirst(const lake::TableMetadata& m) {
+  std::vector<lake::Snapshot> snapshots = m.Snapshots();
+  std::stable_sort(snapshots.begin(), snapshots.end(),
+                   [](const lake::Snapshot& a, const lake::Snapshot& b) { return a.sequence_number > b.sequence_number; });
+  auto count = [](const lake::Snapshot& s, const char* key) -> nlohmann::json {
+    auto it = s.summary.find(key);
+    if (it == s.summary.end()) return nullptr;
+    try {
+      return std::stoll(it->second);
+    } catch (const std::exception&) {
+      return nullptr;
+    }
+  };
+  nlohmann::json out = nlohmann::json::array();
+  for (size_t i = 0; i < snapshots.size() && i < kSnapshotsListed; ++i) {
+    const lake::Snapshot& s = snapshots[i];
+    auto operation = s.summary.find("operation");
+    out.push_back({{"snapshot_id", s.snapshot_id},
+                   {"parent_snapshot_id", s.parent_snapshot_id ? nlohmann::json(*s.parent_snapshot_id) : nlohmann::json()},
+                   {"sequence_number", s.sequence_number},
+                   {"committed_at", IsoFromMillis(s.timestamp_ms)},
+                   {"operation", operation == s.summary.end() ? nlohmann::json() : nlohmann::json(operation->second)},
+                   {"added_records", count(s, "added-records")},
+                   {"total_records", count(s, "total-records")}});
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<nlohmann::json> DatalakeService::TableInfo(const std::string& tenant_id, const std::string& ns,
                                                   const std::string& table) {
   // A cached answer costs one catalog lookup: the metadata file it came from never changes.
@@ -334,6 +371,7 @@ Result<nlohmann::json> DatalakeService::TableInfo(const std::string& tenant_id, 
       {"current_snapshot_id", snapshot ? nlohmann::json(snapshot->snapshot_id) : nlohmann::json()},
       {"record_count", records},
       {"file_count", files.size()},
+      {"snapshots", SnapshotsNewestFirst(m)},
   };
   Remember(cache_key, out);
   return out;

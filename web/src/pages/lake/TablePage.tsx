@@ -13,9 +13,16 @@ import { ErrorMessage, InProgress, Loading, QueryView } from "../../components/S
 import { numericSummaryOption } from "../../charts/lakeStats";
 import { FieldIssue, formatTime } from "../admin/common";
 import { fieldIssues, generalError } from "../admin/forms";
-import { exactIntegerField, formatNumber, fromTableQuery, isNumeric, parseList, toggleInList, type FromTableValues } from "./lakeModel";
+import { exactIntegerField, exactIntegerFieldAll, formatNumber, fromTableQuery, isNumeric, parseList, toggleInList, type FromTableValues } from "./lakeModel";
 
-type Metadata = Omit<components["schemas"]["DatalakeTableMetadata"], "current_snapshot_id"> & { current_snapshot_id: string | null };
+type SnapshotInfo = Omit<NonNullable<components["schemas"]["DatalakeTableMetadata"]["snapshots"]>[number], "snapshot_id" | "parent_snapshot_id"> & {
+  snapshot_id: string;
+  parent_snapshot_id: string | null;
+};
+type Metadata = Omit<components["schemas"]["DatalakeTableMetadata"], "current_snapshot_id" | "snapshots"> & {
+  current_snapshot_id: string | null;
+  snapshots: SnapshotInfo[];
+};
 type Column = components["schemas"]["DatalakeColumn"];
 type UploadResult = components["schemas"]["UploadResult"];
 
@@ -24,7 +31,10 @@ async function readMetadata(schema: string, table: string): Promise<Metadata> {
   const q = new URLSearchParams({ schema_name: schema, table_name: table });
   const text = await (await authorizedFetch(`/api/v1/datalake/table_metadata?${q}`)).text();
   const parsed = JSON.parse(text) as components["schemas"]["DatalakeTableMetadata"];
-  return { ...parsed, current_snapshot_id: exactIntegerField(text, "current_snapshot_id") };
+  const ids = exactIntegerFieldAll(text, "snapshot_id");
+  const parents = exactIntegerFieldAll(text, "parent_snapshot_id");
+  const snapshots = (parsed.snapshots ?? []).map((s, i) => ({ ...s, snapshot_id: ids[i] ?? String(s.snapshot_id), parent_snapshot_id: parents[i] ?? null }));
+  return { ...parsed, current_snapshot_id: exactIntegerField(text, "current_snapshot_id"), snapshots };
 }
 
 export function TablePage({ schema, table }: { schema: string; table: string }) {
@@ -90,6 +100,40 @@ function MetadataView({ m }: { m: Metadata }) {
           <code>{m.location}</code>
         </dd>
       </dl>
+      <h3 id="snapshots-h">Snapshots</h3>
+      {m.snapshots.length === 0 ? (
+        <p className="hint">No commits yet.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data-table" aria-labelledby="snapshots-h">
+            <thead>
+              <tr>
+                <th scope="col">Snapshot</th>
+                <th scope="col">Committed</th>
+                <th scope="col">Operation</th>
+                <th scope="col">Records added</th>
+                <th scope="col">Records in total</th>
+                <th scope="col">Parent</th>
+              </tr>
+            </thead>
+            <tbody>
+              {m.snapshots.map((snap) => (
+                <tr key={snap.snapshot_id}>
+                  <td>
+                    <code>{snap.snapshot_id}</code>
+                    {snap.snapshot_id === m.current_snapshot_id && <span className="badge ok"> current</span>}
+                  </td>
+                  <td>{formatTime(snap.committed_at)}</td>
+                  <td>{snap.operation ?? "—"}</td>
+                  <td>{snap.added_records === null ? "—" : snap.added_records.toLocaleString("en-US")}</td>
+                  <td>{snap.total_records === null ? "—" : snap.total_records.toLocaleString("en-US")}</td>
+                  <td>{snap.parent_snapshot_id ? <code>{snap.parent_snapshot_id}</code> : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
     </>
   );
 }

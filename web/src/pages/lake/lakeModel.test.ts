@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exactIntegerField, formatNumber, fromTableQuery, isNumeric, parseList, schemaDescription, toggleInList } from "./lakeModel";
+import { exactIntegerField, exactIntegerFieldAll, formatNumber, fromTableQuery, isNumeric, parseList, schemaDescription, toggleInList } from "./lakeModel";
 
 describe("exactIntegerField", () => {
   const text = '{"created_time":"2026-12-07T21:09:31Z","current_snapshot_id":8622055554479183437,"file_count":1,"record_count":200}';
@@ -63,5 +63,16 @@ describe("formatting and kinds", () => {
   it("describes the medallion layers only", () => {
     expect(schemaDescription("silver")).toMatch(/valid rows/);
     expect(schemaDescription("scratch")).toBeUndefined();
+  });
+});
+
+describe("exactIntegerFieldAll", () => {
+  it("reads each id of a list with all its digits, nulls in place, and no other field's", () => {
+    const text =
+      '{"current_snapshot_id":8622055554479183437,"snapshots":[{"parent_snapshot_id":1234567890123456789,"snapshot_id":8622055554479183437},' +
+      '{"parent_snapshot_id":null,"snapshot_id":1234567890123456789}]}';
+    expect(exactIntegerFieldAll(text, "snapshot_id")).toEqual(["8622055554479183437", "1234567890123456789"]);
+    expect(exactIntegerFieldAll(text, "parent_snapshot_id")).toEqual(["1234567890123456789", null]);
+    expect(exactIntegerFieldAll("{}", "snapshot_id")).toEqual([]);
   });
 });

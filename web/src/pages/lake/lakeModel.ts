@@ -23,6 +23,13 @@ export function exactIntegerField(json: string, field: string): string | null {
   return m ? m[1]! : null;
 }
 
+// Every value of `field` in document order, digits kept ("null" values as null): the 64-bit ids
+// of a list, e.g. each snapshot's snapshot_id.
+export function exactIntegerFieldAll(json: string, field: string): (string | null)[] {
+  const escaped = field.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return [...json.matchAll(new RegExp(`"${escaped}"\\s*:\\s*(null|-?\\d+)(?![\\d.eE])`, "g"))].map((m) => (m[1] === "null" ? null : m[1]!));
+}
+
 // A comma-separated list in the URL (?stats=a,b) as names, and toggling one name in it.
 export function parseList(value: string): string[] {
   return value.split(",").map((s) => s.trim()).filter(Boolean);
