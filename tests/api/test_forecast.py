@@ -91,6 +91,7 @@ def test_training_reports_its_backtest(weekly):
     s = r.json()
     summary = s["model_summary"]
     assert summary["algorithm"] == "auto" and summary["model"] == "forecast"
+    assert s["curves"] is None and s["residuals"] is None  # a forecaster's charts are its backtest
     # Smooth seasonal series with 1% noise: far better than the seasonal naive scale.
     assert 0 <= summary["mase"] < 0.8 and 0 <= summary["smape"] < 5
     assert summary["mae"] > 0 and summary["rmse"] >= summary["mae"]

@@ -109,6 +109,24 @@ def job_token(job_id):
     return hmac.new(JWT_SECRET.encode(), f"dataml-job:{job_id}".encode(), hashlib.sha256).hexdigest()
 
 
+def check_binary_curves(summary):
+    """A two-class summary's ROC and precision-recall points, computed on its holdout rows."""
+    assert summary["residuals"] is None
+    roc, pr = summary["curves"]["roc"], summary["curves"]["pr"]
+    assert 2 <= len(roc) <= 200 and 2 <= len(pr) <= 200
+    assert (roc[0]["fpr"], roc[0]["tpr"], roc[0]["threshold"]) == (0, 0, None)
+    assert (roc[-1]["fpr"], roc[-1]["tpr"]) == (1, 1)
+    for before, after in zip(roc, roc[1:]):
+        assert before["fpr"] <= after["fpr"] and before["tpr"] <= after["tpr"]
+        assert before["threshold"] is None or after["threshold"] < before["threshold"]
+    # 60 holdout rows make fewer points than the thinning keeps: the area is exactly roc_auc.
+    area = sum((b["fpr"] - a["fpr"]) * (a["tpr"] + b["tpr"]) / 2 for a, b in zip(roc, roc[1:]))
+    assert area == pytest.approx(summary["model_summary"]["roc_auc"], abs=1e-9)
+    for point in pr:
+        assert 0 <= point["recall"] <= 1 and 0 <= point["precision"] <= 1
+    assert pr[0]["recall"] == 1 and (pr[-1]["recall"], pr[-1]["precision"], pr[-1]["threshold"]) == (0, 1, None)
+
+
 @pytest.fixture
 def scientist(api, tenant):
     _, token = api.create_user(tenant["id"], role="data_scientist")
@@ -163,6 +181,7 @@ def test_binary_classification_auto_with_summary_schema_and_shap(api, server, sc
     assert summary["num_workers"] == 1
     assert {c["algorithm"] for c in summary["candidates"]} == {"XGBoost", "RandomForest", "Linear"}
     assert set(summary["per_class"]) == {"false", "true"}
+    check_binary_curves(summary)
 
     r = scientist.get(f"/api/v1/train/download-schema/{created['id']}")
     assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
@@ -216,6 +235,7 @@ def test_multiclass_with_each_algorithm(scientist, algorithm):
     assert len(summary["confusion_matrix"]) == 3
     assert summary["model_summary"]["accuracy"] >= 0.7, summary
     assert summary["candidates"] == []
+    assert summary["curves"] is None and summary["residuals"] is None
 
 
 @pytest.mark.parametrize("algorithm", ["XGBoost", "Linear", "auto"])
@@ -226,9 +246,18 @@ def test_regression(scientist, algorithm):
                              {"column_name": "Throughput", "attribute_name": "Target"}])
     row = wait_completed(scientist, created["id"])
     assert row["accuracy"] is None and row["metrics"]["r2"] > 0.8, row
-    ms = scientist.get("/api/v1/train/model-summary", params={"train_id": created["id"]}).json()["model_summary"]
+    summary = scientist.get("/api/v1/train/model-summary", params={"train_id": created["id"]}).json()
+    ms = summary["model_summary"]
     assert ms["model"].endswith("Regressor") or ms["model"] == "LinearRegression"
     assert ms["rmse"] > 0 and ms["mae"] > 0 and ms["mape"] is not None
+    # All 60 holdout rows (under the 500 kept), whose errors are the summary's MAE.
+    assert summary["curves"] is None
+    residuals = summary["residuals"]
+    assert len(residuals) == summary["rows"]["test"] == 60
+    for row in residuals:
+        assert isinstance(row["actual"], float) and isinstance(row["predicted"], float)
+    mae = sum(abs(r["actual"] - r["predicted"]) for r in residuals) / len(residuals)
+    assert mae == pytest.approx(ms["mae"], rel=1e-5)
 
 
 def test_incremental_training_continues_the_latest_model(scientist, churn):

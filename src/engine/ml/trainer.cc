@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "engine/ml/curves.h"
 #include "engine/ml/metrics.h"
 
 namespace dataml::engine::ml {
@@ -252,6 +253,27 @@ Result<nlohmann::json> EvaluateOutputs(ProblemType problem, const std::vector<st
   DATAML_ASSIGN_OR_RETURN(ClassificationMetrics m,
                           ComputeClassificationMetrics(truth, outputs, static_cast<int>(classes.size())));
   return ToJson(m, classes);
+}
+
+Result<nlohmann::json> HoldoutChartPoints(ProblemType problem, int num_classes, const std::vector<float>& y,
+                                          const std::vector<float>& outputs) {
+  nlohmann::json points = {{"curves", nullptr}, {"residuals", nullptr}};
+  if (problem == ProblemType::kRegression) {
+    std::vector<double> actual(y.begin(), y.end()), predicted(outputs.begin(), outputs.end());
+    DATAML_ASSIGN_OR_RETURN(std::vector<ResidualPoint> residuals, SampleResiduals(actual, predicted));
+    points["residuals"] = ToJson(residuals);
+  } else if (problem == ProblemType::kClassification && num_classes == 2) {
+    if (outputs.size() != 2 * y.size()) return Status::InvalidArgument("probabilities must have rows x 2 values");
+    std::vector<bool> positive;
+    std::vector<float> scores;
+    for (size_t r = 0; r < y.size(); ++r) {
+      positive.push_back(y[r] == 1.0f);
+      scores.push_back(outputs[2 * r + 1]);
+    }
+    DATAML_ASSIGN_OR_RETURN(BinaryCurves curves, ComputeBinaryCurves(positive, scores));
+    points["curves"] = ToJson(curves);
+  }
+  return points;
 }
 
 Result<double> SelectionScore(ProblemType problem, int num_classes, const std::vector<float>& y,

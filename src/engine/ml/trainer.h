@@ -69,6 +69,12 @@ Result<std::vector<float>> PredictOutputs(const Booster& booster, ProblemType pr
 Result<nlohmann::json> EvaluateOutputs(ProblemType problem, const std::vector<std::string>& classes,
                                        const std::vector<float>& y, const std::vector<float>& outputs);
 
+// The points of the model summary's charts on the holdout, {"curves", "residuals"}: the ROC and
+// precision-recall curves of class 1's probability for a two-class classifier, a sample of a
+// regressor's (actual, predicted) rows (curves.h); each null where it does not apply.
+Result<nlohmann::json> HoldoutChartPoints(ProblemType problem, int num_classes, const std::vector<float>& y,
+                                          const std::vector<float>& outputs);
+
 // Lower is better: log loss for classification, RMSE for regression.
 Result<double> SelectionScore(ProblemType problem, int num_classes, const std::vector<float>& y,
                               const std::vector<float>& outputs);

@@ -214,6 +214,7 @@ Result<TrainingOutcome> RunTraining(const arrow::Table& table, const TrainingReq
   DATAML_ASSIGN_OR_RETURN(auto outputs, Concatenate(std::move(my_outputs), group));
   DATAML_ASSIGN_OR_RETURN(nlohmann::json metrics,
                           EvaluateOutputs(request.problem, preprocess.classes(), y_test, outputs));
+  DATAML_ASSIGN_OR_RETURN(nlohmann::json charts, HoldoutChartPoints(request.problem, num_classes, y_test, outputs));
   DATAML_ASSIGN_OR_RETURN(std::string model_json, booster.SaveJson());
   DATAML_ASSIGN_OR_RETURN(int rounds, booster.BoostedRounds());
   const double evaluate_seconds = SecondsSince(evaluate_started);
@@ -226,6 +227,8 @@ Result<TrainingOutcome> RunTraining(const arrow::Table& table, const TrainingReq
       {"model", ModelDisplayName(algorithm, request.problem)},
       {"problem_type", ProblemTypeName(request.problem)},
       {"metrics", std::move(metrics)},
+      {"curves", std::move(charts["curves"])},
+      {"residuals", std::move(charts["residuals"])},
       {"candidates", std::move(candidates)},
       {"hyperparameters", hp.ToJson()},
       {"xgboost_parameters", std::move(parameters)},

@@ -80,7 +80,9 @@ nlohmann::json ForecastSummaryJson(const Training& t) {
                         {"model_summary", summary},
                         {"preprocess_id", t.preprocess_id},
                         {"num_workers", t.num_workers},
-                        {"version", t.version}};
+                        {"version", t.version},
+                        {"curves", nullptr},
+                        {"residuals", nullptr}};
   for (const char* key : {"candidates", "frequency", "horizon", "season_length", "backtest_windows", "coverage_level",
                           "series", "series_too_short", "rows", "timings", "hyperparameters"}) {
     out[key] = s.value(key, nlohmann::json());
@@ -103,6 +105,9 @@ nlohmann::json ModelSummaryJson(const Training& t) {
           {"model_summary", summary},
           {"confusion_matrix", metrics.value("confusion_matrix", nlohmann::json())},
           {"per_class", metrics.value("per_class", nlohmann::json())},
+          // Absent from the summaries of models trained before they were computed.
+          {"curves", s.value("curves", nlohmann::json())},
+          {"residuals", s.value("residuals", nlohmann::json())},
           {"classes", s.value("classes", nlohmann::json::array())},
           {"candidates", s.value("candidates", nlohmann::json::array())},
           {"hyperparameters", s.value("hyperparameters", nlohmann::json())},

@@ -137,6 +137,15 @@ Status CheckSummary(const nlohmann::json& result, ProblemType problem) {
   for (const char* object : {"rows", "timings", "hyperparameters", "xgboost_parameters"}) {
     if (s.contains(object) && !s[object].is_object()) return invalid(object, "Must be an object");
   }
+  // The model summary's chart points, null where they do not apply.
+  if (s.contains("curves") && !s["curves"].is_null() &&
+      !(s["curves"].is_object() && s["curves"].value("roc", nlohmann::json()).is_array() &&
+        s["curves"].value("pr", nlohmann::json()).is_array())) {
+    return invalid("curves", "Must be null or an object of the lists roc and pr");
+  }
+  if (s.contains("residuals") && !s["residuals"].is_null() && !s["residuals"].is_array()) {
+    return invalid("residuals", "Must be null or a list");
+  }
   if (problem == ProblemType::kForecast) {
     // The model summary shows these as they are: a forecaster's, not a classifier's.
     for (const char* number : {"horizon", "season_length", "series"}) {
