@@ -11,7 +11,9 @@ export type TrainStatus = NonNullable<Training["train_status"]>;
 // The model summary with the fields another change adds to the API (not in the generated types
 // yet): ROC/PR points of a two-class model and holdout residuals of a regressor. Either may be
 // absent; read them with readCurves/readResiduals.
-export interface ModelSummaryWithCurves extends ModelSummary {
+// The chart points are read defensively (src/charts/modelEvaluation.ts): summaries stored before
+// they existed have none.
+export interface ModelSummaryWithCurves extends Omit<ModelSummary, "curves" | "residuals"> {
   curves?: unknown;
   residuals?: unknown;
 }
