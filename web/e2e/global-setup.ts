@@ -3,13 +3,14 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 export const ADMIN = { username: "admin", password: "E2e-admin-pass-123" };
 export const STATE_FILE = join(tmpdir(), "dataml-e2e-server.json");
 
 export default async function globalSetup(): Promise<void> {
-  const binary = process.env.DATAML_BIN ?? resolve(__dirname, "../../build/dataml");
+  const binary = process.env.DATAML_BIN ?? fileURLToPath(new URL("../../build/dataml", import.meta.url));
   const dataDir = mkdtempSync(join(tmpdir(), "dataml-e2e-"));
   const server = spawn(binary, ["serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir], {
     env: {
