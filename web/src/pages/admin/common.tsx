@@ -4,6 +4,7 @@ import { NavLink } from "react-router-dom";
 import { useMe } from "../../auth/useSession";
 import { Loading } from "../../components/States";
 import "./admin.css";
+import { FieldIssue } from "../../components/FieldIssue";
 
 export function AdminNav() {
   const { can, permissions } = useMe();
@@ -37,15 +38,6 @@ export function Guard({ permission, what, children }: { permission: string; what
     );
   }
   return <>{children}</>;
-}
-
-export function FieldIssue({ id, message }: { id: string; message?: string }) {
-  if (!message) return null;
-  return (
-    <p id={id} className="field-error" role="alert">
-      {message}
-    </p>
-  );
 }
 
 // A labelled input whose API message sits beneath it.

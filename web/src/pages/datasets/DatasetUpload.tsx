@@ -16,6 +16,7 @@ import { localUploadIssues, toUploadParams, uploadIssues, type UploadField, type
 import { rejectedAnything } from "./report";
 import { datasetPath, keys } from "./queries";
 import "./datasets.css";
+import { FieldIssue } from "../../components/FieldIssue";
 
 export type UploadResult = components["schemas"]["UploadResult"];
 
@@ -160,11 +161,3 @@ export function DatasetUpload() {
   );
 }
 
-export function FieldIssue({ id, message }: { id: string; message?: string }) {
-  if (!message) return null;
-  return (
-    <p id={id} className="field-error" role="alert">
-      {message}
-    </p>
-  );
-}

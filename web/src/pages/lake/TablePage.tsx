@@ -11,7 +11,8 @@ import { useUrlState } from "../../app/useUrlState";
 import { Chart } from "../../components/Chart";
 import { ErrorMessage, InProgress, Loading, QueryView } from "../../components/States";
 import { numericSummaryOption } from "../../charts/lakeStats";
-import { FieldIssue, formatTime } from "../admin/common";
+import { FieldIssue } from "../../components/FieldIssue";
+import { formatTime } from "../admin/common";
 import { fieldIssues, generalError } from "../admin/forms";
 import { exactIntegerField, exactIntegerFieldAll, formatNumber, fromTableQuery, isNumeric, parseList, toggleInList, type FromTableValues } from "./lakeModel";
 

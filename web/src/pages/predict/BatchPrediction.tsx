@@ -10,7 +10,8 @@ import { Empty, ErrorMessage, InProgress, Loading } from "../../components/State
 import { useMe } from "../../auth/useSession";
 import type { Training } from "../training/trainingApi";
 import { formatDate } from "../training/trainingApi";
-import { FieldIssue, formatMetric, MetricCards, Section, StatusBadge } from "../training/parts";
+import { FieldIssue } from "../../components/FieldIssue";
+import { formatMetric, MetricCards, Section, StatusBadge } from "../training/parts";
 import { parseCsv } from "./predictForm";
 
 const POLL_MS = 2000;

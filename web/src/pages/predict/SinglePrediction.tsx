@@ -8,7 +8,8 @@ import { Empty, ErrorMessage, QueryView } from "../../components/States";
 import { explanationWaterfallOption, probabilitiesOption } from "../../charts/modelPrediction";
 import { formatNumber } from "../../charts/modelEvaluation";
 import type { Training } from "../training/trainingApi";
-import { Chart, FieldIssue, Section } from "../training/parts";
+import { FieldIssue } from "../../components/FieldIssue";
+import { Chart, Section } from "../training/parts";
 import { inputKind, issuesFromApi, localIssues, toFeatures, type FormHeader, type PredictionForm } from "./predictForm";
 
 type Prediction = { data: Awaited<ReturnType<typeof predict>>; explained: boolean };

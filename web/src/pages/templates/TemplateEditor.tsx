@@ -5,6 +5,7 @@ import { useNavigate, useParams } from "react-router-dom";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, unwrap } from "../../api/client";
 import { ApiError } from "../../api/errors";
+import { FieldIssue } from "../../components/FieldIssue";
 import { PageHeader } from "../../components/PageHeader";
 import { ErrorMessage, Loading } from "../../components/States";
 import { useMe } from "../../auth/useSession";
@@ -195,15 +196,6 @@ export function TemplateEditor() {
         )}
       </form>
     </>
-  );
-}
-
-function FieldIssue({ id, message }: { id: string; message?: string }) {
-  if (!message) return null;
-  return (
-    <p id={id} className="field-error" role="alert">
-      {message}
-    </p>
   );
 }
 

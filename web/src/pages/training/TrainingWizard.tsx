@@ -11,7 +11,7 @@ import { useUrlState } from "../../app/useUrlState";
 import { PageHeader } from "../../components/PageHeader";
 import { Empty, ErrorMessage, Loading } from "../../components/States";
 import { useMe } from "../../auth/useSession";
-import { FieldIssue } from "./parts";
+import { FieldIssue } from "../../components/FieldIssue";
 import { fetchAllTrainings, trainingKeys } from "./trainingApi";
 import {
   AGGREGATES,

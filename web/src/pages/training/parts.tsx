@@ -14,15 +14,6 @@ export function StatusBadge({ status, label }: { status?: string; label?: string
   );
 }
 
-export function FieldIssue({ id, message }: { id: string; message?: string }) {
-  if (!message) return null;
-  return (
-    <p id={id} className="field-error" role="alert">
-      {message}
-    </p>
-  );
-}
-
 export interface MetricItem {
   label: string;
   value: number | null | undefined;
