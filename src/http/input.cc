@@ -172,8 +172,30 @@ Result<Page> ReadPage(const Request& request) {
   Page page;
   page.skip = query.Int("skip", false, 0, std::numeric_limits<int32_t>::max()).value_or(0);
   page.limit = query.Int("limit", false, 1, 1000).value_or(100);
+  Result<SortKey> sort = ReadSort(request);
+  if (sort.ok()) {
+    page.sort = std::move(*sort);
+  } else {
+    errors.Merge(sort.status());
+  }
   DATAML_RETURN_NOT_OK(errors.ToStatus());
   return page;
+}
+
+Result<SortKey> ReadSort(const Request& request) {
+  FieldErrors errors;
+  ParamFields query(request.query, "query", errors);
+  SortKey sort;
+  sort.field = query.String("order_by", false, 64).value_or("");
+  if (auto order = query.String("order", false, 16)) {
+    if (*order == "asc" || *order == "desc") {
+      sort.direction = *order == "desc" ? SortKey::Direction::kDescending : SortKey::Direction::kAscending;
+    } else {
+      errors.Add({"query", "order"}, "Input should be 'asc' or 'desc'", "literal_error");
+    }
+  }
+  DATAML_RETURN_NOT_OK(errors.ToStatus());
+  return sort;
 }
 
 Result<int64_t> QueryId(const Request& request, const std::string& name) {

@@ -13,6 +13,7 @@
 
 #include "core/field_errors.h"
 #include "core/result.h"
+#include "core/sort_key.h"
 #include "http/request.h"
 
 namespace dataml::http {
@@ -62,10 +63,16 @@ class ParamFields {
   FieldErrors& errors_;
 };
 
-// skip/limit with FastAPI's usual defaults (0 and 100) and bounds (limit 1..1000).
+// ?order_by=<field>&order=asc|desc. The field is checked by the list that sorts (it alone knows
+// its fields).
+Result<SortKey> ReadSort(const Request& request);
+
+// A list's window and order: skip/limit with FastAPI's usual defaults (0 and 100) and bounds
+// (limit 1..1000), and the sort above; every problem with any of them in one 422.
 struct Page {
   int64_t skip = 0;
   int64_t limit = 100;
+  SortKey sort;
 };
 Result<Page> ReadPage(const Request& request);
 

@@ -43,6 +43,25 @@ TEST(InputTest, JsonFieldsCollectEveryProblem) {
   EXPECT_EQ(status.field_errors()[4].loc, (std::vector<std::string>{"body", "absent"}));
 }
 
+TEST(InputTest, SortTakesAFieldAndADirection) {
+  Request r;
+  EXPECT_EQ(ReadSort(r)->field, "");  // the list's default order
+  EXPECT_EQ(ReadSort(r)->direction, SortKey::Direction::kUnset);
+  r.query = {{"order_by", "name"}};
+  EXPECT_EQ(ReadSort(r)->field, "name");
+  EXPECT_FALSE(ReadSort(r)->descending());
+  r.query = {{"order_by", "name"}, {"order", "desc"}};
+  EXPECT_TRUE(ReadSort(r)->descending());
+  r.query = {{"order", "asc"}};
+  EXPECT_EQ(ReadSort(r)->field, "");
+  EXPECT_EQ(ReadSort(r)->direction, SortKey::Direction::kAscending);
+  r.query = {{"order_by", "name"}, {"order", "down"}};
+  auto rejected = ReadSort(r);
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_EQ(rejected.status().field_errors().at(0).loc, (std::vector<std::string>{"query", "order"}));
+  EXPECT_EQ(rejected.status().field_errors().at(0).type, "literal_error");
+}
+
 TEST(InputTest, PageBoundsAndIntParsing) {
   Request r;
   r.query = {{"skip", "5"}, {"limit", "1001"}};

@@ -135,7 +135,7 @@ void RegisterJobsRoutes(http::Router& router, JobsService& jobs, TenantOfRequest
                DATAML_RETURN_NOT_OK(errors.ToStatus());
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenant_of(req));
                DATAML_ASSIGN_OR_RETURN(JobList list,
-                                       http::InQuery(jobs.List(tenant_id, filter, page->skip, page->limit)));
+                                       http::InQuery(jobs.List(tenant_id, filter, page->skip, page->limit, page->sort)));
                nlohmann::json data = nlohmann::json::array();
                for (const Job& job : list.jobs) data.push_back(ToJson(job));
                return http::Response::Json(200, {{"total", list.total}, {"data", std::move(data)}});

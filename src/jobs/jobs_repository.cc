@@ -1,6 +1,7 @@
 #include "jobs/jobs_repository.h"
 
 #include "db/row_reader.h"
+#include "db/sort_columns.h"
 
 namespace dataml::jobs {
 namespace {
@@ -130,13 +131,25 @@ Result<std::optional<Job>> JobsRepository::Latest(const std::string& tenant_id,
 }
 
 Result<std::vector<Job>> JobsRepository::List(const std::string& tenant_id, const JobFilter& filter,
-                                              int64_t skip, int64_t limit) {
+                                              int64_t skip, int64_t limit, const SortKey& sort) {
+  static const db::SortColumns kSort({{"id", "id"},
+                                      {"kind", "kind"},
+                                      {"status", "status"},
+                                      {"backend", "backend"},
+                                      {"attempts", "attempts"},
+                                      {"created_by", "created_by", db::SortColumn::kText},
+                                      {"created_at", "created_at"},
+                                      {"started_at", "started_at", db::SortColumn::kNullable},
+                                      {"finished_at", "finished_at", db::SortColumn::kNullable}},
+                                     "id", "id DESC");
+  DATAML_ASSIGN_OR_RETURN(std::string order_by, kSort.OrderBy(sort));
   return db_.Query<std::vector<Job>>([&](soci::session& sql) -> Result<std::vector<Job>> {
     FilterParams p(filter);
     long long s = skip, l = limit;
-    // Ordered by the (tenant_id, id) index, so a page costs its rows, not the tenant's jobs.
+    // By default ordered by the (tenant_id, id) index, so a page costs its rows, not the tenant's
+    // jobs; another order sorts the tenant's (filtered) jobs.
     soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT " << kColumns << kFilterWhere << " ORDER BY id DESC LIMIT :l OFFSET :o",
+        (sql.prepare << "SELECT " << kColumns << kFilterWhere << order_by << " LIMIT :l OFFSET :o",
          soci::use(tenant_id), soci::use(p.any_status), soci::use(p.status), soci::use(p.any_kind),
          soci::use(p.kind), soci::use(l), soci::use(s));
     std::vector<Job> out;

@@ -12,6 +12,7 @@
 #include "core/result.h"
 #include "db/database.h"
 #include "jobs/job.h"
+#include "core/sort_key.h"
 
 namespace dataml::jobs {
 
@@ -70,7 +71,7 @@ class JobsRepository {
                                     const std::string& subject);
   // The tenant's jobs that match `filter`, newest first, `limit` of them after the first `skip`.
   Result<std::vector<Job>> List(const std::string& tenant_id, const JobFilter& filter, int64_t skip,
-                                int64_t limit);
+                                int64_t limit, const SortKey& sort = {});
   // How many of the tenant's jobs match `filter`.
   Result<int64_t> Count(const std::string& tenant_id, const JobFilter& filter);
   Result<int64_t> CountActive(const std::string& tenant_id, const std::string& subject);

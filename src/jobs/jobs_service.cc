@@ -66,14 +66,14 @@ Result<Job> JobsService::Get(const std::string& tenant_id, int64_t job_id) {
 }
 
 Result<JobList> JobsService::List(const std::string& tenant_id, const JobFilter& filter, int64_t skip,
-                                  int64_t limit) {
+                                  int64_t limit, const SortKey& sort) {
   FieldErrors errors;
   CheckOneOf(filter.status, kStatuses, "status", errors);
   CheckOneOf(filter.kind, kKinds, "kind", errors);
   DATAML_RETURN_NOT_OK(errors.ToStatus());
   JobList list;
   DATAML_ASSIGN_OR_RETURN(list.total, repo_.Count(tenant_id, filter));
-  DATAML_ASSIGN_OR_RETURN(list.jobs, repo_.List(tenant_id, filter, skip, limit));
+  DATAML_ASSIGN_OR_RETURN(list.jobs, repo_.List(tenant_id, filter, skip, limit, sort));
   return list;
 }
 

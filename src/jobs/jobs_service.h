@@ -57,7 +57,8 @@ class JobsService {
   Result<Job> Get(const std::string& tenant_id, int64_t job_id);
   // The tenant's jobs matching `filter`, newest first. InvalidArgument (at "status" or "kind")
   // for a status or kind that no job can have.
-  Result<JobList> List(const std::string& tenant_id, const JobFilter& filter, int64_t skip, int64_t limit);
+  Result<JobList> List(const std::string& tenant_id, const JobFilter& filter, int64_t skip, int64_t limit,
+                       const SortKey& sort = {});
   // The newest job of `kind` on `subject`, if any.
   Result<std::optional<Job>> Latest(const std::string& tenant_id, const std::string& kind,
                                     const std::string& subject);

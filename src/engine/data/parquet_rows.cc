@@ -1,13 +1,17 @@
 #include "engine/data/parquet_rows.h"
 #include "core/arrow_status.h"
+#include "engine/data/arrow_compute.h"
 #include "engine/data/data_type.h"
 #include "engine/data/memory_pool.h"
 
 #include <arrow/api.h>
+#include <arrow/compute/api.h>
 #include <arrow/io/api.h>
 #include <parquet/arrow/reader.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
 
 namespace dataml::engine {
 namespace {
@@ -30,6 +34,90 @@ nlohmann::ordered_json CellToJson(const arrow::Array& array, int64_t i) {
       return scalar.ok() ? nlohmann::ordered_json((*scalar)->ToString()) : nlohmann::ordered_json(nullptr);
     }
   }
+}
+
+nlohmann::ordered_json RowToJson(const arrow::RecordBatch& batch, int64_t r) {
+  nlohmann::ordered_json row = nlohmann::ordered_json::object();
+  for (int c = 0; c < batch.num_columns(); ++c) row[batch.schema()->field(c)->name()] = CellToJson(*batch.column(c), r);
+  return row;
+}
+
+Result<std::unique_ptr<parquet::arrow::FileReader>> OpenParquet(const FileRef& ref) {
+  DATAML_ASSIGN_OR_RETURN(auto file, OpenFile(ref));
+  return FromArrow(parquet::arrow::OpenFile(file, DataMemoryPool()), "cannot read " + ref.path);
+}
+
+// Rows picked by their number across the files one after the other, in the order given: each
+// row group that holds one of them is decoded once.
+class RowPicker {
+ public:
+  static Result<RowPicker> Open(const FileSet& files) {
+    RowPicker picker;
+    for (size_t f = 0; f < files.paths.size(); ++f) {
+      DATAML_ASSIGN_OR_RETURN(auto reader, OpenParquet(files.at(f)));
+      auto metadata = reader->parquet_reader()->metadata();
+      for (int g = 0; g < metadata->num_row_groups(); ++g) {
+        picker.groups_.push_back({f, g, picker.total_rows_});
+        picker.total_rows_ += metadata->RowGroup(g)->num_rows();
+      }
+      picker.readers_.push_back(std::move(reader));
+    }
+    return picker;
+  }
+
+  int64_t total_rows() const { return total_rows_; }
+  parquet::arrow::FileReader& reader(size_t file) { return *readers_[file]; }
+  size_t files() const { return readers_.size(); }
+
+  Result<nlohmann::ordered_json> Row(int64_t row) {
+    auto after = std::upper_bound(groups_.begin(), groups_.end(), row,
+                                  [](int64_t r, const Group& g) { return r < g.first_row; });
+    const Group& group = *std::prev(after);
+    size_t index = static_cast<size_t>(std::prev(after) - groups_.begin());
+    auto cached = decoded_.find(index);
+    if (cached == decoded_.end()) {
+      auto table = readers_[group.file]->ReadRowGroup(group.group);
+      DATAML_ASSIGN_OR_RETURN(auto read, FromArrow(std::move(table), "cannot read a row group"));
+      DATAML_ASSIGN_OR_RETURN(auto batch, FromArrow(read->CombineChunksToBatch(), "cannot read a row group"));
+      cached = decoded_.emplace(index, std::move(batch)).first;
+    }
+    return RowToJson(*cached->second, row - group.first_row);
+  }
+
+ private:
+  struct Group {
+    size_t file;
+    int group;
+    int64_t first_row;
+  };
+  std::vector<std::unique_ptr<parquet::arrow::FileReader>> readers_;
+  std::vector<Group> groups_;
+  int64_t total_rows_ = 0;
+  std::map<size_t, std::shared_ptr<arrow::RecordBatch>> decoded_;
+};
+
+// Every file's `column`, one chunk or more per file; 422 when a file lacks it.
+Result<std::shared_ptr<arrow::ChunkedArray>> ReadColumn(RowPicker& picker, const std::string& column) {
+  arrow::ArrayVector chunks;
+  std::shared_ptr<arrow::DataType> type;
+  for (size_t f = 0; f < picker.files(); ++f) {
+    std::shared_ptr<arrow::Schema> schema;
+    DATAML_RETURN_NOT_OK(FromArrow(picker.reader(f).GetSchema(&schema), "cannot read a schema"));
+    int index = schema->GetFieldIndex(column);
+    if (index < 0) {
+      std::string names;
+      for (const auto& field : schema->fields()) names += (names.empty() ? "'" : ", '") + field->name() + "'";
+      return Status::Invalid({{{"order_by"}, "Input should be a column of the dataset: " + names, "literal_error"}});
+    }
+    std::shared_ptr<arrow::ChunkedArray> values;
+    DATAML_RETURN_NOT_OK(FromArrow(picker.reader(f).ReadColumn(index, &values), "cannot read column " + column));
+    if (type && !type->Equals(*values->type())) {
+      return Status::Internal("column " + column + " has different types in the dataset's files");
+    }
+    type = values->type();
+    for (const auto& chunk : values->chunks()) chunks.push_back(chunk);
+  }
+  return std::make_shared<arrow::ChunkedArray>(std::move(chunks), type ? type : arrow::null());
 }
 
 }  // namespace
@@ -61,9 +149,7 @@ std::string FormatTimestampMicros(int64_t micros) {
 }
 
 Result<std::unique_ptr<arrow::RecordBatchReader>> OpenParquetBatches(const FileRef& ref) {
-  DATAML_ASSIGN_OR_RETURN(auto file, OpenFile(ref));
-  auto opened = parquet::arrow::OpenFile(file, DataMemoryPool());
-  DATAML_ASSIGN_OR_RETURN(auto reader, FromArrow(std::move(opened), "cannot read " + ref.path));
+  DATAML_ASSIGN_OR_RETURN(auto reader, OpenParquet(ref));
   std::vector<int> groups(static_cast<size_t>(reader->num_row_groups()));
   for (size_t g = 0; g < groups.size(); ++g) groups[g] = static_cast<int>(g);
   auto batches = reader->GetRecordBatchReader(groups);
@@ -87,10 +173,7 @@ Result<RowPage> ReadParquetRows(const FileSet& files, int64_t skip, int64_t limi
   RowPage page;
   int64_t offset = 0;  // rows before the current file
   for (const std::string& path : files.paths) {
-    DATAML_ASSIGN_OR_RETURN(auto file, OpenFile({files.fs, path}));
-    auto opened = parquet::arrow::OpenFile(file, DataMemoryPool());
-    if (!opened.ok()) return Status::Internal("cannot read " + path + ": " + opened.status().ToString());
-    std::unique_ptr<parquet::arrow::FileReader> reader = std::move(*opened);
+    DATAML_ASSIGN_OR_RETURN(std::unique_ptr<parquet::arrow::FileReader> reader, OpenParquet({files.fs, path}));
     auto metadata = reader->parquet_reader()->metadata();
     int64_t file_rows = metadata->num_rows();
     page.total_rows += file_rows;
@@ -106,16 +189,40 @@ Result<RowPage> ReadParquetRows(const FileSet& files, int64_t skip, int64_t limi
         if (!combined.ok()) return Status::Internal(combined.status().ToString());
         const auto& batch = *combined;
         for (int64_t r = first - row_group_start; r < last - row_group_start; ++r) {
-          nlohmann::ordered_json row = nlohmann::ordered_json::object();
-          for (int c = 0; c < batch->num_columns(); ++c) {
-            row[batch->schema()->field(c)->name()] = CellToJson(*batch->column(c), r);
-          }
-          page.rows.push_back(std::move(row));
+          page.rows.push_back(RowToJson(*batch, r));
         }
       }
       row_group_start += group_rows;
     }
     offset += file_rows;
+  }
+  return page;
+}
+
+Result<RowPage> ReadParquetRowsSorted(const FileSet& files, const std::string& column, bool descending,
+                                      int64_t skip, int64_t limit) {
+  DATAML_ASSIGN_OR_RETURN(RowPicker picker, RowPicker::Open(files));
+  RowPage page;
+  page.total_rows = picker.total_rows();
+  int64_t end = std::min(page.total_rows, skip + limit);
+  if (column.empty()) {
+    // Reverse file order needs no sort: row k from the end.
+    for (int64_t k = skip; k < end; ++k) {
+      DATAML_ASSIGN_OR_RETURN(auto row, picker.Row(descending ? page.total_rows - 1 - k : k));
+      page.rows.push_back(std::move(row));
+    }
+    return page;
+  }
+  DATAML_RETURN_NOT_OK(EnsureArrowCompute());
+  DATAML_ASSIGN_OR_RETURN(auto values, ReadColumn(picker, column));
+  arrow::compute::ArraySortOptions options(
+      descending ? arrow::compute::SortOrder::Descending : arrow::compute::SortOrder::Ascending,
+      arrow::compute::NullPlacement::AtEnd);
+  DATAML_ASSIGN_OR_RETURN(auto sorted, FromArrow(arrow::compute::SortIndices(*values, options), "cannot sort by " + column));
+  const auto& order = static_cast<const arrow::UInt64Array&>(*sorted);
+  for (int64_t k = skip; k < end; ++k) {
+    DATAML_ASSIGN_OR_RETURN(auto row, picker.Row(static_cast<int64_t>(order.Value(k))));
+    page.rows.push_back(std::move(row));
   }
   return page;
 }

@@ -24,6 +24,13 @@ struct RowPage {
 // timestamps ISO-8601 UTC, nulls null. Only the row groups that hold the page are decoded.
 Result<RowPage> ReadParquetRows(const FileSet& files, int64_t skip, int64_t limit);
 
+// The same page with the rows in the order of `column` (ascending or descending; nulls last
+// either way, ties in file order), or in reverse file order when `column` is empty and
+// `descending`. Reads that one column of every file, then only the row groups holding the page.
+// A column the files lack is a 422 on {"order_by"} naming the ones they have.
+Result<RowPage> ReadParquetRowsSorted(const FileSet& files, const std::string& column, bool descending,
+                                      int64_t skip, int64_t limit);
+
 // Every row of a Parquet file, a batch at a time (memory bounded by a row group).
 Result<std::unique_ptr<arrow::RecordBatchReader>> OpenParquetBatches(const FileRef& file);
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/arrow_status.h"
-#include "engine/lake/arrow_compute.h"
+#include "engine/data/arrow_compute.h"
 
 namespace dataml::engine::lake {
 

@@ -10,7 +10,7 @@
 #include "core/arrow_status.h"
 #include "engine/data/memory_pool.h"
 #include "engine/data/typed_column_builder.h"
-#include "engine/lake/arrow_compute.h"
+#include "engine/data/arrow_compute.h"
 
 namespace dataml::engine::lake {
 namespace {

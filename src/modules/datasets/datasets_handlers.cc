@@ -62,7 +62,9 @@ void RegisterDatasetsRoutes(http::Router& router, DatasetsService& datasets, ten
                [&, only_valid](http::Request& req) -> Result<http::Response> {
                  DATAML_ASSIGN_OR_RETURN(http::Page page, http::ReadPage(req));
                  DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-                 DATAML_ASSIGN_OR_RETURN(DatasetList list, datasets.List(tenant_id, only_valid, page.skip, page.limit));
+                 DATAML_ASSIGN_OR_RETURN(
+                     DatasetList list,
+                     http::InQuery(datasets.List(tenant_id, only_valid, page.skip, page.limit, page.sort)));
                  nlohmann::json data = nlohmann::json::array();
                  for (const Dataset& d : list.datasets) data.push_back(ToListJson(d));
                  // The API document lists validated datasets as a bare array.
@@ -110,9 +112,12 @@ void RegisterDatasetsRoutes(http::Router& router, DatasetsService& datasets, ten
                auto id = query.Int("dataset_id", true);
                int64_t skip = query.Int("skip", false, 0, std::numeric_limits<int32_t>::max()).value_or(0);
                int64_t limit = query.Int("limit", false, 1, 1000).value_or(20);
+               Result<SortKey> sort = http::ReadSort(req);
+               if (!sort.ok()) errors.Merge(sort.status());
                DATAML_RETURN_NOT_OK(errors.ToStatus());
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(engine::RowPage page, datasets.View(tenant_id, *id, skip, limit));
+               DATAML_ASSIGN_OR_RETURN(engine::RowPage page,
+                                       http::InQuery(datasets.View(tenant_id, *id, skip, limit, *sort)));
                // Rows keep their column order, so they are serialised as ordered JSON.
                std::string body = "{\"dataset_id\":" + std::to_string(*id) +
                                   ",\"total_rows\":" + std::to_string(page.total_rows) +

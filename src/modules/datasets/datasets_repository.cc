@@ -2,6 +2,7 @@
 
 #include "core/clock.h"
 #include "db/row_reader.h"
+#include "db/sort_columns.h"
 
 namespace dataml::datasets {
 namespace {
@@ -160,13 +161,25 @@ Result<std::optional<Dataset>> DatasetsRepository::Find(const std::string& tenan
 }
 
 Result<std::vector<Dataset>> DatasetsRepository::List(const std::string& tenant_id, bool only_valid,
-                                                      int64_t skip, int64_t limit) {
+                                                      int64_t skip, int64_t limit, const SortKey& sort) {
+  static const db::SortColumns kSort({{"id", "d.id"},
+                                      {"dataset_name", "d.dataset_name", db::SortColumn::kText},
+                                      {"dataset_usage", "d.usage"},
+                                      {"template_name", "t.template_name", db::SortColumn::kText},
+                                      {"file_count", "COALESCE(f.file_count, 0)"},
+                                      {"total_records", "COALESCE(f.total_records, 0)"},
+                                      {"valid_records", "COALESCE(f.valid_records, 0)"},
+                                      {"created_by", "d.created_by", db::SortColumn::kText},
+                                      {"created_at", "d.created_at"},
+                                      {"modified_at", "d.modified_at"}},
+                                     "d.id", "d.id");
+  DATAML_ASSIGN_OR_RETURN(std::string order_by, kSort.OrderBy(sort));
   return db_.Query<std::vector<Dataset>>([&](soci::session& sql) -> Result<std::vector<Dataset>> {
     long long s = skip, l = limit;
     int valid = only_valid ? 1 : 0;
     soci::rowset<soci::row> rows =
         (sql.prepare << kDatasetSelect
-                     << "WHERE d.tenant_id = :t AND (:v = 0 OR d.is_valid = 1) ORDER BY d.id LIMIT :l OFFSET :s",
+                     << "WHERE d.tenant_id = :t AND (:v = 0 OR d.is_valid = 1)" << order_by << " LIMIT :l OFFSET :s",
          soci::use(tenant_id), soci::use(valid), soci::use(l), soci::use(s));
     std::vector<Dataset> out;
     for (const soci::row& row : rows) out.push_back(DatasetFromRow(row));

@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/sort_key.h"
 #include "db/database.h"
 #include "modules/datasets/dataset.h"
 
@@ -25,8 +26,9 @@ class DatasetsRepository {
 
   Result<bool> NameTaken(const std::string& tenant_id, const std::string& name);
   Result<std::optional<Dataset>> Find(const std::string& tenant_id, int64_t id);
-  // only_valid: datasets with at least one valid record.
-  Result<std::vector<Dataset>> List(const std::string& tenant_id, bool only_valid, int64_t skip, int64_t limit);
+  // only_valid: datasets with at least one valid record. By id unless `sort` names a field.
+  Result<std::vector<Dataset>> List(const std::string& tenant_id, bool only_valid, int64_t skip, int64_t limit,
+                                    const SortKey& sort = {});
   Result<int64_t> Count(const std::string& tenant_id, bool only_valid);
 
   Result<std::vector<DatasetFile>> Files(const std::string& tenant_id, int64_t dataset_id);

@@ -183,15 +183,15 @@ Result<Dataset> DatasetsService::Get(const std::string& tenant_id, int64_t id) {
 }
 
 Result<DatasetList> DatasetsService::List(const std::string& tenant_id, bool only_valid, int64_t skip,
-                                          int64_t limit) {
+                                          int64_t limit, const SortKey& sort) {
   DatasetList out;
-  DATAML_ASSIGN_OR_RETURN(out.datasets, repo_.List(tenant_id, only_valid, skip, limit));
+  DATAML_ASSIGN_OR_RETURN(out.datasets, repo_.List(tenant_id, only_valid, skip, limit, sort));
   DATAML_ASSIGN_OR_RETURN(out.total, repo_.Count(tenant_id, only_valid));
   return out;
 }
 
 Result<engine::RowPage> DatasetsService::View(const std::string& tenant_id, int64_t id, int64_t skip,
-                                              int64_t limit) {
+                                              int64_t limit, const SortKey& sort) {
   DATAML_RETURN_NOT_OK(Get(tenant_id, id).status());
   DATAML_ASSIGN_OR_RETURN(auto files, repo_.Files(tenant_id, id));
   std::vector<std::string> keys;
@@ -199,7 +199,8 @@ Result<engine::RowPage> DatasetsService::View(const std::string& tenant_id, int6
     if (f.parquet_key) keys.push_back(*f.parquet_key);
   }
   DATAML_ASSIGN_OR_RETURN(engine::FileSet parquet, StoredFiles(keys));
-  return engine::ReadParquetRows(parquet, skip, limit);
+  if (sort.field.empty() && !sort.descending()) return engine::ReadParquetRows(parquet, skip, limit);
+  return engine::ReadParquetRowsSorted(parquet, sort.field, sort.descending(), skip, limit);
 }
 
 Status DatasetsService::CheckNotUsedByModels(const std::string& tenant_id, int64_t dataset_id) {

@@ -70,8 +70,11 @@ class DatasetsService {
                                     const IcebergSource& source);
 
   Result<Dataset> Get(const std::string& tenant_id, int64_t id);
-  Result<DatasetList> List(const std::string& tenant_id, bool only_valid, int64_t skip, int64_t limit);
-  Result<engine::RowPage> View(const std::string& tenant_id, int64_t id, int64_t skip, int64_t limit);
+  Result<DatasetList> List(const std::string& tenant_id, bool only_valid, int64_t skip, int64_t limit,
+                           const SortKey& sort = {});
+  // In file order, or by one of the dataset's columns (sort.field), or last rows first.
+  Result<engine::RowPage> View(const std::string& tenant_id, int64_t id, int64_t skip, int64_t limit,
+                               const SortKey& sort = {});
   // How many models were trained on a dataset (set by the app: models live in another module).
   using UsedByModels = std::function<Result<int64_t>(const std::string& tenant_id, int64_t dataset_id)>;
   void SetUsedByModels(UsedByModels check) { used_by_models_ = std::move(check); }

@@ -118,10 +118,12 @@ void RegisterInferenceRoutes(http::Router& router, InferenceService& inference, 
                auto train_id = query.Int("train_id", true);
                int64_t skip = query.Int("skip", false, 0, std::numeric_limits<int32_t>::max()).value_or(0);
                int64_t limit = query.Int("limit", false, 1, 1000).value_or(100);
+               Result<SortKey> sort = http::ReadSort(req);
+               if (!sort.ok()) errors.Merge(sort.status());
                DATAML_RETURN_NOT_OK(errors.ToStatus());
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(PredictionList list,
-                                       inference.Predictions(tenant_id, *train_id, skip, limit));
+               DATAML_ASSIGN_OR_RETURN(PredictionList list, http::InQuery(inference.Predictions(
+                                                                tenant_id, *train_id, skip, limit, *sort)));
                return http::Response::Json(200, ToJson(list));
              });
 

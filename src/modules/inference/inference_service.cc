@@ -230,10 +230,10 @@ Result<SeriesForecast> InferenceService::Forecast(const std::string& tenant_id, 
 }
 
 Result<PredictionList> InferenceService::Predictions(const std::string& tenant_id, int64_t train_id, int64_t skip,
-                                                     int64_t limit) {
+                                                     int64_t limit, const SortKey& sort) {
   DATAML_ASSIGN_OR_RETURN(train::Training t, train_.Get(tenant_id, train_id));
   log_.Flush();  // the caller's own predictions are in the list it asks for
-  DATAML_ASSIGN_OR_RETURN(auto records, repo_.List(tenant_id, train_id, skip, limit));
+  DATAML_ASSIGN_OR_RETURN(auto records, repo_.List(tenant_id, train_id, skip, limit, sort));
   PredictionList list;
   DATAML_ASSIGN_OR_RETURN(list.total, repo_.Count(tenant_id, train_id));
   list.predictor_name = std::move(t.predictor_name);

@@ -71,7 +71,8 @@ class InferenceService {
   // lacks its columns or whose series cannot be read under its rules; 409 until it completed.
   Result<SeriesForecast> Forecast(const std::string& tenant_id, const Principal& caller, const ForecastInput& in);
   // 9.6: real-time and batch predictions of the model, newest first.
-  Result<PredictionList> Predictions(const std::string& tenant_id, int64_t train_id, int64_t skip, int64_t limit);
+  Result<PredictionList> Predictions(const std::string& tenant_id, int64_t train_id, int64_t skip, int64_t limit,
+                                     const SortKey& sort = {});
 
  private:
   Result<std::shared_ptr<const LoadedModel>> Load(const train::Training& t);

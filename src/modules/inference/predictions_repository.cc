@@ -1,6 +1,7 @@
 #include "modules/inference/predictions_repository.h"
 
 #include "db/row_reader.h"
+#include "db/sort_columns.h"
 
 namespace dataml::inference {
 namespace {
@@ -155,13 +156,21 @@ Result<std::optional<PredictionRecord>> PredictionsRepository::FindInAnyTenant(i
 }
 
 Result<std::vector<PredictionRecord>> PredictionsRepository::List(const std::string& tenant_id, int64_t training_id,
-                                                                  int64_t skip, int64_t limit) {
+                                                                  int64_t skip, int64_t limit, const SortKey& sort) {
+  // Named as the log names them: prediction_id is the record's id, date its created_at.
+  static const db::SortColumns kSort({{"prediction_id", "id"},
+                                      {"date", "created_at"},
+                                      {"prediction_type", "prediction_type"},
+                                      {"status", "status"},
+                                      {"no_of_records", "no_of_records"},
+                                      {"created_by", "created_by", db::SortColumn::kText}},
+                                     "id", "id DESC");
+  DATAML_ASSIGN_OR_RETURN(std::string order_by, kSort.OrderBy(sort));
   return db_.Query<std::vector<PredictionRecord>>([&](soci::session& sql) -> Result<std::vector<PredictionRecord>> {
     long long training = training_id, s = skip, l = limit;
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT " << kColumns
-                     << " FROM predictions WHERE tenant_id = :t AND training_id = :tr ORDER BY id DESC LIMIT :l "
-                        "OFFSET :s",
+                     << " FROM predictions WHERE tenant_id = :t AND training_id = :tr" << order_by << " LIMIT :l OFFSET :s",
          soci::use(tenant_id), soci::use(training), soci::use(l), soci::use(s));
     std::vector<PredictionRecord> out;
     for (const soci::row& row : rows) out.push_back(FromRow(row));

@@ -10,6 +10,7 @@
 #include "core/result.h"
 #include "db/database.h"
 #include "modules/inference/prediction.h"
+#include "core/sort_key.h"
 
 namespace dataml::inference {
 
@@ -34,7 +35,7 @@ class PredictionsRepository {
   Result<std::optional<PredictionRecord>> FindInAnyTenant(int64_t id);  // for worker callbacks
   // Newest first.
   Result<std::vector<PredictionRecord>> List(const std::string& tenant_id, int64_t training_id, int64_t skip,
-                                             int64_t limit);
+                                             int64_t limit, const SortKey& sort = {});
   Result<int64_t> Count(const std::string& tenant_id, int64_t training_id);
 
  private:

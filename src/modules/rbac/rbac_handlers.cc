@@ -50,7 +50,8 @@ void RegisterRbacRoutes(http::Router& router, RbacService& rbac, tenants::Tenant
              [&](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(http::Page page, http::ReadPage(req));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(RoleList list, rbac.ListRoles(tenant_id, page.skip, page.limit));
+               DATAML_ASSIGN_OR_RETURN(RoleList list,
+                                       http::InQuery(rbac.ListRoles(tenant_id, page.skip, page.limit, page.sort)));
                return http::Response::Json(200, {{"data", RolesJson(list.roles)}, {"count", list.count}});
              });
 
@@ -111,7 +112,8 @@ void RegisterRbacRoutes(http::Router& router, RbacService& rbac, tenants::Tenant
              [&](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(http::Page page, http::ReadPage(req));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(PermissionList list, rbac.ListPermissions(tenant_id, page.skip, page.limit));
+               DATAML_ASSIGN_OR_RETURN(PermissionList list, http::InQuery(rbac.ListPermissions(tenant_id, page.skip,
+                                                                                              page.limit, page.sort)));
                nlohmann::json data = nlohmann::json::array();
                for (const Permission& p : list.permissions) data.push_back(ToJson(p));
                return http::Response::Json(200, {{"data", data}, {"count", list.count}});

@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "db/row_reader.h"
 #include "modules/rbac/permission_catalog.h"
+#include "db/sort_columns.h"
 
 namespace dataml::rbac {
 namespace {
@@ -137,12 +138,18 @@ Result<std::optional<Role>> RbacRepository::FindRoleByName(const std::string& te
 }
 
 Result<std::vector<Role>> RbacRepository::ListRoles(const std::string& tenant_id, int64_t skip,
-                                                    int64_t limit) {
+                                                    int64_t limit, const SortKey& sort) {
+  static const db::SortColumns kSort({{"id", "r.id"},
+                                      {"name", "r.name", db::SortColumn::kText},
+                                      {"is_builtin", "r.is_builtin"},
+                                      {"created_at", "r.created_at"}},
+                                     "r.id", "r.id");
+  DATAML_ASSIGN_OR_RETURN(std::string order_by, kSort.OrderBy(sort));
   return db_.Query<std::vector<Role>>([&](soci::session& sql) -> Result<std::vector<Role>> {
     long long s = skip, l = limit;
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT " << kRoleColumns
-                     << " FROM roles r WHERE r.tenant_id = :t ORDER BY r.id LIMIT :l OFFSET :s",
+                     << " FROM roles r WHERE r.tenant_id = :t" << order_by << " LIMIT :l OFFSET :s",
          soci::use(tenant_id), soci::use(l), soci::use(s));
     std::vector<Role> roles;
     for (const soci::row& row : rows) roles.push_back(RoleFromRow(row));
@@ -211,13 +218,19 @@ Result<std::optional<Permission>> RbacRepository::FindPermissionByName(const std
 }
 
 Result<std::vector<Permission>> RbacRepository::ListPermissions(const std::string& tenant_id,
-                                                                int64_t skip, int64_t limit) {
+                                                                int64_t skip, int64_t limit, const SortKey& sort) {
+  static const db::SortColumns kSort({{"id", "id"},
+                                      {"name", "name", db::SortColumn::kText},
+                                      {"is_builtin", "is_builtin"},
+                                      {"created_at", "created_at"}},
+                                     "id", "id");
+  DATAML_ASSIGN_OR_RETURN(std::string order_by, kSort.OrderBy(sort));
   return db_.Query<std::vector<Permission>>(
       [&](soci::session& sql) -> Result<std::vector<Permission>> {
         long long s = skip, l = limit;
         soci::rowset<soci::row> rows =
             (sql.prepare << "SELECT " << kPermissionColumns
-                         << " FROM permissions WHERE tenant_id = :t ORDER BY id LIMIT :l OFFSET :s",
+                         << " FROM permissions WHERE tenant_id = :t" << order_by << " LIMIT :l OFFSET :s",
              soci::use(tenant_id), soci::use(l), soci::use(s));
         std::vector<Permission> out;
         for (const soci::row& row : rows) out.push_back(PermissionFromRow(row));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "db/database.h"
+#include "core/sort_key.h"
 
 namespace dataml::rbac {
 
@@ -42,7 +43,8 @@ class RbacRepository {
   Result<Role> InsertRole(const std::string& tenant_id, const std::string& name);
   Result<std::optional<Role>> FindRole(const std::string& tenant_id, int64_t role_id);
   Result<std::optional<Role>> FindRoleByName(const std::string& tenant_id, const std::string& name);
-  Result<std::vector<Role>> ListRoles(const std::string& tenant_id, int64_t skip, int64_t limit);
+  Result<std::vector<Role>> ListRoles(const std::string& tenant_id, int64_t skip, int64_t limit,
+                                      const SortKey& sort = {});
   Result<int64_t> CountRoles(const std::string& tenant_id);
   Status DeleteRole(const std::string& tenant_id, int64_t role_id);
 
@@ -52,7 +54,7 @@ class RbacRepository {
   Result<std::optional<Permission>> FindPermissionByName(const std::string& tenant_id,
                                                          const std::string& name);
   Result<std::vector<Permission>> ListPermissions(const std::string& tenant_id, int64_t skip,
-                                                  int64_t limit);
+                                                  int64_t limit, const SortKey& sort = {});
   Result<int64_t> CountPermissions(const std::string& tenant_id);
 
   // Idempotent: granting a held permission or assigning a held role changes nothing.

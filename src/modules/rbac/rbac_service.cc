@@ -70,9 +70,10 @@ Result<Role> RbacService::GetRole(const std::string& tenant_id, int64_t role_id)
   return *role;
 }
 
-Result<RoleList> RbacService::ListRoles(const std::string& tenant_id, int64_t skip, int64_t limit) {
+Result<RoleList> RbacService::ListRoles(const std::string& tenant_id, int64_t skip, int64_t limit,
+                                        const SortKey& sort) {
   RoleList out;
-  DATAML_ASSIGN_OR_RETURN(out.roles, repo_.ListRoles(tenant_id, skip, limit));
+  DATAML_ASSIGN_OR_RETURN(out.roles, repo_.ListRoles(tenant_id, skip, limit, sort));
   DATAML_ASSIGN_OR_RETURN(out.count, repo_.CountRoles(tenant_id));
   return out;
 }
@@ -96,9 +97,9 @@ Result<Permission> RbacService::CreatePermission(const std::string& tenant_id, c
 }
 
 Result<PermissionList> RbacService::ListPermissions(const std::string& tenant_id, int64_t skip,
-                                                    int64_t limit) {
+                                                    int64_t limit, const SortKey& sort) {
   PermissionList out;
-  DATAML_ASSIGN_OR_RETURN(out.permissions, repo_.ListPermissions(tenant_id, skip, limit));
+  DATAML_ASSIGN_OR_RETURN(out.permissions, repo_.ListPermissions(tenant_id, skip, limit, sort));
   DATAML_ASSIGN_OR_RETURN(out.count, repo_.CountPermissions(tenant_id));
   return out;
 }

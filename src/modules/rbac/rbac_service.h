@@ -43,12 +43,13 @@ class RbacService {
 
   Result<Role> CreateRole(const std::string& tenant_id, const std::string& name);
   Result<Role> GetRole(const std::string& tenant_id, int64_t role_id);
-  Result<RoleList> ListRoles(const std::string& tenant_id, int64_t skip, int64_t limit);
+  Result<RoleList> ListRoles(const std::string& tenant_id, int64_t skip, int64_t limit, const SortKey& sort = {});
   Status DeleteRole(const std::string& tenant_id, int64_t role_id);
 
   Result<Permission> CreatePermission(const std::string& tenant_id, const std::string& name,
                                       const std::string& description);
-  Result<PermissionList> ListPermissions(const std::string& tenant_id, int64_t skip, int64_t limit);
+  Result<PermissionList> ListPermissions(const std::string& tenant_id, int64_t skip, int64_t limit,
+                                         const SortKey& sort = {});
 
   // permission: by id, or by name when id is 0.
   Result<Role> Grant(const std::string& tenant_id, int64_t role_id, int64_t permission_id,

@@ -54,7 +54,8 @@ void RegisterTemplatesRoutes(http::Router& router, TemplatesService& templates,
              [&](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(http::Page page, http::ReadPage(req));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(TemplateList list, templates.List(tenant_id, page.skip, page.limit));
+               DATAML_ASSIGN_OR_RETURN(TemplateList list,
+                                       http::InQuery(templates.List(tenant_id, page.skip, page.limit, page.sort)));
                nlohmann::json data = nlohmann::json::array();
                for (const Template& t : list.templates) data.push_back(ToSummaryJson(t));
                return http::Response::Json(200, {{"total", list.total}, {"data", data}});

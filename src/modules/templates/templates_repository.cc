@@ -1,6 +1,7 @@
 #include "modules/templates/templates_repository.h"
 
 #include "db/row_reader.h"
+#include "db/sort_columns.h"
 
 namespace dataml::templates {
 namespace {
@@ -77,12 +78,20 @@ Result<std::optional<Template>> TemplatesRepository::FindByName(const std::strin
 }
 
 Result<std::vector<Template>> TemplatesRepository::List(const std::string& tenant_id, int64_t skip,
-                                                        int64_t limit) {
+                                                        int64_t limit, const SortKey& sort) {
+  static const db::SortColumns kSort({{"id", "id"},
+                                      {"template_name", "template_name", db::SortColumn::kText},
+                                      {"created_by", "created_by", db::SortColumn::kText},
+                                      {"modified_by", "modified_by", db::SortColumn::kText},
+                                      {"created_at", "created_at"},
+                                      {"modified_at", "modified_at"}},
+                                     "id", "id");
+  DATAML_ASSIGN_OR_RETURN(std::string order_by, kSort.OrderBy(sort));
   return db_.Query<std::vector<Template>>([&](soci::session& sql) -> Result<std::vector<Template>> {
     long long s = skip, l = limit;
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT " << kColumns
-                     << " FROM templates WHERE tenant_id = :t ORDER BY id LIMIT :l OFFSET :s",
+                     << " FROM templates WHERE tenant_id = :t" << order_by << " LIMIT :l OFFSET :s",
          soci::use(tenant_id), soci::use(l), soci::use(s));
     std::vector<Template> out;
     for (const soci::row& row : rows) out.push_back(FromRow(row));

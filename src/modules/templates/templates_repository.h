@@ -6,6 +6,7 @@
 
 #include "db/database.h"
 #include "modules/templates/template.h"
+#include "core/sort_key.h"
 
 namespace dataml::templates {
 
@@ -17,7 +18,8 @@ class TemplatesRepository {
   Status Update(const Template& t);
   Result<std::optional<Template>> Find(const std::string& tenant_id, int64_t id);
   Result<std::optional<Template>> FindByName(const std::string& tenant_id, const std::string& name);
-  Result<std::vector<Template>> List(const std::string& tenant_id, int64_t skip, int64_t limit);
+  Result<std::vector<Template>> List(const std::string& tenant_id, int64_t skip, int64_t limit,
+                                     const SortKey& sort = {});
   Result<int64_t> Count(const std::string& tenant_id);
   Status Delete(const std::string& tenant_id, int64_t id);
   Result<int64_t> CountDatasetsUsing(const std::string& tenant_id, int64_t id);

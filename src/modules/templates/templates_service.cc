@@ -90,9 +90,10 @@ Result<Template> TemplatesService::Get(const std::string& tenant_id, int64_t id)
   return *found;
 }
 
-Result<TemplateList> TemplatesService::List(const std::string& tenant_id, int64_t skip, int64_t limit) {
+Result<TemplateList> TemplatesService::List(const std::string& tenant_id, int64_t skip, int64_t limit,
+                                            const SortKey& sort) {
   TemplateList out;
-  DATAML_ASSIGN_OR_RETURN(out.templates, repo_.List(tenant_id, skip, limit));
+  DATAML_ASSIGN_OR_RETURN(out.templates, repo_.List(tenant_id, skip, limit, sort));
   DATAML_ASSIGN_OR_RETURN(out.total, repo_.Count(tenant_id));
   return out;
 }

@@ -34,7 +34,7 @@ class TemplatesService {
 
   Result<Template> Create(const std::string& tenant_id, const Principal& caller, const TemplateInput& input);
   Result<Template> Get(const std::string& tenant_id, int64_t id);
-  Result<TemplateList> List(const std::string& tenant_id, int64_t skip, int64_t limit);
+  Result<TemplateList> List(const std::string& tenant_id, int64_t skip, int64_t limit, const SortKey& sort = {});
   Result<Template> Update(const std::string& tenant_id, const Principal& caller, int64_t id,
                           const TemplateInput& input);
   // FailedPrecondition (409) while a dataset of the tenant uses it.

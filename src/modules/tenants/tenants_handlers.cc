@@ -20,7 +20,7 @@ void RegisterTenantsRoutes(http::Router& router, TenantsService& tenants) {
   router.Add("GET", "/api/v1/tenants", RouteAccess::Superuser(),
              [&tenants](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(http::Page page, http::ReadPage(req));
-               DATAML_ASSIGN_OR_RETURN(auto list, tenants.List(page.skip, page.limit));
+               DATAML_ASSIGN_OR_RETURN(auto list, http::InQuery(tenants.List(page.skip, page.limit, page.sort)));
                DATAML_ASSIGN_OR_RETURN(int64_t count, tenants.Count());
                nlohmann::json data = nlohmann::json::array();
                for (const Tenant& t : list) data.push_back(ToJson(t));

@@ -3,6 +3,7 @@
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "db/row_reader.h"
+#include "db/sort_columns.h"
 
 namespace dataml::tenants {
 namespace {
@@ -41,12 +42,15 @@ Result<std::optional<Tenant>> TenantsRepository::FindByName(const std::string& n
   return FindOne(db_, "lower(name) = lower(:k)", name);
 }
 
-Result<std::vector<Tenant>> TenantsRepository::List(int64_t skip, int64_t limit) {
+Result<std::vector<Tenant>> TenantsRepository::List(int64_t skip, int64_t limit, const SortKey& sort) {
+  static const db::SortColumns kSort(
+      {{"id", "id"}, {"name", "name", db::SortColumn::kText}, {"created_at", "created_at"}}, "id",
+      "created_at, name");
+  DATAML_ASSIGN_OR_RETURN(std::string order_by, kSort.OrderBy(sort));
   return db_.Query<std::vector<Tenant>>([&](soci::session& sql) -> Result<std::vector<Tenant>> {
     long long s = skip, l = limit;
     soci::rowset<soci::row> rows =
-        (sql.prepare << "SELECT id, name, created_at FROM tenants ORDER BY created_at, name "
-                        "LIMIT :l OFFSET :s",
+        (sql.prepare << "SELECT id, name, created_at FROM tenants" << order_by << " LIMIT :l OFFSET :s",
          soci::use(l), soci::use(s));
     std::vector<Tenant> out;
     for (const soci::row& row : rows) out.push_back(FromRow(row));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "db/database.h"
+#include "core/sort_key.h"
 
 namespace dataml::tenants {
 
@@ -27,7 +28,7 @@ class TenantsRepository {
   Tenant Insert(soci::session& sql, const std::string& name);
   Result<std::optional<Tenant>> FindById(const std::string& id);
   Result<std::optional<Tenant>> FindByName(const std::string& name);
-  Result<std::vector<Tenant>> List(int64_t skip, int64_t limit);
+  Result<std::vector<Tenant>> List(int64_t skip, int64_t limit, const SortKey& sort = {});
   Result<int64_t> Count();
 
  private:

@@ -39,8 +39,8 @@ Result<std::optional<Tenant>> TenantsService::FindByName(const std::string& name
   return repo_.FindByName(name);
 }
 
-Result<std::vector<Tenant>> TenantsService::List(int64_t skip, int64_t limit) {
-  return repo_.List(skip, limit);
+Result<std::vector<Tenant>> TenantsService::List(int64_t skip, int64_t limit, const SortKey& sort) {
+  return repo_.List(skip, limit, sort);
 }
 
 }  // namespace dataml::tenants

@@ -22,7 +22,7 @@ class TenantsService {
   void OnCreated(CreatedListener listener) { created_listeners_.push_back(std::move(listener)); }
   Result<Tenant> Get(const std::string& id);
   Result<std::optional<Tenant>> FindByName(const std::string& name);
-  Result<std::vector<Tenant>> List(int64_t skip, int64_t limit);
+  Result<std::vector<Tenant>> List(int64_t skip, int64_t limit, const SortKey& sort = {});
   Result<int64_t> Count() { return repo_.Count(); }
   // The tenant a caller acts in: their own, or for a superuser the one they name (which must
   // exist). Another tenant named by a non-superuser answers NotFound, never revealing it.

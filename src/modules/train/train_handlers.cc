@@ -214,7 +214,8 @@ void RegisterTrainRoutes(http::Router& router, TrainService& train, jobs::JobsSe
                [&](http::Request& req) -> Result<http::Response> {
                  DATAML_ASSIGN_OR_RETURN(http::Page page, http::ReadPage(req));
                  DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-                 DATAML_ASSIGN_OR_RETURN(TrainingList list, train.List(tenant_id, page.skip, page.limit));
+                 DATAML_ASSIGN_OR_RETURN(TrainingList list,
+                                         http::InQuery(train.List(tenant_id, page.skip, page.limit, page.sort)));
                  nlohmann::json data = nlohmann::json::array();
                  for (const Training& t : list.trainings) data.push_back(ToListJson(t));
                  return http::Response::Json(200, {{"total", list.total}, {"data", data}});

@@ -2,6 +2,7 @@
 
 #include "core/clock.h"
 #include "db/row_reader.h"
+#include "db/sort_columns.h"
 
 namespace dataml::train {
 namespace {
@@ -210,11 +211,24 @@ Result<std::optional<Training>> TrainRepository::FindInAnyTenant(int64_t id) {
   return FindWhere(std::nullopt, id);
 }
 
-Result<std::vector<Training>> TrainRepository::List(const std::string& tenant_id, int64_t skip, int64_t limit) {
+Result<std::vector<Training>> TrainRepository::List(const std::string& tenant_id, int64_t skip, int64_t limit,
+                                                     const SortKey& sort) {
+  static const db::SortColumns kSort({{"id", "t.id"},
+                                      {"predictor_name", "t.predictor_name", db::SortColumn::kText},
+                                      {"problem_type", "t.problem_type"},
+                                      {"algorithm", "t.algorithm"},
+                                      {"dataset_name", "d.dataset_name", db::SortColumn::kText},
+                                      {"training_status", "t.status"},
+                                      {"version", "t.version"},
+                                      {"created_by", "t.created_by", db::SortColumn::kText},
+                                      {"created_at", "t.created_at"},
+                                      {"modified_at", "t.modified_at"}},
+                                     "t.id", "t.id DESC");
+  DATAML_ASSIGN_OR_RETURN(std::string order_by, kSort.OrderBy(sort));
   return db_.Query<std::vector<Training>>([&](soci::session& sql) -> Result<std::vector<Training>> {
     long long s = skip, l = limit;
     soci::rowset<soci::row> rows =
-        (sql.prepare << kTrainingSelect << "WHERE t.tenant_id = :t ORDER BY t.id DESC LIMIT :l OFFSET :s",
+        (sql.prepare << kTrainingSelect << "WHERE t.tenant_id = :t" << order_by << " LIMIT :l OFFSET :s",
          soci::use(tenant_id), soci::use(l), soci::use(s));
     std::vector<Training> out;
     for (const soci::row& row : rows) out.push_back(TrainingFromRow(row));

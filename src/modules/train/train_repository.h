@@ -10,6 +10,7 @@
 #include "jobs/jobs_repository.h"
 #include "modules/train/training.h"
 
+#include "core/sort_key.h"
 
 namespace dataml::train {
 
@@ -37,7 +38,9 @@ class TrainRepository {
   Result<std::optional<ModelVersion>> FindVersion(const std::string& tenant_id, int64_t id);
   // For callbacks, which prove the job rather than a tenant.
   Result<std::optional<Training>> FindInAnyTenant(int64_t id);
-  Result<std::vector<Training>> List(const std::string& tenant_id, int64_t skip, int64_t limit);
+  // Newest first unless `sort` names a field.
+  Result<std::vector<Training>> List(const std::string& tenant_id, int64_t skip, int64_t limit,
+                                     const SortKey& sort = {});
   Result<int64_t> Count(const std::string& tenant_id);
   // The newest version of a predictor (name compared case-insensitively).
   Result<std::optional<Training>> LatestVersion(const std::string& tenant_id, const std::string& predictor_key);

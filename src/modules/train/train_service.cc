@@ -447,9 +447,10 @@ Result<Training> TrainService::Get(const std::string& tenant_id, int64_t id) {
   return *found;
 }
 
-Result<TrainingList> TrainService::List(const std::string& tenant_id, int64_t skip, int64_t limit) {
+Result<TrainingList> TrainService::List(const std::string& tenant_id, int64_t skip, int64_t limit,
+                                        const SortKey& sort) {
   TrainingList out;
-  DATAML_ASSIGN_OR_RETURN(out.trainings, repo_.List(tenant_id, skip, limit));
+  DATAML_ASSIGN_OR_RETURN(out.trainings, repo_.List(tenant_id, skip, limit, sort));
   DATAML_ASSIGN_OR_RETURN(out.total, repo_.Count(tenant_id));
   return out;
 }

@@ -95,7 +95,7 @@ class TrainService {
   // Field errors name the fields of `in` ({"columns", "2", "data_type"}).
   Result<Training> Create(const std::string& tenant_id, const Principal& caller, const CreateTrainingInput& in);
   Result<Training> Get(const std::string& tenant_id, int64_t id);
-  Result<TrainingList> List(const std::string& tenant_id, int64_t skip, int64_t limit);
+  Result<TrainingList> List(const std::string& tenant_id, int64_t skip, int64_t limit, const SortKey& sort = {});
   // 8.5: terminates its jobs first; removes the model, its SHAP results and its preprocess when
   // no other model uses it.
   Status Delete(const std::string& tenant_id, int64_t id);

@@ -67,7 +67,7 @@ void RegisterUsersRoutes(http::Router& router, UsersService& users, tenants::Ten
              [&users, &tenants](http::Request& req) -> Result<http::Response> {
                DATAML_ASSIGN_OR_RETURN(http::Page page, http::ReadPage(req));
                DATAML_ASSIGN_OR_RETURN(std::string tenant_id, tenants::TenantOfRequest(tenants, req));
-               DATAML_ASSIGN_OR_RETURN(UserList list, users.List(tenant_id, page.skip, page.limit));
+               DATAML_ASSIGN_OR_RETURN(UserList list, http::InQuery(users.List(tenant_id, page.skip, page.limit, page.sort)));
                nlohmann::json data = nlohmann::json::array();
                for (const User& u : list.users) data.push_back(ToJson(u));
                return http::Response::Json(200, {{"data", data}, {"count", list.count}});

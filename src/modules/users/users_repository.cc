@@ -2,6 +2,7 @@
 
 #include "core/clock.h"
 #include "db/row_reader.h"
+#include "db/sort_columns.h"
 
 namespace dataml::users {
 namespace {
@@ -99,13 +100,23 @@ Result<bool> UsersRepository::EmailTaken(const std::string& email, int64_t excep
 }
 
 Result<std::vector<User>> UsersRepository::List(const std::string& tenant_id, int64_t skip,
-                                                int64_t limit) {
+                                                int64_t limit, const SortKey& sort) {
+  static const db::SortColumns kSort({{"id", "id"},
+                                      {"username", "username", db::SortColumn::kText},
+                                      {"email", "email", db::SortColumn::kText},
+                                      {"first_name", "first_name", db::SortColumn::kText},
+                                      {"last_name", "last_name", db::SortColumn::kText},
+                                      {"is_active", "is_active"},
+                                      {"created_at", "created_at"},
+                                      {"modified_at", "modified_at"}},
+                                     "id", "id");
+  DATAML_ASSIGN_OR_RETURN(std::string order_by, kSort.OrderBy(sort));
   return db_.Query<std::vector<User>>([&](soci::session& sql) -> Result<std::vector<User>> {
     long long s = skip, l = limit;
     int all = tenant_id.empty() ? 1 : 0;
     soci::rowset<soci::row> rows =
         (sql.prepare << "SELECT " << kColumns
-                     << " FROM users WHERE (:all = 1 OR tenant_id = :t) ORDER BY id LIMIT :l OFFSET :s",
+                     << " FROM users WHERE (:all = 1 OR tenant_id = :t)" << order_by << " LIMIT :l OFFSET :s",
          soci::use(all), soci::use(tenant_id), soci::use(l), soci::use(s));
     std::vector<User> out;
     for (const soci::row& row : rows) out.push_back(FromRow(row).user);

@@ -7,6 +7,7 @@
 
 #include "db/database.h"
 #include "modules/users/user.h"
+#include "core/sort_key.h"
 
 namespace dataml::users {
 
@@ -37,7 +38,7 @@ class UsersRepository {
   Result<bool> UsernameTaken(const std::string& username);
   Result<bool> EmailTaken(const std::string& email, int64_t except_user_id);
   // tenant_id empty: every tenant.
-  Result<std::vector<User>> List(const std::string& tenant_id, int64_t skip, int64_t limit);
+  Result<std::vector<User>> List(const std::string& tenant_id, int64_t skip, int64_t limit, const SortKey& sort = {});
   Result<int64_t> Count(const std::string& tenant_id);
   Status Update(int64_t id, const UserChanges& changes);
   Status SetPassword(int64_t id, const std::string& password_hash, int64_t changed_at);

@@ -93,9 +93,10 @@ Result<User> UsersService::Get(const Principal& caller, int64_t user_id) {
   return found->user;
 }
 
-Result<UserList> UsersService::List(const std::string& tenant_id, int64_t skip, int64_t limit) {
+Result<UserList> UsersService::List(const std::string& tenant_id, int64_t skip, int64_t limit,
+                                    const SortKey& sort) {
   UserList out;
-  DATAML_ASSIGN_OR_RETURN(out.users, repo_.List(tenant_id, skip, limit));
+  DATAML_ASSIGN_OR_RETURN(out.users, repo_.List(tenant_id, skip, limit, sort));
   DATAML_ASSIGN_OR_RETURN(out.count, repo_.Count(tenant_id));
   return out;
 }

@@ -51,7 +51,7 @@ class UsersService {
 
   // Another tenant's user answers NotFound (superusers see every tenant).
   Result<User> Get(const Principal& caller, int64_t user_id);
-  Result<UserList> List(const std::string& tenant_id, int64_t skip, int64_t limit);
+  Result<UserList> List(const std::string& tenant_id, int64_t skip, int64_t limit, const SortKey& sort = {});
 
   // Profile changes: a user may change their own names and email; `caller_manages_users`
   // callers may change those of others and (de)activate them. A superuser account can only be

@@ -1,5 +1,5 @@
-// Arrow's aggregate kernels (min_max, count_distinct) live in libarrow_compute, which registers
-// them only once initialized; Unique, Cast and Take work without it.
+// Arrow's aggregate and sort kernels (min_max, count_distinct, sort_indices) live in
+// libarrow_compute, which registers them only once initialized; Unique, Cast and Take work without it.
 #pragma once
 
 #include <arrow/compute/initialize.h>
@@ -8,7 +8,7 @@
 
 #include "core/arrow_status.h"
 
-namespace dataml::engine::lake {
+namespace dataml::engine {
 
 inline Status EnsureArrowCompute() {
   static std::once_flag once;
@@ -17,4 +17,4 @@ inline Status EnsureArrowCompute() {
   return FromArrow(status, "cannot initialize Arrow's compute functions");
 }
 
-}  // namespace dataml::engine::lake
+}  // namespace dataml::engine
