@@ -79,3 +79,8 @@ export async function download(path: string, fallbackName: string): Promise<void
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+// The fields a list endpoint sorts by (its order_by enum in /openapi.json).
+export type OrderBy<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } }
+  ? Q extends { order_by?: infer F } ? NonNullable<F> : never
+  : never;

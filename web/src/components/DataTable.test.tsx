@@ -3,7 +3,7 @@ import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter, useLocation } from "react-router-dom";
 import { createColumnHelper } from "@tanstack/react-table";
-import { DataTable, usePaging } from "./DataTable";
+import { DataTable, sortQuery, usePaging } from "./DataTable";
 
 interface Row {
   id: number;
@@ -19,7 +19,8 @@ function Harness({ total, rows }: { total?: number; rows: Row[] }) {
     <>
       <output data-testid="url">{location.search}</output>
       <output data-testid="skip">{paging.skip}</output>
-      <DataTable caption="Things" columns={columns} rows={rows} total={total} paging={paging} sortable />
+      <output data-testid="order">{JSON.stringify(sortQuery(paging, ["name"]))}</output>
+      <DataTable caption="Things" columns={columns} rows={rows} total={total} paging={paging} sortable={["name"]} />
     </>
   );
 }
@@ -42,8 +43,24 @@ describe("DataTable", () => {
     await userEvent.click(screen.getByRole("button", { name: /Name/ }));
     expect(screen.getByTestId("url")).toHaveTextContent("sort=name");
     expect(screen.getByTestId("url")).not.toHaveTextContent("page=");
+    expect(screen.getByTestId("order")).toHaveTextContent('{"order_by":"name","order":"asc"}');
+    expect(screen.getByRole("columnheader", { name: /Name/ })).toHaveAttribute("aria-sort", "ascending");
+    await userEvent.click(screen.getByRole("button", { name: /Name/ }));
+    expect(screen.getByTestId("url")).toHaveTextContent("sort=-name");
+    expect(screen.getByTestId("order")).toHaveTextContent('{"order_by":"name","order":"desc"}');
+    // Only the columns the list sorts by are buttons.
+    expect(screen.queryByRole("button", { name: /^Id/ })).not.toBeInTheDocument();
     await userEvent.selectOptions(screen.getByLabelText("Rows per page"), "50");
     expect(screen.getByTestId("url")).toHaveTextContent("size=50");
+  });
+
+  it("ignores a sort in the URL that the list does not take", () => {
+    render(
+      <MemoryRouter initialEntries={["/x?sort=-password"]}>
+        <Harness rows={tenRows} />
+      </MemoryRouter>,
+    );
+    expect(screen.getByTestId("order")).toHaveTextContent("{}");
   });
 
   it("renders only the page it is given and offers next while pages come back full", () => {

@@ -1,6 +1,6 @@
 // A table over one page of server-side rows (TanStack Table in manual mode): the page, its size
 // and the sort are URL state (?<prefix>page, ?<prefix>size, ?<prefix>sort=col|-col) that the
-// caller turns into the API's skip/limit (and order, where the endpoint has one).
+// caller turns into the API's skip/limit and order_by/order (sortQuery).
 import {
   flexRender,
   getCoreRowModel,
@@ -15,9 +15,18 @@ export interface Paging {
   size: number;
   skip: number;
   sort: SortingState;
+  sortKey: string; // the URL's sort, for query keys
 }
 
 export const PAGE_SIZES = [10, 25, 50, 100];
+
+// The API's order_by/order for the table's sort, when the list takes that field (a hand-edited
+// ?sort= naming another one is ignored rather than answered with the API's 422).
+export function sortQuery<Field extends string>(paging: Paging, sortable: readonly Field[]): { order_by?: Field; order?: "asc" | "desc" } {
+  const first = paging.sort[0];
+  const field = sortable.find((f) => f === first?.id);
+  return field ? { order_by: field, order: first!.desc ? "desc" : "asc" } : {};
+}
 
 export function usePaging(prefix = "", defaultSize = 25): Paging & { setPage: (p: number) => void; setSize: (s: number) => void; setSort: (s: SortingState) => void } {
   const url = useUrlState();
@@ -31,6 +40,7 @@ export function usePaging(prefix = "", defaultSize = 25): Paging & { setPage: (p
     size,
     skip: Math.max(0, page) * size,
     sort,
+    sortKey: sortParam ?? "",
     setPage: (p) => url.set({ [`${prefix}page`]: p > 0 ? p + 1 : null }),
     setSize: (s) => url.set({ [`${prefix}size`]: s === defaultSize ? null : s, [`${prefix}page`]: null }),
     setSort: (s) => {
@@ -46,7 +56,7 @@ export function DataTable<Row>({
   rows,
   total,
   paging,
-  sortable = false,
+  sortable = [],
   busy = false,
   rowKey,
 }: {
@@ -55,7 +65,7 @@ export function DataTable<Row>({
   rows: Row[];
   total?: number; // unknown: "next" is offered while a page comes back full
   paging: ReturnType<typeof usePaging>;
-  sortable?: boolean;
+  sortable?: readonly string[]; // ids of the columns the server can sort by
   busy?: boolean;
   rowKey?: (row: Row, index: number) => string;
 }) {
@@ -65,7 +75,7 @@ export function DataTable<Row>({
     getCoreRowModel: getCoreRowModel(),
     manualPagination: true,
     manualSorting: true,
-    enableSorting: sortable,
+    enableSorting: sortable.length > 0,
     state: { sorting: paging.sort },
     onSortingChange: (updater) => paging.setSort(typeof updater === "function" ? updater(paging.sort) : updater),
     getRowId: rowKey,
@@ -82,7 +92,7 @@ export function DataTable<Row>({
           {table.getHeaderGroups().map((group) => (
             <tr key={group.id}>
               {group.headers.map((header) => {
-                const canSort = header.column.getCanSort();
+                const canSort = sortable.includes(header.column.id) && header.column.getCanSort();
                 const dir = header.column.getIsSorted();
                 const label = flexRender(header.column.columnDef.header, header.getContext());
                 return (

@@ -4,10 +4,10 @@ import { useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper } from "@tanstack/react-table";
-import { api, unwrap } from "../../api/client";
+import { api, unwrap, type OrderBy } from "../../api/client";
 import type { components } from "../../api/schema";
 import { useMe, useSession } from "../../auth/useSession";
-import { DataTable, usePaging } from "../../components/DataTable";
+import { DataTable, sortQuery, usePaging } from "../../components/DataTable";
 import { PageHeader } from "../../components/PageHeader";
 import { QueryView } from "../../components/States";
 import { TabPanel, Tabs, useTab } from "../../components/Tabs";
@@ -23,6 +23,8 @@ const TABS = [
   { id: "permissions", label: "Permission catalogue" },
 ];
 
+const ROLE_SORTABLE: OrderBy<"/api/v1/rbac/roles">[] = ["name", "is_builtin", "created_at"];
+const PERMISSION_SORTABLE: OrderBy<"/api/v1/rbac/permissions">[] = ["name", "is_builtin"];
 const roleColumn = createColumnHelper<Role>();
 const roleColumns = [
   roleColumn.accessor("name", { header: "Role", cell: (c) => <Link to={`/admin/roles/${c.row.original.id}`}>{c.getValue()}</Link> }),
@@ -59,15 +61,15 @@ function RolesTab() {
   const paging = usePaging();
   const { can } = useMe();
   const query = useQuery({
-    queryKey: ["roles", paging.skip, paging.size],
-    queryFn: () => unwrap(api.GET("/api/v1/rbac/roles", { params: { query: { skip: paging.skip, limit: paging.size } } })),
+    queryKey: ["roles", paging.skip, paging.size, paging.sortKey],
+    queryFn: () => unwrap(api.GET("/api/v1/rbac/roles", { params: { query: { skip: paging.skip, limit: paging.size, ...sortQuery(paging, ROLE_SORTABLE) } } })),
     placeholderData: (previous) => previous,
   });
   return (
     <>
       {can("can_manage_roles") && <NewRole />}
       <QueryView query={query} what="Loading roles" isEmpty={(d) => d.count === 0} empty="No roles in this tenant.">
-        {(data) => <DataTable caption="Roles" columns={roleColumns} rows={data.data} total={data.count} paging={paging} busy={query.isFetching} rowKey={(r) => String(r.id)} />}
+        {(data) => <DataTable caption="Roles" columns={roleColumns} rows={data.data} total={data.count} paging={paging} sortable={ROLE_SORTABLE} busy={query.isFetching} rowKey={(r) => String(r.id)} />}
       </QueryView>
     </>
   );
@@ -111,8 +113,8 @@ function PermissionsTab() {
   const paging = usePaging("p", 50);
   const { can } = useMe();
   const query = useQuery({
-    queryKey: ["permissions", paging.skip, paging.size],
-    queryFn: () => unwrap(api.GET("/api/v1/rbac/permissions", { params: { query: { skip: paging.skip, limit: paging.size } } })),
+    queryKey: ["permissions", paging.skip, paging.size, paging.sortKey],
+    queryFn: () => unwrap(api.GET("/api/v1/rbac/permissions", { params: { query: { skip: paging.skip, limit: paging.size, ...sortQuery(paging, PERMISSION_SORTABLE) } } })),
     placeholderData: (previous) => previous,
   });
   return (
@@ -120,7 +122,7 @@ function PermissionsTab() {
       {can("can_manage_roles") && <NewPermission />}
       <QueryView query={query} what="Loading permissions" isEmpty={(d) => d.count === 0} empty="No permissions in this tenant.">
         {(data) => (
-          <DataTable caption="Permission catalogue" columns={permColumns} rows={data.data} total={data.count} paging={paging} busy={query.isFetching} rowKey={(p) => String(p.id)} />
+          <DataTable caption="Permission catalogue" columns={permColumns} rows={data.data} total={data.count} paging={paging} sortable={PERMISSION_SORTABLE} busy={query.isFetching} rowKey={(p) => String(p.id)} />
         )}
       </QueryView>
     </>

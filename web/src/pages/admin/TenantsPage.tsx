@@ -2,10 +2,10 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper } from "@tanstack/react-table";
-import { api, unwrap } from "../../api/client";
+import { api, unwrap, type OrderBy } from "../../api/client";
 import type { components } from "../../api/schema";
 import { useMe, useSession } from "../../auth/useSession";
-import { DataTable, usePaging } from "../../components/DataTable";
+import { DataTable, sortQuery, usePaging } from "../../components/DataTable";
 import { PageHeader } from "../../components/PageHeader";
 import { QueryView } from "../../components/States";
 import { AdminNav, formatTime, Guard, TextField } from "./common";
@@ -49,6 +49,7 @@ function ActIn({ tenant }: { tenant: Tenant }) {
 }
 
 const column = createColumnHelper<Tenant>();
+const SORTABLE: OrderBy<"/api/v1/tenants">[] = ["name", "id", "created_at"];
 const columns = [
   column.accessor("name", { header: "Tenant" }),
   column.accessor("id", { header: "Id", cell: (c) => <code>{c.getValue()}</code> }),
@@ -59,13 +60,13 @@ const columns = [
 function TenantList() {
   const paging = usePaging();
   const query = useQuery({
-    queryKey: ["tenants", paging.skip, paging.size],
-    queryFn: () => unwrap(api.GET("/api/v1/tenants", { params: { query: { skip: paging.skip, limit: paging.size } } })),
+    queryKey: ["tenants", paging.skip, paging.size, paging.sortKey],
+    queryFn: () => unwrap(api.GET("/api/v1/tenants", { params: { query: { skip: paging.skip, limit: paging.size, ...sortQuery(paging, SORTABLE) } } })),
     placeholderData: (previous) => previous,
   });
   return (
     <QueryView query={query} what="Loading tenants" isEmpty={(d) => d.count === 0} empty="No tenants.">
-      {(data) => <DataTable caption="Tenants" columns={columns} rows={data.data} total={data.count} paging={paging} busy={query.isFetching} rowKey={(t) => t.id} />}
+      {(data) => <DataTable caption="Tenants" columns={columns} rows={data.data} total={data.count} paging={paging} sortable={SORTABLE} busy={query.isFetching} rowKey={(t) => t.id} />}
     </QueryView>
   );
 }

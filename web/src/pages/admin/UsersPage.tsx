@@ -2,9 +2,9 @@
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
 import { createColumnHelper } from "@tanstack/react-table";
-import { api, unwrap } from "../../api/client";
+import { api, unwrap, type OrderBy } from "../../api/client";
 import type { components } from "../../api/schema";
-import { DataTable, usePaging } from "../../components/DataTable";
+import { DataTable, sortQuery, usePaging } from "../../components/DataTable";
 import { PageHeader } from "../../components/PageHeader";
 import { QueryView } from "../../components/States";
 import { useMe } from "../../auth/useSession";
@@ -12,6 +12,7 @@ import { AdminNav, formatTime, Guard } from "./common";
 
 type User = components["schemas"]["User"];
 const column = createColumnHelper<User>();
+const SORTABLE: OrderBy<"/api/v1/users/read-users">[] = ["username", "email", "is_active", "created_at"];
 const columns = [
   column.accessor("username", {
     header: "User name",
@@ -67,14 +68,14 @@ function Header() {
 function UserList() {
   const paging = usePaging();
   const query = useQuery({
-    queryKey: ["users", paging.skip, paging.size],
-    queryFn: () => unwrap(api.GET("/api/v1/users/read-users", { params: { query: { skip: paging.skip, limit: paging.size } } })),
+    queryKey: ["users", paging.skip, paging.size, paging.sortKey],
+    queryFn: () => unwrap(api.GET("/api/v1/users/read-users", { params: { query: { skip: paging.skip, limit: paging.size, ...sortQuery(paging, SORTABLE) } } })),
     placeholderData: (previous) => previous,
   });
   return (
     <QueryView query={query} what="Loading users" isEmpty={(d) => d.count === 0} empty="No users in this tenant yet.">
       {(data) => (
-        <DataTable caption="Users" columns={columns} rows={data.data} total={data.count} paging={paging} busy={query.isFetching} rowKey={(u) => String(u.id)} />
+        <DataTable caption="Users" columns={columns} rows={data.data} total={data.count} paging={paging} sortable={SORTABLE} busy={query.isFetching} rowKey={(u) => String(u.id)} />
       )}
     </QueryView>
   );

@@ -1,9 +1,9 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
 import { createColumnHelper } from "@tanstack/react-table";
-import { api, unwrap } from "../../api/client";
+import { api, unwrap, type OrderBy } from "../../api/client";
 import type { components } from "../../api/schema";
-import { DataTable, usePaging } from "../../components/DataTable";
+import { DataTable, sortQuery, usePaging } from "../../components/DataTable";
 import { PageHeader } from "../../components/PageHeader";
 import { QueryView } from "../../components/States";
 import { useMe } from "../../auth/useSession";
@@ -12,6 +12,7 @@ import "./datasets.css";
 
 type Dataset = components["schemas"]["Dataset"];
 const column = createColumnHelper<Dataset>();
+const SORTABLE: OrderBy<"/api/v1/dataset/list">[] = ["dataset_name", "dataset_usage", "template_name", "file_count", "valid_records", "created_by", "created_at"];
 const columns = [
   column.accessor("dataset_name", {
     header: "Name",
@@ -26,8 +27,7 @@ const columns = [
     },
   }),
   column.accessor("file_count", { header: "Files" }),
-  column.display({
-    id: "records",
+  column.accessor("valid_records", {
     header: "Valid records",
     cell: (c) => {
       const d = c.row.original;
@@ -46,8 +46,8 @@ export function DatasetList() {
   const paging = usePaging();
   const { can } = useMe();
   const query = useQuery({
-    queryKey: [...keys.list, paging.skip, paging.size],
-    queryFn: () => unwrap(api.GET("/api/v1/dataset/list", { params: { query: { skip: paging.skip, limit: paging.size } } })),
+    queryKey: [...keys.list, paging.skip, paging.size, paging.sortKey],
+    queryFn: () => unwrap(api.GET("/api/v1/dataset/list", { params: { query: { skip: paging.skip, limit: paging.size, ...sortQuery(paging, SORTABLE) } } })),
     placeholderData: keepPreviousData,
   });
   const uploadButton = can("can_upload_dataset") && (
@@ -73,6 +73,7 @@ export function DatasetList() {
             rows={data.data ?? []}
             total={data.total}
             paging={paging}
+            sortable={SORTABLE}
             busy={query.isFetching}
             rowKey={(d) => String(d.id)}
           />

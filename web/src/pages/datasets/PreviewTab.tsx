@@ -1,12 +1,13 @@
-// The dataset's validated rows, one page at a time (GET /api/v1/dataset/view with skip/limit):
-// only the page shown is fetched and rendered, and the previous page stays while the next loads.
+// The dataset's validated rows, one page at a time (GET /api/v1/dataset/view with skip/limit, and
+// order_by/order once a column header is clicked: the server sorts the whole dataset): only the
+// page shown is fetched and rendered, and the previous page stays while the next loads.
 import { useMemo } from "react";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
 import { createColumnHelper } from "@tanstack/react-table";
 import { api, unwrap } from "../../api/client";
 import type { components } from "../../api/schema";
-import { DataTable, usePaging } from "../../components/DataTable";
+import { DataTable, sortQuery, usePaging } from "../../components/DataTable";
 import { Empty, ErrorMessage, Loading } from "../../components/States";
 import { datasetPath, keys } from "./queries";
 
@@ -23,9 +24,11 @@ export function formatCell(v: unknown) {
 export function PreviewTab({ dataset }: { dataset: DatasetDetail }) {
   const id = dataset.id!;
   const paging = usePaging();
+  // Any column of the schema sorts the rows (server-side, over the whole dataset).
+  const sortable = useMemo(() => (dataset.dataset_schema ?? []).map((c) => c.column_name ?? ""), [dataset.dataset_schema]);
   const query = useQuery({
-    queryKey: keys.preview(id, paging.skip, paging.size),
-    queryFn: () => unwrap(api.GET("/api/v1/dataset/view", { params: { query: { dataset_id: id, skip: paging.skip, limit: paging.size } } })),
+    queryKey: keys.preview(id, paging.skip, paging.size, paging.sortKey),
+    queryFn: () => unwrap(api.GET("/api/v1/dataset/view", { params: { query: { dataset_id: id, skip: paging.skip, limit: paging.size, ...sortQuery(paging, sortable) } } })),
     placeholderData: keepPreviousData,
     enabled: dataset.is_valid !== false,
   });
@@ -78,7 +81,7 @@ export function PreviewTab({ dataset }: { dataset: DatasetDetail }) {
           </button>
         </Empty>
       ) : (
-        <DataTable caption={`Rows of ${dataset.dataset_name ?? "the dataset"}`} columns={columns} rows={rows} total={total} paging={paging} busy={query.isFetching} rowKey={(_, i) => String(shownSkip + i)} />
+        <DataTable caption={`Rows of ${dataset.dataset_name ?? "the dataset"}`} columns={columns} rows={rows} total={total} paging={paging} sortable={sortable} busy={query.isFetching} rowKey={(_, i) => String(shownSkip + i)} />
       )}
     </>
   );

@@ -8,7 +8,7 @@ export const keys = {
   dataset: (id: number) => ["dataset", id] as const,
   files: (id: number) => ["dataset", id, "files"] as const,
   file: (fileId: number) => ["file", fileId] as const,
-  preview: (id: number, skip: number, limit: number) => ["dataset", id, "preview", skip, limit] as const,
+  preview: (id: number, skip: number, limit: number, sort = "") => ["dataset", id, "preview", skip, limit, sort] as const,
   statistics: (id: number) => ["dataset", id, "statistics"] as const,
   lines: (fileId: number, want: string) => ["file", fileId, "lines", want] as const,
 };

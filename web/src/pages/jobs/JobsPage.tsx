@@ -4,10 +4,10 @@ import { useMemo, useState, type FormEvent } from "react";
 import { Link, useNavigate } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { createColumnHelper } from "@tanstack/react-table";
-import { authorizedFetch } from "../../api/client";
+import { authorizedFetch, type OrderBy } from "../../api/client";
 import { ApiError } from "../../api/errors";
 import { useUrlState } from "../../app/useUrlState";
-import { DataTable, usePaging } from "../../components/DataTable";
+import { DataTable, sortQuery, usePaging } from "../../components/DataTable";
 import { PageHeader } from "../../components/PageHeader";
 import { ErrorMessage, QueryView } from "../../components/States";
 import { formatTime } from "../admin/common";
@@ -42,6 +42,8 @@ function When({ iso }: { iso: string | null | undefined }) {
   const now = useNowContext();
   return iso ? <time dateTime={iso} title={formatTime(iso)}>{shortTime(iso, now)}</time> : <>—</>;
 }
+
+const SORTABLE: OrderBy<"/api/v1/jobs">[] = ["id", "kind", "backend", "status", "created_at", "started_at", "finished_at"];
 
 // Defined once: a cell function made anew each render would remount its cell (and lose a
 // terminate in flight).
@@ -82,8 +84,8 @@ export function JobsPage() {
   const status = url.get("status");
   const kind = url.get("kind");
   const query = useQuery({
-    queryKey: ["jobs", "list", { skip: paging.skip, limit: paging.size, status, kind }],
-    queryFn: () => fetchJobs({ skip: paging.skip, limit: paging.size, status, kind }),
+    queryKey: ["jobs", "list", { skip: paging.skip, limit: paging.size, status, kind, sort: paging.sortKey }],
+    queryFn: () => fetchJobs({ skip: paging.skip, limit: paging.size, status, kind, ...sortQuery(paging, SORTABLE) }),
     placeholderData: (previous) => previous,
     refetchInterval: (q) => (anyActive(q.state.data) ? POLL_MS : false),
     retry,
@@ -156,7 +158,7 @@ export function JobsPage() {
           isEmpty={(d) => d.total === 0}
           empty={filtered ? "No jobs match these filters." : "No jobs yet. Statistics, trainings and batch predictions start them."}
         >
-          {(data) => <DataTable caption="Jobs" columns={columns} rows={data.data} total={data.total} paging={paging} busy={query.isFetching} rowKey={(j) => String(j.id)} />}
+          {(data) => <DataTable caption="Jobs" columns={columns} rows={data.data} total={data.total} paging={paging} sortable={SORTABLE} busy={query.isFetching} rowKey={(j) => String(j.id)} />}
         </QueryView>
       </NowContext.Provider>
       <OpenJob />

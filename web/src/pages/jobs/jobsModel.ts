@@ -25,13 +25,17 @@ export interface JobQuery {
   limit: number;
   status?: string;
   kind?: string;
+  order_by?: string;
+  order?: "asc" | "desc";
 }
 
-// GET /api/v1/jobs?skip=&limit=[&status=][&kind=] (tenant_id is added by the client).
+// GET /api/v1/jobs?skip=&limit=[&status=][&kind=][&order_by=&order=] (tenant_id is added by the client).
 export function jobsListPath(q: JobQuery): string {
   const params = new URLSearchParams({ skip: String(q.skip), limit: String(q.limit) });
   if (q.status && (STATUSES as string[]).includes(q.status)) params.set("status", q.status);
   if (q.kind) params.set("kind", q.kind);
+  if (q.order_by) params.set("order_by", q.order_by);
+  if (q.order) params.set("order", q.order);
   return `/api/v1/jobs?${params}`;
 }
 

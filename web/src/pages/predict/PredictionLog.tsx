@@ -3,9 +3,9 @@
 import { Link } from "react-router-dom";
 import { useQuery } from "@tanstack/react-query";
 import { createColumnHelper } from "@tanstack/react-table";
-import { api, download, unwrap } from "../../api/client";
+import { api, download, unwrap, type OrderBy } from "../../api/client";
 import type { components } from "../../api/schema";
-import { DataTable, usePaging } from "../../components/DataTable";
+import { DataTable, sortQuery, usePaging } from "../../components/DataTable";
 import { QueryView } from "../../components/States";
 import { useMe } from "../../auth/useSession";
 import { formatDate, type Training } from "../training/trainingApi";
@@ -15,13 +15,14 @@ import { describeOutput } from "./predictForm";
 type Entry = NonNullable<components["schemas"]["PredictionList"]["data"]>[number];
 const column = createColumnHelper<Entry>();
 
+const SORTABLE: OrderBy<"/api/v1/inference/predictions">[] = ["date", "prediction_type", "status", "no_of_records", "created_by"];
 export function PredictionLog({ training }: { training: Training }) {
   const id = training.id!;
   const paging = usePaging("log", 25);
   const { can } = useMe();
   const query = useQuery({
-    queryKey: ["predictions", id, paging.skip, paging.size],
-    queryFn: () => unwrap(api.GET("/api/v1/inference/predictions", { params: { query: { train_id: id, skip: paging.skip, limit: paging.size } } })),
+    queryKey: ["predictions", id, paging.skip, paging.size, paging.sortKey],
+    queryFn: () => unwrap(api.GET("/api/v1/inference/predictions", { params: { query: { train_id: id, skip: paging.skip, limit: paging.size, ...sortQuery(paging, SORTABLE) } } })),
     placeholderData: (previous) => previous,
     refetchInterval: (q) => ((q.state.data?.data ?? []).some((e) => e.status === "submitted" || e.status === "running") ? 3000 : false),
   });
@@ -82,7 +83,7 @@ export function PredictionLog({ training }: { training: Training }) {
     <QueryView query={query} what="Loading the predictions log" isEmpty={(d) => (d.total ?? 0) === 0} empty="No predictions with this model yet.">
       {(data) => (
         <div className="contained-table">
-          <DataTable caption="Predictions log" columns={columns} rows={data.data ?? []} total={data.total} paging={paging} busy={query.isFetching} rowKey={(e) => String(e.prediction_id)} />
+          <DataTable caption="Predictions log" columns={columns} rows={data.data ?? []} total={data.total} paging={paging} sortable={SORTABLE} busy={query.isFetching} rowKey={(e) => String(e.prediction_id)} />
         </div>
       )}
     </QueryView>

@@ -4,8 +4,8 @@ import { useState } from "react";
 import { Link } from "react-router-dom";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { createColumnHelper } from "@tanstack/react-table";
-import { api, unwrap } from "../../api/client";
-import { DataTable, usePaging } from "../../components/DataTable";
+import { api, unwrap, type OrderBy } from "../../api/client";
+import { DataTable, sortQuery, usePaging } from "../../components/DataTable";
 import { PageHeader } from "../../components/PageHeader";
 import { ErrorMessage, QueryView } from "../../components/States";
 import { useMe } from "../../auth/useSession";
@@ -15,6 +15,7 @@ import "./training.css";
 
 const POLL_MS = 3000;
 
+const SORTABLE: OrderBy<"/api/v1/train/list">[] = ["predictor_name", "version", "problem_type", "algorithm", "dataset_name", "training_status", "created_at"];
 export function useTerminateTraining() {
   const queryClient = useQueryClient();
   return useMutation({
@@ -41,14 +42,14 @@ export function TrainingList() {
   const queryClient = useQueryClient();
   const [notice, setNotice] = useState<string | null>(null);
   const query = useQuery({
-    queryKey: trainingKeys.page(paging.skip, paging.size),
-    queryFn: () => unwrap(api.GET("/api/v1/train/list", { params: { query: { skip: paging.skip, limit: paging.size } } })),
+    queryKey: trainingKeys.page(paging.skip, paging.size, paging.sortKey),
+    queryFn: () => unwrap(api.GET("/api/v1/train/list", { params: { query: { skip: paging.skip, limit: paging.size, ...sortQuery(paging, SORTABLE) } } })),
     placeholderData: (previous) => previous,
     refetchInterval: (q) => ((q.state.data?.data ?? []).some(isActive) ? POLL_MS : false),
   });
   const refresh = useMutation({
-    mutationFn: () => unwrap(api.GET("/api/v1/train/refresh", { params: { query: { skip: paging.skip, limit: paging.size } } })),
-    onSuccess: (data) => queryClient.setQueryData(trainingKeys.page(paging.skip, paging.size), data),
+    mutationFn: () => unwrap(api.GET("/api/v1/train/refresh", { params: { query: { skip: paging.skip, limit: paging.size, ...sortQuery(paging, SORTABLE) } } })),
+    onSuccess: (data) => queryClient.setQueryData(trainingKeys.page(paging.skip, paging.size, paging.sortKey), data),
   });
   const terminate = useTerminateTraining();
   const remove = useDeleteTraining();
@@ -70,7 +71,9 @@ export function TrainingList() {
       },
     }),
     column.accessor("dataset_name", { header: "Dataset", cell: (c) => c.getValue() ?? <span className="hint">deleted</span> }),
+    // Sorted by the stored status (training_status), which train_status is read from.
     column.accessor("train_status", {
+      id: "training_status",
       header: "Status",
       cell: (c) => {
         const t = c.row.original;
@@ -172,7 +175,7 @@ export function TrainingList() {
       >
         {(data) => (
           <div className="contained-table">
-            <DataTable caption="Trainings" columns={columns} rows={data.data ?? []} total={data.total} paging={paging} busy={query.isFetching} rowKey={(t) => String(t.id)} />
+            <DataTable caption="Trainings" columns={columns} rows={data.data ?? []} total={data.total} paging={paging} sortable={SORTABLE} busy={query.isFetching} rowKey={(t) => String(t.id)} />
           </div>
         )}
       </QueryView>

@@ -43,7 +43,7 @@ export async function fetchAllTrainings(): Promise<Training[]> {
 
 export const trainingKeys = {
   all: ["trainings", "all"] as const,
-  page: (skip: number, size: number) => ["trainings", "page", skip, size] as const,
+  page: (skip: number, size: number, sort = "") => ["trainings", "page", skip, size, sort] as const,
   summary: (id: number) => ["training", id, "summary"] as const,
   importance: (id: number) => ["training", id, "importance"] as const,
 };
