@@ -37,6 +37,7 @@ bench: build
 	@bench/forecast_engine/run.sh
 	@bench/forecast/run.sh
 	@bench/lake/run.sh
+	@bench/sort_view/run.sh
 
 format:
 	@find src -name '*.h' -o -name '*.cc' | xargs clang-format -i

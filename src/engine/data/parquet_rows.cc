@@ -1,11 +1,10 @@
 #include "engine/data/parquet_rows.h"
 #include "core/arrow_status.h"
-#include "engine/data/arrow_compute.h"
+#include "engine/data/sorted_page.h"
 #include "engine/data/data_type.h"
 #include "engine/data/memory_pool.h"
 
 #include <arrow/api.h>
-#include <arrow/compute/api.h>
 #include <arrow/io/api.h>
 #include <parquet/arrow/reader.h>
 
@@ -213,15 +212,10 @@ Result<RowPage> ReadParquetRowsSorted(const FileSet& files, const std::string& c
     }
     return page;
   }
-  DATAML_RETURN_NOT_OK(EnsureArrowCompute());
   DATAML_ASSIGN_OR_RETURN(auto values, ReadColumn(picker, column));
-  arrow::compute::ArraySortOptions options(
-      descending ? arrow::compute::SortOrder::Descending : arrow::compute::SortOrder::Ascending,
-      arrow::compute::NullPlacement::AtEnd);
-  DATAML_ASSIGN_OR_RETURN(auto sorted, FromArrow(arrow::compute::SortIndices(*values, options), "cannot sort by " + column));
-  const auto& order = static_cast<const arrow::UInt64Array&>(*sorted);
-  for (int64_t k = skip; k < end; ++k) {
-    DATAML_ASSIGN_OR_RETURN(auto row, picker.Row(static_cast<int64_t>(order.Value(k))));
+  DATAML_ASSIGN_OR_RETURN(std::vector<int64_t> rows, SortedPage(*values, descending, skip, limit));
+  for (int64_t r : rows) {
+    DATAML_ASSIGN_OR_RETURN(auto row, picker.Row(r));
     page.rows.push_back(std::move(row));
   }
   return page;

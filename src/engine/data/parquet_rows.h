@@ -26,7 +26,8 @@ Result<RowPage> ReadParquetRows(const FileSet& files, int64_t skip, int64_t limi
 
 // The same page with the rows in the order of `column` (ascending or descending; nulls last
 // either way, ties in file order), or in reverse file order when `column` is empty and
-// `descending`. Reads that one column of every file, then only the row groups holding the page.
+// `descending`. Reads that one column of every file, selects the page's rows (SortedPage), then
+// decodes only the row groups holding them.
 // A column the files lack is a 422 on {"order_by"} naming the ones they have.
 Result<RowPage> ReadParquetRowsSorted(const FileSet& files, const std::string& column, bool descending,
                                       int64_t skip, int64_t limit);
