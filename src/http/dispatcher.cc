@@ -51,7 +51,9 @@ Admission Dispatcher::Admit(const RequestHead& head) const {
     return a;
   }
   if (match.kind == RouteMatch::Kind::kWrongMethod) {
+    // RFC 9110 15.5.6: a 405 says which methods the resource has (FastAPI's detail, Starlette's Allow).
     a.refusal = Response::Json(405, {{"detail", "Method Not Allowed"}});
+    a.refusal->headers.emplace_back("Allow", match.allow);
     return a;
   }
   const Route& route = fallback ? *router_.fallback() : router_.routes()[match.route_index];

@@ -72,6 +72,12 @@ class HttpDispatcherTest : public ::testing::Test {
   }
 
   static nlohmann::json Body(const Response& r) { return nlohmann::json::parse(r.body); }
+  static std::string Header(const Response& r, const std::string& name) {
+    for (const auto& [key, value] : r.headers) {
+      if (key == name) return value;
+    }
+    return "";
+  }
 
   Router router_;
   FakeAuthenticator auth_;
@@ -106,8 +112,16 @@ TEST_F(HttpDispatcherTest, UnknownPathsAre404AndOtherMethods405) {
   Response wrong = Call("PUT", "/api/v1/users/1", "alice");
   EXPECT_EQ(wrong.status, 405);
   EXPECT_EQ(Body(wrong)["detail"], "Method Not Allowed");
-  EXPECT_EQ(Call("BREW", "/api/v1/users/1").status, 405);
+  EXPECT_EQ(Header(wrong, "Allow"), "GET, HEAD, DELETE");
+  Response brewed = Call("BREW", "/api/v1/users/1");
+  EXPECT_EQ(brewed.status, 405);
+  EXPECT_EQ(Header(brewed, "Allow"), "GET, HEAD, DELETE");
   EXPECT_EQ(auth_.authentications, 0);  // refused before anyone looked at a token
+  // A literal resource is not a value of the parameter beside it: DELETE /users/me is a 405 naming
+  // /users/me's methods, not a delete of user "me".
+  Response literal = Call("DELETE", "/api/v1/users/me", "alice");
+  EXPECT_EQ(literal.status, 405);
+  EXPECT_EQ(Header(literal, "Allow"), "GET, HEAD");
 }
 
 TEST_F(HttpDispatcherTest, AccessIsEnforcedBeforeTheHandler) {

@@ -1,6 +1,7 @@
 #include "http/input.h"
 
 #include <charconv>
+#include <cmath>
 #include <limits>
 
 namespace dataml::http {
@@ -95,7 +96,22 @@ std::optional<std::string> JsonFields::String(const std::string& name, bool requ
 std::optional<int64_t> JsonFields::Int(const std::string& name, bool required) {
   const nlohmann::json* value = Find(name, required);
   if (value == nullptr) return std::nullopt;
+  // Above int64's range nlohmann keeps an unsigned number (or a double); neither fits.
+  if (value->is_number_unsigned() && value->get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max())) {
+    errors_.Add(Loc(name), "Input should be less than or equal to 9223372036854775807", "less_than_equal");
+    return std::nullopt;
+  }
   if (value->is_number_integer()) return value->get<int64_t>();
+  if (value->is_number_float()) {  // FastAPI (lax mode) takes 12.0 for 12, not 12.5
+    double number = value->get<double>();
+    // 2^63 is the first double past int64's range.
+    if (std::isfinite(number) && std::trunc(number) == number && number >= -9223372036854775808.0 &&
+        number < 9223372036854775808.0) {
+      return static_cast<int64_t>(number);
+    }
+    errors_.Add(Loc(name), "Input should be a valid integer, got a number with a fractional part", "int_from_float");
+    return std::nullopt;
+  }
   if (value->is_string()) {  // FastAPI (lax mode) accepts "12" for an int
     if (auto parsed = ParseInt64(value->get<std::string>())) return parsed;
     errors_.Add(Loc(name), kIntParsingMsg, "int_parsing");

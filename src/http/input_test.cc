@@ -43,6 +43,22 @@ TEST(InputTest, JsonFieldsCollectEveryProblem) {
   EXPECT_EQ(status.field_errors()[4].loc, (std::vector<std::string>{"body", "absent"}));
 }
 
+TEST(InputTest, IntegersTakeWholeFloatsAndRefuseWhatInt64CannotHold) {
+  nlohmann::json body = nlohmann::json::parse(
+      R"({"whole": 12.0, "half": 12.5, "big": 18446744073709551615, "huge": 1e300, "max": 9223372036854775807})");
+  FieldErrors errors;
+  JsonFields f(body, {"body"}, errors);
+  EXPECT_EQ(f.Int("whole", true), 12);
+  EXPECT_EQ(f.Int("max", true), std::numeric_limits<int64_t>::max());
+  EXPECT_FALSE(f.Int("half", true));
+  EXPECT_FALSE(f.Int("big", true));  // not -1
+  EXPECT_FALSE(f.Int("huge", true));
+  Status status = errors.ToStatus();
+  std::vector<std::string> types;
+  for (const auto& e : status.field_errors()) types.push_back(e.type);
+  EXPECT_EQ(types, (std::vector<std::string>{"int_from_float", "less_than_equal", "int_from_float"}));
+}
+
 TEST(InputTest, SortTakesAFieldAndADirection) {
   Request r;
   EXPECT_EQ(ReadSort(r)->field, "");  // the list's default order

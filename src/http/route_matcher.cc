@@ -84,8 +84,11 @@ RouteMatch RouteMatcher::Match(std::string_view method, std::string_view path) c
   const int method_index = MethodIndex(method);
   RouteMatch result;
   std::vector<std::string_view> bound;  // segments taken by parameters, in order
+  bool allowed[kMethodCount] = {};      // methods of every node the path reaches, for Allow
   // Depth-first, literal before parameter; the first node with this method's route wins. A path
-  // that exists only for other methods is remembered for the 405.
+  // that exists only for other methods is a resource of its own: the 405 names its methods, and
+  // a parameter at the same place does not take it ("PATCH /users/me" is not user "me").
+  bool resource = false;
   auto walk = [&](auto&& self, const Node* node, size_t depth) -> bool {
     if (depth == segments.size()) {
       if (method_index >= 0 && node->routes[method_index] != kNoRoute) {
@@ -93,11 +96,16 @@ RouteMatch RouteMatcher::Match(std::string_view method, std::string_view path) c
         result.route_index = node->routes[method_index];
         return true;
       }
-      if (node->HasAnyRoute()) result.kind = RouteMatch::Kind::kWrongMethod;
+      if (node->HasAnyRoute()) {
+        result.kind = RouteMatch::Kind::kWrongMethod;
+        resource = true;
+        for (size_t m = 0; m < kMethodCount; ++m) allowed[m] = node->routes[m] != kNoRoute;
+      }
       return false;
     }
     if (auto it = node->literal.find(segments[depth]); it != node->literal.end()) {
       if (self(self, it->second.get(), depth + 1)) return true;
+      if (resource) return false;
     }
     if (node->param) {
       bound.push_back(segments[depth]);
@@ -109,6 +117,11 @@ RouteMatch RouteMatcher::Match(std::string_view method, std::string_view path) c
   if (walk(walk, root_.get(), 0)) {
     const std::vector<std::string>& names = param_names_[result.route_index];
     for (size_t i = 0; i < names.size() && i < bound.size(); ++i) result.path_params[names[i]] = std::string(bound[i]);
+  } else if (result.kind == RouteMatch::Kind::kWrongMethod) {
+    static constexpr const char* kNames[kMethodCount] = {"GET, HEAD", "POST", "PUT", "PATCH", "DELETE"};
+    for (size_t m = 0; m < kMethodCount; ++m) {
+      if (allowed[m]) result.allow += (result.allow.empty() ? "" : ", ") + std::string(kNames[m]);
+    }
   }
   return result;
 }

@@ -18,6 +18,7 @@ struct RouteMatch {
   Kind kind = Kind::kNoPath;
   size_t route_index = 0;                           // into Router::routes(), when found
   std::map<std::string, std::string> path_params;   // "{name}" -> segment, when found
+  std::string allow;                                // "GET, HEAD, POST": the path's methods, on kWrongMethod
 };
 
 class RouteMatcher {

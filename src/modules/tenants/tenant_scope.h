@@ -2,13 +2,32 @@
 // parameter when given.
 #pragma once
 
+#include <cctype>
+#include <string_view>
+
 #include "http/request.h"
 #include "modules/tenants/tenants_service.h"
 
 namespace dataml::tenants {
 
+// Tenant ids are UUIDs in the canonical 8-4-4-4-12 form (any hex case).
+inline bool IsCanonicalUuid(std::string_view text) {
+  if (text.size() != 36) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
+  }
+  return true;
+}
+
+// A `tenant_id` that is not a UUID (an empty one included) is a 422, as the document's
+// `format: uuid` says, rather than silently meaning the caller's own tenant.
 inline Result<std::string> TenantOfRequest(TenantsService& tenants, const http::Request& request) {
-  return tenants.ResolveTenant(request.caller(), request.Query("tenant_id"));
+  std::optional<std::string> requested = request.Query("tenant_id");
+  if (requested && !IsCanonicalUuid(*requested)) {
+    return Status::Invalid({{{"query", "tenant_id"}, "Input should be a valid UUID", "uuid_parsing"}});
+  }
+  return tenants.ResolveTenant(request.caller(), requested);
 }
 
 }  // namespace dataml::tenants
