@@ -1,5 +1,5 @@
 # The README's two commands: `make run` (build and serve on embedded defaults) and `make test`.
-.PHONY: setup build run test tsan unit-test api-test bench format clean
+.PHONY: setup build run test tsan fuzz-api unit-test api-test bench format clean
 
 BUILD_DIR ?= build
 TEST_BUILD_DIR ?= build-asan
@@ -18,6 +18,11 @@ run: build
 # Every test: unit tests and the HTTP suite on SQLite and on PostgreSQL, all under ASan/UBSan.
 test: setup
 	@scripts/test.sh
+
+# Schemathesis over /openapi.json against the release server, every phase and check (10 minutes by
+# default; FUZZ_MAX_TIME, FUZZ_SEED). Not part of `make test` yet: see docs/reliability.md.
+fuzz-api: build
+	@scripts/fuzz_api.sh
 
 # ThreadSanitizer runs of the HTTP layer's own tests and of the rabit tracker's (a few minutes;
 # not part of `make test`).
