@@ -87,3 +87,25 @@ def test_the_ray_backend_needs_an_address_and_absolute_worker_paths(tmp_path):
     server = DatamlServer(env=env, data_dir=str(tmp_path / "b"))
     with pytest.raises(RuntimeError, match="paths must be absolute"):
         server.start(timeout=30)
+
+
+def test_a_job_token_opens_its_own_job_while_it_runs_and_nothing_else(api, scientist):
+    from test_train import job_token
+    dataset_id = upload(scientist).json()["dataset_id"]
+    first = int(scientist.post("/api/v1/dataset/generate_statistics", params={"dataset_id": dataset_id}).json()["job_id"])
+    wait_for(scientist, first)
+    with api.client() as anonymous:
+        # As a bearer token on a user endpoint it is no token at all.
+        r = anonymous.get("/api/v1/users/me", headers={"Authorization": f"Bearer {job_token(first)}"})
+        assert r.status_code == 401
+        # Another job's token does not open this one.
+        r = anonymous.get(f"/api/v1/jobs/{first}/spec", headers={"X-Job-Token": job_token(first + 1)})
+        assert r.status_code == 401
+        # Its own token after the job ended: the job takes no more callbacks.
+        r = anonymous.get(f"/api/v1/jobs/{first}/spec", headers={"X-Job-Token": job_token(first)})
+        assert r.status_code == 409, r.text
+        r = anonymous.post(f"/api/v1/jobs/{first}/result", json={"result": {"forged": True}},
+                           headers={"X-Job-Token": job_token(first)})
+        assert r.status_code == 409, r.text
+    stats = scientist.get("/api/v1/dataset/statistics", params={"dataset_id": dataset_id}).json()
+    assert "forged" not in stats["statistics"]

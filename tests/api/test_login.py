@@ -87,7 +87,8 @@ def _claims(api, **overrides):
 
 
 @pytest.mark.parametrize("case", ["missing", "not_bearer", "garbage", "alg_none", "wrong_secret",
-                                  "expired", "tampered", "wrong_type", "unknown_user", "hs512"])
+                                  "expired", "tampered", "wrong_type", "unknown_user", "hs512",
+                                  "not_yet_valid", "no_exp"])
 def test_bad_tokens_get_401_with_www_authenticate(api, case):
     now = int(time.time())
     headers = {}
@@ -116,6 +117,12 @@ def test_bad_tokens_get_401_with_www_authenticate(api, case):
         headers["Authorization"] = "Bearer " + _forge(_claims(api, sub="987654321"))
     elif case == "hs512":
         headers["Authorization"] = "Bearer " + _forge(_claims(api), algorithm="HS512")
+    elif case == "not_yet_valid":
+        headers["Authorization"] = "Bearer " + _forge(_claims(api, nbf=now + 3600))
+    elif case == "no_exp":
+        claims = _claims(api)
+        del claims["exp"]
+        headers["Authorization"] = "Bearer " + _forge(claims)
     with api.client() as c:
         r = c.get("/api/v1/validate-token", headers=headers)
     assert r.status_code == 401, (case, r.text)
@@ -160,3 +167,28 @@ def test_logout_revokes_the_refresh_token(api, tenant):
         assert r.status_code == 200
         assert c.post("/api/v1/refresh", params={"refresh_token": tokens["refresh_token"]}).status_code == 401
         assert c.post("/api/v1/logout", params={"refresh_token": "made-up"}).status_code == 401
+
+
+def test_logout_ends_that_sessions_access_tokens_and_no_other(api, tenant):
+    user, _ = api.create_user(tenant["id"])
+    laptop = api.login(user["username"], USER_PASSWORD)
+    phone = api.login(user["username"], USER_PASSWORD)
+    with api.client(laptop["access_token"]) as c:
+        assert c.get("/api/v1/users/me").status_code == 200
+        assert c.post("/api/v1/logout", params={"refresh_token": laptop["refresh_token"]}).status_code == 200
+        r = c.get("/api/v1/users/me")
+        assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    with api.client(phone["access_token"]) as c:
+        assert c.get("/api/v1/users/me").status_code == 200  # another login of the same user lives on
+
+
+def test_a_replayed_refresh_token_ends_the_sessions_access_tokens(api, tenant):
+    user, _ = api.create_user(tenant["id"])
+    first = api.login(user["username"], USER_PASSWORD)
+    with api.client() as c:
+        second = c.post("/api/v1/refresh", params={"refresh_token": first["refresh_token"]}).json()
+        # The spent token comes back (stolen): the whole session ends, its newest access token too.
+        assert c.post("/api/v1/refresh", params={"refresh_token": first["refresh_token"]}).status_code == 401
+    with api.client(second["access_token"]) as c:
+        assert c.get("/api/v1/users/me").status_code == 401
+

@@ -10,7 +10,7 @@ constexpr const char* kTokenType = "access";
 
 }  // namespace
 
-std::string AccessTokenCodec::Issue(const Principal& p, int64_t now) const {
+std::string AccessTokenCodec::Issue(const Principal& p, int64_t now, const std::string& session_id) const {
   jwt::jwt_object token{jwt::params::algorithm("HS256"), jwt::params::secret(secret_)};
   token.add_claim("iss", kIssuer)
       .add_claim("sub", std::to_string(p.user_id))
@@ -20,6 +20,7 @@ std::string AccessTokenCodec::Issue(const Principal& p, int64_t now) const {
       .add_claim("tenant_id", p.tenant_id)
       .add_claim("username", p.username)
       .add_claim("su", p.is_superuser);
+  if (!session_id.empty()) token.add_claim("sid", session_id);
   return token.signature();
 }
 
@@ -47,6 +48,7 @@ Result<AccessClaims> AccessTokenCodec::Verify(const std::string& token, int64_t 
     claims.is_superuser = payload.at("su").get<bool>();
     claims.issued_at = payload.at("iat").get<int64_t>();
     claims.expires_at = payload.at("exp").get<int64_t>();
+    claims.session_id = payload.value("sid", "");
     if (claims.expires_at <= now) return Status::Unauthenticated("Token has expired");
     return claims;
   } catch (const std::exception&) {

@@ -34,6 +34,8 @@ TEST_F(AccessTokenTest, RoundTrips) {
   EXPECT_EQ(claims->username, "alice");
   EXPECT_EQ(claims->issued_at, now_);
   EXPECT_EQ(claims->expires_at, now_ + 600);
+  EXPECT_EQ(claims->session_id, "");
+  EXPECT_EQ(codec_.Verify(codec_.Issue(principal_, now_, "family-1"), now_)->session_id, "family-1");
 }
 
 TEST_F(AccessTokenTest, ExpiredTokensAreRefused) {

@@ -56,6 +56,15 @@ Status AuthRepository::RevokeFamily(const std::string& family_id) {
   });
 }
 
+Result<bool> AuthRepository::SessionIsLive(const std::string& family_id) {
+  return db_.Query<bool>([&](soci::session& sql) -> Result<bool> {
+    long long live = 0;
+    sql << "SELECT COUNT(*) FROM refresh_tokens WHERE family_id = :f AND revoked = 0", soci::use(family_id),
+        soci::into(live);
+    return live > 0;
+  });
+}
+
 Status AuthRepository::RevokeToken(int64_t token_id) {
   return db_.Run([&](soci::session& sql) -> Status {
     long long id = token_id;

@@ -33,6 +33,9 @@ class AuthRepository {
   // Marks the token rotated, atomically: false when another request rotated it first.
   Result<bool> MarkRotated(int64_t token_id);
   Status RevokeFamily(const std::string& family_id);
+  // A session is live while one of its refresh tokens is not revoked (rotation keeps the newest
+  // unrevoked; logout, reuse detection and a password reset revoke them all).
+  Result<bool> SessionIsLive(const std::string& family_id);
   Status RevokeToken(int64_t token_id);
   Status RevokeAllForUser(int64_t user_id);
 

@@ -27,7 +27,7 @@ LoginPolicy LoginPolicy::FromConfig(const ServerConfig& c) {
 Result<TokenPair> AuthService::IssueTokens(const users::User& user, const std::string& family_id) {
   int64_t now = NowUnixSeconds();
   TokenPair pair;
-  pair.access_token = codec_.Issue(ToPrincipal(user), now);
+  pair.access_token = codec_.Issue(ToPrincipal(user), now, family_id);
   pair.expires_in = codec_.ttl_seconds();
   pair.refresh_token = RandomToken(kRefreshTokenBytes);
   DATAML_RETURN_NOT_OK(repo_.InsertRefreshToken(user.id, family_id, Sha256Hex(pair.refresh_token),
@@ -67,7 +67,7 @@ Result<TokenPair> AuthService::Refresh(const std::string& refresh_token) {
   if (!row || row->revoked) return Status::Unauthenticated(kBadRefreshToken);
   if (row->rotated) {
     // A spent token came back: it was stolen or replayed. End the whole login session.
-    DATAML_RETURN_NOT_OK(repo_.RevokeFamily(row->family_id));
+    DATAML_RETURN_NOT_OK(EndSession(row->family_id));
     return Status::Unauthenticated("Refresh token was already used; this session has been revoked");
   }
   if (row->expires_at <= NowUnixSeconds()) return Status::Unauthenticated(kBadRefreshToken);
@@ -90,7 +90,14 @@ Status AuthService::Logout(const std::string& refresh_token) {
   if (refresh_token.empty() || refresh_token.size() > 256) return Status::Unauthenticated(kBadRefreshToken);
   DATAML_ASSIGN_OR_RETURN(auto row, repo_.FindRefreshToken(Sha256Hex(refresh_token)));
   if (!row) return Status::Unauthenticated(kBadRefreshToken);
-  return repo_.RevokeFamily(row->family_id);
+  return EndSession(row->family_id);
+}
+
+Status AuthService::EndSession(const std::string& family_id) {
+  DATAML_RETURN_NOT_OK(repo_.RevokeFamily(family_id));
+  // This process stops taking the session's access tokens at once; others within kLiveSessionCacheTtl.
+  live_sessions_.Invalidate(family_id);
+  return Status::OK();
 }
 
 Status AuthService::ResetPassword(const Principal& caller, const ResetPasswordInput& in) {
@@ -139,6 +146,12 @@ Result<Principal> AuthService::Authenticate(std::string_view bearer_token) {
   const users::User& row = **user;
   if (claims.issued_at < row.password_changed_at) {
     return Status::Unauthenticated("Token was issued before the password was changed");
+  }
+  if (!claims.session_id.empty()) {
+    DATAML_ASSIGN_OR_RETURN(auto live, live_sessions_.GetOrLoad(claims.session_id, [&] {
+                              return repo_.SessionIsLive(claims.session_id);
+                            }));
+    if (!*live) return Status::Unauthenticated("This session has ended (logged out)");
   }
   // Tenant and superuser flag come from the database, not from the token.
   return ToPrincipal(row);

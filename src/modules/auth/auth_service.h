@@ -37,6 +37,10 @@ struct LoginPolicy {
 inline constexpr std::chrono::seconds kVerifiedTokenCacheTtl{60};
 inline constexpr size_t kVerifiedTokenCacheCapacity = 10000;
 
+// Whether a login session is still live is read once per this long per session: another server
+// takes a logout into account within it (this one at once).
+inline constexpr std::chrono::seconds kLiveSessionCacheTtl{5};
+
 struct ResetPasswordInput {
   std::string user_name;
   std::string new_password;
@@ -52,7 +56,8 @@ class AuthService : public http::Authenticator {
         rbac_(rbac),
         codec_(std::move(codec)),
         policy_(policy),
-        verified_tokens_(kVerifiedTokenCacheCapacity, kVerifiedTokenCacheTtl) {}
+        verified_tokens_(kVerifiedTokenCacheCapacity, kVerifiedTokenCacheTtl),
+        live_sessions_(kVerifiedTokenCacheCapacity, kLiveSessionCacheTtl) {}
 
   // The same Unauthenticated answer for an unknown user and a wrong password;
   // TooManyRequests while the user name is locked after repeated failures.
@@ -69,6 +74,8 @@ class AuthService : public http::Authenticator {
 
  private:
   Result<TokenPair> IssueTokens(const users::User& user, const std::string& family_id);
+  // Revokes the session's refresh tokens, which ends its access tokens too.
+  Status EndSession(const std::string& family_id);
   // The claims of a token of ours, verified now or up to kVerifiedTokenCacheTtl ago.
   Result<AccessClaims> VerifyAccessToken(std::string_view token, int64_t now);
 
@@ -78,6 +85,7 @@ class AuthService : public http::Authenticator {
   AccessTokenCodec codec_;
   LoginPolicy policy_;
   TtlCache<std::string, AccessClaims> verified_tokens_;
+  TtlCache<std::string, bool> live_sessions_;  // session id -> has a refresh token not revoked
 };
 
 }  // namespace dataml::auth
