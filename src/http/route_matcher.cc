@@ -84,7 +84,7 @@ RouteMatch RouteMatcher::Match(std::string_view method, std::string_view path) c
   const int method_index = MethodIndex(method);
   RouteMatch result;
   std::vector<std::string_view> bound;  // segments taken by parameters, in order
-  bool allowed[kMethodCount] = {};      // methods of every node the path reaches, for Allow
+  bool allowed[kMethodCount] = {};      // the methods of the resource the path names, for Allow
   // Depth-first, literal before parameter; the first node with this method's route wins. A path
   // that exists only for other methods is a resource of its own: the 405 names its methods, and
   // a parameter at the same place does not take it ("PATCH /users/me" is not user "me").
