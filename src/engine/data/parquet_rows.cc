@@ -1,8 +1,8 @@
 #include "engine/data/parquet_rows.h"
 #include "core/arrow_status.h"
-#include "engine/data/sorted_page.h"
 #include "engine/data/data_type.h"
 #include "engine/data/memory_pool.h"
+#include "engine/data/sorted_page.h"
 
 #include <arrow/api.h>
 #include <arrow/io/api.h>
@@ -10,7 +10,7 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <map>
+#include <numeric>
 
 namespace dataml::engine {
 namespace {
@@ -46,8 +46,9 @@ Result<std::unique_ptr<parquet::arrow::FileReader>> OpenParquet(const FileRef& r
   return FromArrow(parquet::arrow::OpenFile(file, DataMemoryPool()), "cannot read " + ref.path);
 }
 
-// Rows picked by their number across the files one after the other, in the order given: each
-// row group that holds one of them is decoded once.
+// Rows picked by their number across the files one after the other, in the order given. Each row
+// group that holds one of them is decoded once, and only one is in memory at a time (a page of
+// 1,000 rows scattered over a large dataset must not hold 1,000 decoded groups).
 class RowPicker {
  public:
   static Result<RowPicker> Open(const FileSet& files) {
@@ -68,19 +69,30 @@ class RowPicker {
   parquet::arrow::FileReader& reader(size_t file) { return *readers_[file]; }
   size_t files() const { return readers_.size(); }
 
-  Result<nlohmann::ordered_json> Row(int64_t row) {
-    auto after = std::upper_bound(groups_.begin(), groups_.end(), row,
-                                  [](int64_t r, const Group& g) { return r < g.first_row; });
-    const Group& group = *std::prev(after);
-    size_t index = static_cast<size_t>(std::prev(after) - groups_.begin());
-    auto cached = decoded_.find(index);
-    if (cached == decoded_.end()) {
-      auto table = readers_[group.file]->ReadRowGroup(group.group);
-      DATAML_ASSIGN_OR_RETURN(auto read, FromArrow(std::move(table), "cannot read a row group"));
-      DATAML_ASSIGN_OR_RETURN(auto batch, FromArrow(read->CombineChunksToBatch(), "cannot read a row group"));
-      cached = decoded_.emplace(index, std::move(batch)).first;
+  // `rows` (each < total_rows()) as JSON, in the order given.
+  Result<nlohmann::ordered_json> Rows(const std::vector<int64_t>& rows) {
+    std::vector<size_t> by_row(rows.size());
+    std::iota(by_row.begin(), by_row.end(), size_t{0});
+    std::sort(by_row.begin(), by_row.end(), [&](size_t a, size_t b) { return rows[a] < rows[b]; });
+    std::vector<nlohmann::ordered_json> out(rows.size());
+    size_t current = groups_.size();  // none decoded yet
+    std::shared_ptr<arrow::RecordBatch> batch;
+    for (size_t position : by_row) {
+      auto after = std::upper_bound(groups_.begin(), groups_.end(), rows[position],
+                                    [](int64_t r, const Group& g) { return r < g.first_row; });
+      size_t index = static_cast<size_t>(std::prev(after) - groups_.begin());
+      const Group& group = groups_[index];
+      if (index != current) {
+        auto table = readers_[group.file]->ReadRowGroup(group.group);
+        DATAML_ASSIGN_OR_RETURN(auto read, FromArrow(std::move(table), "cannot read a row group"));
+        DATAML_ASSIGN_OR_RETURN(batch, FromArrow(read->CombineChunksToBatch(), "cannot read a row group"));
+        current = index;
+      }
+      out[position] = RowToJson(*batch, rows[position] - group.first_row);
     }
-    return RowToJson(*cached->second, row - group.first_row);
+    nlohmann::ordered_json array = nlohmann::ordered_json::array();
+    for (auto& row : out) array.push_back(std::move(row));
+    return array;
   }
 
  private:
@@ -92,7 +104,6 @@ class RowPicker {
   std::vector<std::unique_ptr<parquet::arrow::FileReader>> readers_;
   std::vector<Group> groups_;
   int64_t total_rows_ = 0;
-  std::map<size_t, std::shared_ptr<arrow::RecordBatch>> decoded_;
 };
 
 // Every file's `column`, one chunk or more per file; 422 when a file lacks it.
@@ -203,21 +214,17 @@ Result<RowPage> ReadParquetRowsSorted(const FileSet& files, const std::string& c
   DATAML_ASSIGN_OR_RETURN(RowPicker picker, RowPicker::Open(files));
   RowPage page;
   page.total_rows = picker.total_rows();
-  int64_t end = std::min(page.total_rows, skip + limit);
+  std::vector<int64_t> rows;
   if (column.empty()) {
     // Reverse file order needs no sort: row k from the end.
-    for (int64_t k = skip; k < end; ++k) {
-      DATAML_ASSIGN_OR_RETURN(auto row, picker.Row(descending ? page.total_rows - 1 - k : k));
-      page.rows.push_back(std::move(row));
+    for (int64_t k = skip; k < std::min(page.total_rows, skip + limit); ++k) {
+      rows.push_back(descending ? page.total_rows - 1 - k : k);
     }
-    return page;
+  } else {
+    DATAML_ASSIGN_OR_RETURN(auto values, ReadColumn(picker, column));
+    DATAML_ASSIGN_OR_RETURN(rows, SortedPage(*values, descending, skip, limit));
   }
-  DATAML_ASSIGN_OR_RETURN(auto values, ReadColumn(picker, column));
-  DATAML_ASSIGN_OR_RETURN(std::vector<int64_t> rows, SortedPage(*values, descending, skip, limit));
-  for (int64_t r : rows) {
-    DATAML_ASSIGN_OR_RETURN(auto row, picker.Row(r));
-    page.rows.push_back(std::move(row));
-  }
+  DATAML_ASSIGN_OR_RETURN(page.rows, picker.Rows(rows));
   return page;
 }
 
