@@ -15,5 +15,15 @@ TEST(TextTest, QuotableTailKeepsTheEndAsValidUtf8) {
   EXPECT_EQ(QuotableTail("", 10), "");
 }
 
+TEST(TextTest, CanonicalUuidsOnly) {
+  EXPECT_TRUE(IsCanonicalUuid("365e6b97-3f59-4bc0-94e3-704b5bba6052"));
+  EXPECT_TRUE(IsCanonicalUuid("365E6B97-3F59-4BC0-94E3-704B5BBA6052"));
+  EXPECT_FALSE(IsCanonicalUuid(""));
+  EXPECT_FALSE(IsCanonicalUuid("365e6b97-3f59-4bc0-94e3-704b5bba605"));
+  EXPECT_FALSE(IsCanonicalUuid("365e6b973f594bc094e3704b5bba6052"));
+  EXPECT_FALSE(IsCanonicalUuid("365e6b97-3f59-4bc0-94e3-704b5bba605g"));
+  EXPECT_FALSE(IsCanonicalUuid("365e6b97+3f59-4bc0-94e3-704b5bba6052"));
+}
+
 }  // namespace
 }  // namespace dataml

@@ -2,23 +2,11 @@
 // parameter when given.
 #pragma once
 
-#include <cctype>
-#include <string_view>
-
+#include "core/text.h"
 #include "http/request.h"
 #include "modules/tenants/tenants_service.h"
 
 namespace dataml::tenants {
-
-// Tenant ids are UUIDs in the canonical 8-4-4-4-12 form (any hex case).
-inline bool IsCanonicalUuid(std::string_view text) {
-  if (text.size() != 36) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? text[i] != '-' : !std::isxdigit(static_cast<unsigned char>(text[i]))) return false;
-  }
-  return true;
-}
 
 // A `tenant_id` that is not a UUID (an empty one included) is a 422, as the document's
 // `format: uuid` says, rather than silently meaning the caller's own tenant.
