@@ -40,6 +40,7 @@ inline constexpr size_t kVerifiedTokenCacheCapacity = 10000;
 // Whether a login session is still live is read once per this long per session: another server
 // takes a logout into account within it (this one at once).
 inline constexpr std::chrono::seconds kLiveSessionCacheTtl{5};
+inline constexpr size_t kLiveSessionCacheCapacity = 10000;
 
 struct ResetPasswordInput {
   std::string user_name;
@@ -57,7 +58,7 @@ class AuthService : public http::Authenticator {
         codec_(std::move(codec)),
         policy_(policy),
         verified_tokens_(kVerifiedTokenCacheCapacity, kVerifiedTokenCacheTtl),
-        live_sessions_(kVerifiedTokenCacheCapacity, kLiveSessionCacheTtl) {}
+        live_sessions_(kLiveSessionCacheCapacity, kLiveSessionCacheTtl) {}
 
   // The same Unauthenticated answer for an unknown user and a wrong password;
   // TooManyRequests while the user name is locked after repeated failures.
